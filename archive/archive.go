@@ -1,0 +1,732 @@
+package archive
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// IndexFile is the index's file name under the archive directory.
+const IndexFile = "index.db"
+
+// Options configure Open.
+type Options struct {
+	// ReadOnly opens for reading: no lock is taken and nothing is written,
+	// except to rebuild a missing index.
+	ReadOnly bool
+	Logger   *slog.Logger
+	Now      func() time.Time
+}
+
+// Archive is a versioned store of report texts: files plus their index.
+// Put is safe for concurrent use; writes are serialised.
+type Archive struct {
+	dir   string
+	files *Dir
+	index Index
+	lock  *lock
+	log   *slog.Logger
+	now   func() time.Time
+	ro    bool
+	mu    sync.Mutex
+}
+
+// Open opens the archive in dir. A writer takes the archive's lock (failing
+// with a *LockError naming the holder if another process has it), removes
+// temporary files a crash left behind, and rebuilds the index from the files
+// if the index is missing.
+func Open(dir string, opts Options) (*Archive, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a := &Archive{dir: dir, log: opts.Logger, now: opts.Now, ro: opts.ReadOnly}
+	dbPath := filepath.Join(dir, IndexFile)
+	_, statErr := os.Stat(dbPath)
+	if opts.ReadOnly && statErr != nil {
+		if !hasDocs(dir) {
+			return a, nil // nothing archived yet: an empty archive
+		}
+		// The index is missing but texts are there: rebuild it once.
+		w, err := Open(dir, Options{Logger: opts.Logger, Now: opts.Now})
+		if err != nil {
+			return nil, err
+		}
+		if err := w.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if !opts.ReadOnly {
+		var err error
+		if a.files, err = NewDir(dir); err != nil {
+			return nil, err
+		}
+		if a.lock, err = acquireLock(dir, a.now()); err != nil {
+			return nil, err
+		}
+		if n, err := removeTemp(dir); err != nil {
+			a.lock.release()
+			return nil, fmt.Errorf("archive: remove temporary files: %w", err)
+		} else if n > 0 {
+			a.log.Info("removed temporary files left by an interrupted write", "count", n)
+		}
+	} else {
+		a.files = &Dir{FS: os.DirFS(dir), root: dir}
+	}
+	idx, err := openSQLite(dbPath, opts.ReadOnly)
+	if err != nil {
+		a.lock.release()
+		return nil, err
+	}
+	a.index = idx
+	if !opts.ReadOnly && statErr != nil && hasDocs(dir) {
+		a.log.Warn("index missing: rebuilding it from the archive files", "dir", dir)
+		if err := a.Rebuild(context.Background()); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// hasDocs reports whether dir holds any document directory.
+func hasDocs(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*", "v*.json"))
+	return len(m) > 0
+}
+
+// Close releases the index and the lock.
+func (a *Archive) Close() error {
+	var err error
+	if a.index != nil {
+		err = a.index.Close()
+	}
+	if lerr := a.lock.release(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// Dir is the archive's directory.
+func (a *Archive) Dir() string { return a.dir }
+
+// Entry is a text to archive, with where and when it was found.
+type Entry struct {
+	Site       string
+	URL        string // where it was fetched from
+	Title      string
+	Published  string
+	Source     string
+	SiteIDCode string
+	Kind       string
+	Year       int
+	Text       []byte
+	Extractor  string
+	FetchedAt  time.Time
+	// Raw is the response body the text came from.
+	Raw         []byte
+	Status      int
+	ContentType string
+	Encoding    string
+}
+
+// Outcome is what Put did.
+type Outcome string
+
+// Put outcomes.
+const (
+	NewDocument Outcome = "new_document" // a report not seen before: v1 written
+	NewVersion  Outcome = "new_version"  // its text changed: the next version written
+	Unchanged   Outcome = "unchanged"    // a text already stored for this document
+	NewSource   Outcome = "new_source"   // the same text at another URL: recorded as a source
+)
+
+// Result says what Put did and where.
+type Result struct {
+	Outcome Outcome
+	Doc     string
+	Version int    // the version the text is stored as (0 for NewSource/Unchanged when unknown)
+	Path    string // of the .txt written, relative to the archive
+}
+
+// ErrReadOnly is returned by writes to an archive opened read-only.
+var ErrReadOnly = errors.New("archive opened read-only")
+
+// Put archives a text found at a URL. The same text again adds nothing;
+// changed text at a known URL adds the next version, never touching earlier
+// ones; a text already stored under another URL makes this URL another
+// source of that document. Files are written first (version metadata last,
+// as the commit mark) and the index after them, so a crash at any point
+// leaves files that verify, and the next Put of the document picks up where
+// the files are.
+func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
+	if a.ro || a.index == nil {
+		return Result{}, ErrReadOnly
+	}
+	if len(e.Text) == 0 {
+		return Result{}, fmt.Errorf("archive: put %s: empty text", e.URL)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	e.URL = CanonicalURL(e.URL)
+	return a.put(ctx, e, true)
+}
+
+// put is Put under the lock. retry allows one more pass after files that the
+// index did not know were indexed.
+func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) {
+	sum := sha256.Sum256(e.Text)
+	sha := hex.EncodeToString(sum[:])
+	seen := SeenURL{URL: e.URL, SHA: sha, Time: e.FetchedAt}
+
+	src, known, err := a.index.SourceState(ctx, e.URL)
+	if err != nil {
+		return Result{}, err
+	}
+	if known {
+		seen.Doc = src.Doc
+		d, ok, err := a.index.Doc(ctx, src.Doc)
+		if err != nil {
+			return Result{}, err
+		}
+		if !ok {
+			return Result{}, fmt.Errorf("archive: index lists source %s for missing document %s: run `nianbao archive verify --repair`", e.URL, src.Doc)
+		}
+		latest, err := a.reconcile(ctx, d)
+		if err != nil {
+			return Result{}, err
+		}
+		if src.LastSHA == sha {
+			return Result{Outcome: Unchanged, Doc: d.ID}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
+		}
+		has, err := a.index.HasText(ctx, d.ID, sha)
+		if err != nil {
+			return Result{}, err
+		}
+		if has {
+			return Result{Outcome: Unchanged, Doc: d.ID}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
+		}
+		v, err := a.writeVersion(d, latest+1, e, sha)
+		if err != nil {
+			return Result{}, err
+		}
+		var change = Change{Version: &v, Seen: []SeenURL{seen}}
+		if v.Title != d.Title && v.Title != "" {
+			d.Title = v.Title
+			if err := a.writeDocFile(d); err != nil {
+				return Result{}, err
+			}
+			change.Doc = &d
+		}
+		if err := a.index.Commit(ctx, change); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: NewVersion, Doc: d.ID, Version: v.Version, Path: v.Path}, nil
+	}
+
+	// A URL not seen before: a repost of a stored text, or a new document.
+	if docID, ok, err := a.index.DocByText(ctx, sha); err != nil {
+		return Result{}, err
+	} else if ok {
+		d, _, err := a.index.Doc(ctx, docID)
+		if err != nil {
+			return Result{}, err
+		}
+		s := Source{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}
+		d.Sources = append(d.Sources, s)
+		if err := a.writeDocFile(d); err != nil {
+			return Result{}, err
+		}
+		seen.Doc = d.ID
+		if err := a.index.Commit(ctx, Change{Sources: []Source{s}, Seen: []SeenURL{seen}}); err != nil {
+			return Result{}, err
+		}
+		return Result{Outcome: NewSource, Doc: d.ID}, nil
+	}
+
+	id, err := a.newID(ctx, e.URL)
+	if err != nil {
+		return Result{}, err
+	}
+	if found, err := a.importLeftover(ctx, e.Site, id); err != nil {
+		return Result{}, err
+	} else if found && retry {
+		return a.put(ctx, e, false) // the index now knows what the files knew
+	}
+	d := Doc{
+		ID:        id,
+		Site:      e.Site,
+		Year:      e.Year,
+		Kind:      e.Kind,
+		Title:     e.Title,
+		Dir:       path.Join(e.Site, yearDir(e.Year), id),
+		CreatedAt: e.FetchedAt,
+		Sources:   []Source{{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}},
+	}
+	v, err := a.writeVersion(d, 1, e, sha)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := a.writeDocFile(d); err != nil {
+		return Result{}, err
+	}
+	seen.Doc = d.ID
+	if err := a.index.Commit(ctx, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}}); err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: NewDocument, Doc: d.ID, Version: 1, Path: v.Path}, nil
+}
+
+func yearDir(y int) string {
+	if y <= 0 {
+		return "undated"
+	}
+	return strconv.Itoa(y)
+}
+
+// newID derives a document id from the URL it was first found at: the
+// first 10 hex digits of its SHA-256, longer only if that is taken. The id
+// is stable: the same URL gives the same id on every machine.
+func (a *Archive) newID(ctx context.Context, canon string) (string, error) {
+	sum := sha256.Sum256([]byte(canon))
+	h := hex.EncodeToString(sum[:])
+	for _, n := range []int{10, 16, 24, 64} {
+		_, taken, err := a.index.Doc(ctx, h[:n])
+		if err != nil {
+			return "", err
+		}
+		if !taken {
+			return h[:n], nil
+		}
+	}
+	return "", fmt.Errorf("archive: no free id for %s", canon)
+}
+
+var versionFileRe = regexp.MustCompile(`^v(\d+)\.(json|txt|raw\.gz)$`)
+
+// reconcile brings the index up to date with a document's files, for the
+// case of a crash after the files were written and before the index was:
+// versions with metadata on disk are added to the index, and the text or
+// raw files of a version whose metadata was never written are removed (that
+// version was never committed). It returns the latest version.
+func (a *Archive) reconcile(ctx context.Context, d Doc) (int, error) {
+	latest, err := a.index.LatestVersion(ctx, d.ID)
+	if err != nil {
+		return 0, err
+	}
+	entries, err := fs.ReadDir(a.files, d.Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return latest, nil
+		}
+		return 0, fmt.Errorf("archive: read %s: %w", d.Dir, err)
+	}
+	committed := map[int]bool{}
+	maxJSON := 0
+	for _, en := range entries {
+		if m := versionFileRe.FindStringSubmatch(en.Name()); m != nil && m[2] == "json" {
+			n, _ := strconv.Atoi(m[1])
+			committed[n] = true
+			maxJSON = max(maxJSON, n)
+		}
+	}
+	for n := latest + 1; n <= maxJSON; n++ {
+		v, err := a.readVersion(path.Join(d.Dir, fmt.Sprintf("v%d.json", n)))
+		if err != nil {
+			return 0, err
+		}
+		a.log.Warn("indexing a version written before an interruption", "doc", d.ID, "version", n)
+		if err := a.index.Commit(ctx, Change{Version: &v}); err != nil {
+			return 0, err
+		}
+		latest = n
+	}
+	for _, en := range entries {
+		m := versionFileRe.FindStringSubmatch(en.Name())
+		if m == nil || m[2] == "json" {
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); !committed[n] && n > latest {
+			a.log.Warn("removing a file of an uncommitted version", "file", path.Join(d.Dir, en.Name()))
+			if err := a.files.Remove(path.Join(d.Dir, en.Name())); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return latest, nil
+}
+
+// importLeftover indexes a document directory that exists on disk but not in
+// the index (a crash before the first index commit).
+func (a *Archive) importLeftover(ctx context.Context, site, id string) (bool, error) {
+	dirs, _ := fs.Glob(a.files, path.Join(site, "*", id))
+	if len(dirs) == 0 {
+		return false, nil
+	}
+	d, err := a.readDoc(dirs[0])
+	if err != nil {
+		return false, err
+	}
+	if d == nil {
+		return false, nil
+	}
+	a.log.Warn("indexing a document written before an interruption", "doc", id)
+	return true, a.indexDoc(ctx, *d)
+}
+
+func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, error) {
+	base := path.Join(d.Dir, fmt.Sprintf("v%d", n))
+	v := Version{
+		Site:       d.Site,
+		Doc:        d.ID,
+		Version:    n,
+		URL:        e.URL,
+		Title:      e.Title,
+		Year:       d.Year,
+		Kind:       d.Kind,
+		Published:  e.Published,
+		Source:     e.Source,
+		SiteIDCode: e.SiteIDCode,
+		SHA256:     sha,
+		Bytes:      len(e.Text),
+		Path:       base + ".txt",
+		FetchedAt:  e.FetchedAt.UTC(),
+		Extractor:  e.Extractor,
+	}
+	if e.Raw != nil {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if _, err := zw.Write(e.Raw); err != nil {
+			return v, err
+		}
+		if err := zw.Close(); err != nil {
+			return v, err
+		}
+		rs := sha256.Sum256(e.Raw)
+		v.Raw = &Raw{Path: base + ".raw.gz", SHA256: hex.EncodeToString(rs[:]), Bytes: len(e.Raw),
+			Status: e.Status, ContentType: e.ContentType, Encoding: e.Encoding}
+		if err := a.files.Create(v.Raw.Path, buf.Bytes()); err != nil {
+			return v, err
+		}
+	}
+	if err := a.files.Create(v.Path, e.Text); err != nil {
+		return v, err
+	}
+	meta, err := encodeJSON(v)
+	if err != nil {
+		return v, err
+	}
+	if err := a.files.Create(base+".json", meta); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+func (a *Archive) writeDocFile(d Doc) error {
+	data, err := encodeJSON(d)
+	if err != nil {
+		return err
+	}
+	return a.files.Replace(path.Join(d.Dir, "doc.json"), data)
+}
+
+func (a *Archive) readVersion(name string) (Version, error) {
+	var v Version
+	data, err := fs.ReadFile(a.files, name)
+	if err != nil {
+		return v, fmt.Errorf("archive: read %s: %w", name, err)
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return v, fmt.Errorf("archive: %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// readDoc reads a document directory: doc.json and every committed version.
+// A directory without versions gives nil. A missing doc.json (a crash before
+// it was first written) is rebuilt from the first version.
+func (a *Archive) readDoc(dir string) (*docFiles, error) {
+	entries, err := fs.ReadDir(a.files, dir)
+	if err != nil {
+		return nil, fmt.Errorf("archive: read %s: %w", dir, err)
+	}
+	df := &docFiles{}
+	for _, en := range entries {
+		m := versionFileRe.FindStringSubmatch(en.Name())
+		if m == nil || m[2] != "json" {
+			continue
+		}
+		v, err := a.readVersion(path.Join(dir, en.Name()))
+		if err != nil {
+			return nil, err
+		}
+		df.versions = append(df.versions, v)
+	}
+	if len(df.versions) == 0 {
+		return nil, nil
+	}
+	sort.Slice(df.versions, func(i, j int) bool { return df.versions[i].Version < df.versions[j].Version })
+	data, err := fs.ReadFile(a.files, path.Join(dir, "doc.json"))
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(data, &df.Doc); err != nil {
+			return nil, fmt.Errorf("archive: %s/doc.json: %w", dir, err)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		v := df.versions[0]
+		df.Doc = Doc{ID: v.Doc, Site: v.Site, Year: v.Year, Kind: v.Kind, Title: v.Title,
+			CreatedAt: v.FetchedAt, Sources: []Source{{URL: v.URL, Site: v.Site, FirstSeen: v.FetchedAt}}}
+	default:
+		return nil, fmt.Errorf("archive: read %s/doc.json: %w", dir, err)
+	}
+	df.Dir = dir
+	if last := df.versions[len(df.versions)-1]; last.Title != "" {
+		df.Title = last.Title
+	}
+	return df, nil
+}
+
+type docFiles struct {
+	Doc
+	versions []Version
+}
+
+// indexDoc adds a document read from its files to the index. Each source's
+// last-seen text is taken to be the latest version fetched from it.
+func (a *Archive) indexDoc(ctx context.Context, df docFiles) error {
+	d := df.Doc
+	if err := a.index.Commit(ctx, Change{Doc: &d, Sources: d.Sources}); err != nil {
+		return err
+	}
+	lastAt := map[string]string{}
+	for i := range df.versions {
+		v := df.versions[i]
+		if err := a.index.Commit(ctx, Change{Version: &v}); err != nil {
+			return err
+		}
+		lastAt[v.URL] = v.SHA256
+	}
+	var seen []SeenURL
+	for _, s := range d.Sources {
+		sha, ok := lastAt[s.URL]
+		if !ok {
+			sha = df.versions[len(df.versions)-1].SHA256
+		}
+		seen = append(seen, SeenURL{URL: s.URL, Doc: d.ID, SHA: sha, Time: s.FirstSeen})
+	}
+	return a.index.Commit(ctx, Change{Seen: seen})
+}
+
+// Rebuild recreates the index from the files: every document directory
+// (<site>/<year>/<doc>/) and every run record under runs/. Fetch state is a
+// cache and is kept.
+func (a *Archive) Rebuild(ctx context.Context) error {
+	if a.ro {
+		return ErrReadOnly
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.index.Reset(ctx); err != nil {
+		return err
+	}
+	dirs, err := fs.Glob(a.files, "*/*/*")
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, dir := range dirs {
+		if strings.HasPrefix(dir, "runs/") {
+			continue
+		}
+		if fi, err := fs.Stat(a.files, dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		df, err := a.readDoc(dir)
+		if err != nil {
+			return err
+		}
+		if df == nil {
+			continue
+		}
+		if err := a.indexDoc(ctx, *df); err != nil {
+			return err
+		}
+		n++
+	}
+	runs, _ := fs.Glob(a.files, "runs/*/*.json")
+	for _, name := range runs {
+		data, err := fs.ReadFile(a.files, name)
+		if err != nil {
+			return fmt.Errorf("archive: read %s: %w", name, err)
+		}
+		var r Run
+		if err := json.Unmarshal(data, &r); err != nil {
+			a.log.Warn("skipping unreadable run record", "file", name, "err", err)
+			continue
+		}
+		if err := a.index.RecordRun(ctx, r); err != nil {
+			return err
+		}
+	}
+	a.log.Info("index rebuilt", "documents", n, "runs", len(runs))
+	return nil
+}
+
+// RecordRun stores a run's record, as a file under runs/<site>/ and in the index.
+func (a *Archive) RecordRun(ctx context.Context, r Run) error {
+	if a.ro {
+		return ErrReadOnly
+	}
+	data, err := encodeJSON(r)
+	if err != nil {
+		return err
+	}
+	if err := a.files.Replace(path.Join("runs", r.Site, r.ID+".json"), data); err != nil {
+		return err
+	}
+	return a.index.RecordRun(ctx, r)
+}
+
+// Runs lists recent runs, newest first.
+func (a *Archive) Runs(ctx context.Context, site string, limit int) ([]Run, error) {
+	if a.index == nil {
+		return nil, nil
+	}
+	return a.index.Runs(ctx, site, limit)
+}
+
+// SetFetchState records what fetching a URL returned.
+func (a *Archive) SetFetchState(ctx context.Context, s FetchState) error {
+	if a.ro {
+		return ErrReadOnly
+	}
+	s.URL = CanonicalURL(s.URL)
+	return a.index.SetFetchState(ctx, s)
+}
+
+// Versions lists stored versions, by site, year (newest first), document
+// and version.
+func (a *Archive) Versions(ctx context.Context, f Filter) ([]Version, error) {
+	if a.index == nil {
+		return nil, nil
+	}
+	return a.index.Versions(ctx, f)
+}
+
+// ErrNotFound means no document matches a reference.
+var ErrNotFound = errors.New("no such document")
+
+// Resolve finds a version by reference: "DOC" (its latest version) or
+// "DOC@vN"; DOC may be any unique prefix of a document id.
+func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
+	id, vs, _ := strings.Cut(ref, "@")
+	want := 0
+	if vs != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(vs, "v"))
+		if err != nil || n < 1 {
+			return Version{}, fmt.Errorf("%q: a version is written @vN, as in %s@v2", ref, id)
+		}
+		want = n
+	}
+	if id == "" || a.index == nil {
+		return Version{}, fmt.Errorf("%q: %w", ref, ErrNotFound)
+	}
+	ids, err := a.index.DocIDs(ctx, id)
+	if err != nil {
+		return Version{}, err
+	}
+	switch {
+	case len(ids) == 0:
+		return Version{}, fmt.Errorf("%q: %w", id, ErrNotFound)
+	case len(ids) > 1 && ids[0] != id:
+		return Version{}, fmt.Errorf("%q is ambiguous: it starts %s", id, strings.Join(ids, ", "))
+	}
+	vers, err := a.index.Versions(ctx, Filter{Doc: ids[0]})
+	if err != nil {
+		return Version{}, err
+	}
+	if len(vers) == 0 {
+		return Version{}, fmt.Errorf("%q: %w", id, ErrNotFound)
+	}
+	if want == 0 {
+		return vers[len(vers)-1], nil
+	}
+	for _, v := range vers {
+		if v.Version == want {
+			return v, nil
+		}
+	}
+	return Version{}, fmt.Errorf("%s has no v%d (latest is v%d): %w", ids[0], want, vers[len(vers)-1].Version, ErrNotFound)
+}
+
+// Doc returns a document with its sources.
+func (a *Archive) Doc(ctx context.Context, id string) (Doc, error) {
+	if a.index == nil {
+		return Doc{}, ErrNotFound
+	}
+	d, ok, err := a.index.Doc(ctx, id)
+	if err != nil {
+		return Doc{}, err
+	}
+	if !ok {
+		return Doc{}, fmt.Errorf("%q: %w", id, ErrNotFound)
+	}
+	return d, nil
+}
+
+// ReadText returns a version's text.
+func (a *Archive) ReadText(v Version) ([]byte, error) {
+	data, err := fs.ReadFile(a.files, v.Path)
+	if err != nil {
+		return nil, fmt.Errorf("archive: read %s: %w", v.Path, err)
+	}
+	return data, nil
+}
+
+// CanonicalURL is the form in which a URL identifies a source: scheme and
+// host lower-cased, default port and fragment dropped, and a /gate/big5/
+// gateway path (a Traditional-script twin of the same page) mapped back to
+// the page itself.
+func CanonicalURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	if (u.Scheme == "http" && u.Port() == "80") || (u.Scheme == "https" && u.Port() == "443") {
+		u.Host = u.Hostname()
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if rest, ok := strings.CutPrefix(u.Path, "/gate/big5/"); ok {
+		host, p, _ := strings.Cut(rest, "/")
+		if host != "" {
+			u.Host = strings.ToLower(host)
+			u.Path = "/" + p
+			u.RawPath = ""
+		}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String()
+}

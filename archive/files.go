@@ -1,0 +1,187 @@
+package archive
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Files is where the archive's files live: a local directory today, object
+// storage for a scaled-out deployment later. Names are slash-separated and
+// relative to the archive root.
+type Files interface {
+	fs.FS
+	// Create writes a new file atomically and makes it read-only. It fails
+	// with an error matching fs.ErrExist if name exists: versions are written
+	// once and never replaced.
+	Create(name string, data []byte) error
+	// Replace writes name atomically, replacing what was there.
+	Replace(name string, data []byte) error
+	// Remove deletes name; a missing file is not an error.
+	Remove(name string) error
+}
+
+// Dir is Files in a local directory. Every write goes through
+// writeFileAtomic, so a crash leaves either the old state or the new one,
+// plus at most a temporary file that the next Open removes.
+type Dir struct {
+	fs.FS
+	root string
+}
+
+var _ Files = (*Dir)(nil)
+
+// NewDir returns the Files rooted at root, creating root if needed.
+func NewDir(root string) (*Dir, error) {
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("archive: create %s: %w", root, err)
+	}
+	return &Dir{FS: os.DirFS(root), root: root}, nil
+}
+
+// Root is the directory's path.
+func (d *Dir) Root() string { return d.root }
+
+// Create implements Files.
+func (d *Dir) Create(name string, data []byte) error {
+	return d.write(name, data, true)
+}
+
+// Replace implements Files.
+func (d *Dir) Replace(name string, data []byte) error {
+	return d.write(name, data, false)
+}
+
+// Remove implements Files.
+func (d *Dir) Remove(name string) error {
+	err := os.Remove(filepath.Join(d.root, filepath.FromSlash(name)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("archive: remove %s: %w", name, err)
+	}
+	return nil
+}
+
+func (d *Dir) write(name string, data []byte, once bool) error {
+	if !fs.ValidPath(name) {
+		return fmt.Errorf("archive: invalid file name %q", name)
+	}
+	full := filepath.Join(d.root, filepath.FromSlash(name))
+	if err := mkdirAllSync(filepath.Dir(full)); err != nil {
+		return fmt.Errorf("archive: write %s: %w", name, err)
+	}
+	if err := writeFileAtomic(filepath.Dir(full), filepath.Base(full), data, once); err != nil {
+		return fmt.Errorf("archive: write %s: %w", name, err)
+	}
+	return nil
+}
+
+// tempMarker is in the name of every temporary file, so that a start after a
+// crash can find and remove them.
+const tempMarker = "-tmp-"
+
+// writeFileAtomic is the one way the archive writes a file: a temporary file
+// in the same directory (named after the final one), the bytes, a check of
+// the byte count, fsync, close, then the move into place and an fsync of the
+// directory. With once set the file is made read-only and moved with link(2),
+// which refuses to replace an existing file, so a version is never
+// overwritten; otherwise rename(2) replaces atomically. The temporary file is
+// removed on any error.
+func writeFileAtomic(dir, name string, data []byte, once bool) (err error) {
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(dir, "."+name+tempMarker+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	n, err := f.Write(data)
+	if err != nil {
+		return err
+	}
+	if n != len(data) {
+		return fmt.Errorf("short write: %d of %d bytes", n, len(data))
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if once {
+		if err = f.Chmod(0o444); err != nil {
+			return err
+		}
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	final := filepath.Join(dir, name)
+	if once {
+		if err = os.Link(tmp, final); err != nil {
+			return err // fs.ErrExist when the version is already there
+		}
+		if err = os.Remove(tmp); err != nil {
+			return err
+		}
+	} else if err = os.Rename(tmp, final); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// mkdirAllSync creates dir and missing parents, syncing each parent so the
+// new entries survive a crash.
+func mkdirAllSync(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := mkdirAllSync(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(parent)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// removeTemp deletes temporary files left by a crash. Only a writer holding
+// the lock may call it: then no write is in progress.
+func removeTemp(root string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), tempMarker) {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

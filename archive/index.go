@@ -1,0 +1,380 @@
+package archive
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver: CGO_ENABLED=0 builds
+)
+
+// Index is the archive's queryable index: documents, versions, sources,
+// runs and per-URL fetch state. It is derived data: Rebuild recreates it from
+// the files (fetch state, a cache, excepted). SQLite in a file under the
+// archive today; a shared database when workers scale out.
+type Index interface {
+	SourceState(ctx context.Context, url string) (SourceState, bool, error)
+	DocByText(ctx context.Context, sha256 string) (string, bool, error)
+	Doc(ctx context.Context, id string) (Doc, bool, error)
+	DocIDs(ctx context.Context, prefix string) ([]string, error)
+	// LatestVersion is 0 for a document without versions.
+	LatestVersion(ctx context.Context, doc string) (int, error)
+	HasText(ctx context.Context, doc, sha256 string) (bool, error)
+	// Commit records a batch atomically: a new or changed document, its
+	// new version, and source updates.
+	Commit(ctx context.Context, c Change) error
+	Versions(ctx context.Context, f Filter) ([]Version, error)
+	RecordRun(ctx context.Context, r Run) error
+	Runs(ctx context.Context, site string, limit int) ([]Run, error)
+	SetFetchState(ctx context.Context, s FetchState) error
+	Reset(ctx context.Context) error
+	Close() error
+}
+
+// Change is what one Put adds to the index.
+type Change struct {
+	Doc     *Doc      // insert or update the document row
+	Version *Version  // insert a version
+	Sources []Source  // insert sources (ignored if present)
+	Seen    []SeenURL // update sources' last-seen time and text
+}
+
+// SeenURL records that a source URL was seen with a text.
+type SeenURL struct {
+	URL  string
+	Doc  string
+	SHA  string
+	Time time.Time
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS documents (
+	id TEXT PRIMARY KEY,
+	site TEXT NOT NULL,
+	year INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	title TEXT NOT NULL,
+	dir TEXT NOT NULL,
+	created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+	doc TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	sha256 TEXT NOT NULL,
+	meta TEXT NOT NULL,
+	PRIMARY KEY (doc, version)
+);
+CREATE INDEX IF NOT EXISTS versions_sha256 ON versions(sha256);
+CREATE TABLE IF NOT EXISTS sources (
+	url TEXT PRIMARY KEY,
+	doc TEXT NOT NULL,
+	site TEXT NOT NULL,
+	first_seen TEXT NOT NULL,
+	last_seen TEXT NOT NULL,
+	last_sha256 TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_doc ON sources(doc);
+CREATE TABLE IF NOT EXISTS runs (
+	id TEXT PRIMARY KEY,
+	site TEXT NOT NULL,
+	started_at TEXT NOT NULL,
+	record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_site ON runs(site, started_at);
+CREATE TABLE IF NOT EXISTS fetch_state (
+	url TEXT PRIMARY KEY,
+	site TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	etag TEXT NOT NULL,
+	last_modified TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	bytes INTEGER NOT NULL,
+	fetched_at TEXT NOT NULL
+);
+`
+
+// sqliteIndex is Index in an SQLite file (modernc.org/sqlite, WAL mode).
+type sqliteIndex struct {
+	db *sql.DB
+}
+
+var _ Index = (*sqliteIndex)(nil)
+
+func openSQLite(path string, readOnly bool) (*sqliteIndex, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("archive: open index %s: %w", path, err)
+	}
+	db.SetMaxOpenConns(1) // one connection: SQLite has one writer anyway
+	if !readOnly {
+		if _, err := db.Exec(schema); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("archive: create index %s: %w", path, err)
+		}
+	}
+	return &sqliteIndex{db: db}, nil
+}
+
+func (x *sqliteIndex) Close() error { return x.db.Close() }
+
+const timeFmt = time.RFC3339Nano
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeFmt, s)
+	return t
+}
+
+func (x *sqliteIndex) SourceState(ctx context.Context, u string) (SourceState, bool, error) {
+	var s SourceState
+	var first string
+	err := x.db.QueryRowContext(ctx, `SELECT doc, last_sha256, first_seen FROM sources WHERE url = ?`, u).Scan(&s.Doc, &s.LastSHA, &first)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("archive: index: source %s: %w", u, err)
+	}
+	s.FirstSeen = parseTime(first)
+	return s, true, nil
+}
+
+func (x *sqliteIndex) DocByText(ctx context.Context, sha string) (string, bool, error) {
+	var doc string
+	err := x.db.QueryRowContext(ctx, `SELECT doc FROM versions WHERE sha256 = ? ORDER BY doc, version LIMIT 1`, sha).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("archive: index: text %s: %w", sha, err)
+	}
+	return doc, true, nil
+}
+
+func (x *sqliteIndex) HasText(ctx context.Context, doc, sha string) (bool, error) {
+	var n int
+	err := x.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE doc = ? AND sha256 = ?`, doc, sha).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("archive: index: doc %s: %w", doc, err)
+	}
+	return n > 0, nil
+}
+
+func (x *sqliteIndex) Doc(ctx context.Context, id string) (Doc, bool, error) {
+	d := Doc{ID: id}
+	var created string
+	err := x.db.QueryRowContext(ctx, `SELECT site, year, kind, title, dir, created_at FROM documents WHERE id = ?`, id).
+		Scan(&d.Site, &d.Year, &d.Kind, &d.Title, &d.Dir, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, fmt.Errorf("archive: index: doc %s: %w", id, err)
+	}
+	d.CreatedAt = parseTime(created)
+	rows, err := x.db.QueryContext(ctx, `SELECT url, site, first_seen FROM sources WHERE doc = ? ORDER BY first_seen, url`, id)
+	if err != nil {
+		return d, false, fmt.Errorf("archive: index: sources of %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s Source
+		var first string
+		if err := rows.Scan(&s.URL, &s.Site, &first); err != nil {
+			return d, false, err
+		}
+		s.FirstSeen = parseTime(first)
+		d.Sources = append(d.Sources, s)
+	}
+	return d, true, rows.Err()
+}
+
+func (x *sqliteIndex) DocIDs(ctx context.Context, prefix string) ([]string, error) {
+	rows, err := x.db.QueryContext(ctx, `SELECT id FROM documents WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 10`, len(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: docs %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func (x *sqliteIndex) LatestVersion(ctx context.Context, doc string) (int, error) {
+	var n sql.NullInt64
+	if err := x.db.QueryRowContext(ctx, `SELECT MAX(version) FROM versions WHERE doc = ?`, doc).Scan(&n); err != nil {
+		return 0, fmt.Errorf("archive: index: versions of %s: %w", doc, err)
+	}
+	return int(n.Int64), nil
+}
+
+func (x *sqliteIndex) Commit(ctx context.Context, c Change) error {
+	tx, err := x.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("archive: index: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if d := c.Doc; d != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, site, year, kind, title, dir, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET title = excluded.title`,
+			d.ID, d.Site, d.Year, d.Kind, d.Title, d.Dir, d.CreatedAt.UTC().Format(timeFmt)); err != nil {
+			return fmt.Errorf("archive: index: doc %s: %w", d.ID, err)
+		}
+	}
+	if v := c.Version; v != nil {
+		meta, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO versions (doc, version, sha256, meta) VALUES (?, ?, ?, ?)`,
+			v.Doc, v.Version, v.SHA256, string(meta)); err != nil {
+			return fmt.Errorf("archive: index: version %s@v%d: %w", v.Doc, v.Version, err)
+		}
+	}
+	for _, s := range c.Sources {
+		t := s.FirstSeen.UTC().Format(timeFmt)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sources (url, doc, site, first_seen, last_seen, last_sha256) VALUES (?, ?, ?, ?, ?, '')
+			ON CONFLICT(url) DO NOTHING`, s.URL, docOf(c, s), s.Site, t, t); err != nil {
+			return fmt.Errorf("archive: index: source %s: %w", s.URL, err)
+		}
+	}
+	for _, s := range c.Seen {
+		if _, err := tx.ExecContext(ctx, `UPDATE sources SET last_seen = ?, last_sha256 = ? WHERE url = ?`,
+			s.Time.UTC().Format(timeFmt), s.SHA, s.URL); err != nil {
+			return fmt.Errorf("archive: index: source %s: %w", s.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("archive: index: commit: %w", err)
+	}
+	return nil
+}
+
+// docOf finds the document a new source belongs to in a Change.
+func docOf(c Change, s Source) string {
+	for _, seen := range c.Seen {
+		if seen.URL == s.URL {
+			return seen.Doc
+		}
+	}
+	if c.Doc != nil {
+		return c.Doc.ID
+	}
+	if c.Version != nil {
+		return c.Version.Doc
+	}
+	return ""
+}
+
+func (x *sqliteIndex) Versions(ctx context.Context, f Filter) ([]Version, error) {
+	q := `SELECT v.meta FROM versions v JOIN documents d ON d.id = v.doc WHERE 1=1`
+	var args []any
+	if f.Site != "" {
+		q += ` AND d.site = ?`
+		args = append(args, f.Site)
+	}
+	if f.Doc != "" {
+		q += ` AND v.doc = ?`
+		args = append(args, f.Doc)
+	}
+	q += ` ORDER BY d.site, d.year DESC, v.doc, v.version`
+	rows, err := x.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: versions: %w", err)
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		var meta string
+		if err := rows.Scan(&meta); err != nil {
+			return nil, err
+		}
+		var v Version
+		if err := json.Unmarshal([]byte(meta), &v); err != nil {
+			return nil, fmt.Errorf("archive: index: corrupt version row: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func (x *sqliteIndex) RecordRun(ctx context.Context, r Run) error {
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = x.db.ExecContext(ctx, `INSERT INTO runs (id, site, started_at, record) VALUES (?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET record = excluded.record`, r.ID, r.Site, r.StartedAt.UTC().Format(timeFmt), string(rec))
+	if err != nil {
+		return fmt.Errorf("archive: index: run %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func (x *sqliteIndex) Runs(ctx context.Context, site string, limit int) ([]Run, error) {
+	q := `SELECT record FROM runs`
+	var args []any
+	if site != "" {
+		q += ` WHERE site = ?`
+		args = append(args, site)
+	}
+	q += ` ORDER BY started_at DESC LIMIT ?`
+	args = append(args, limit)
+	rows, err := x.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: runs: %w", err)
+	}
+	defer rows.Close()
+	var out []Run
+	for rows.Next() {
+		var rec string
+		if err := rows.Scan(&rec); err != nil {
+			return nil, err
+		}
+		var r Run
+		if err := json.Unmarshal([]byte(rec), &r); err != nil {
+			return nil, fmt.Errorf("archive: index: corrupt run row: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (x *sqliteIndex) SetFetchState(ctx context.Context, s FetchState) error {
+	_, err := x.db.ExecContext(ctx, `INSERT INTO fetch_state (url, site, status, etag, last_modified, sha256, bytes, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(url) DO UPDATE SET site = excluded.site, status = excluded.status, etag = excluded.etag,
+			last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
+		s.URL, s.Site, s.Status, s.ETag, s.LastModified, s.SHA256, s.Bytes, s.FetchedAt.UTC().Format(timeFmt))
+	if err != nil {
+		return fmt.Errorf("archive: index: fetch state %s: %w", s.URL, err)
+	}
+	return nil
+}
+
+// Reset empties the derived tables before a rebuild; fetch state, a cache of
+// what portals answered, is kept.
+func (x *sqliteIndex) Reset(ctx context.Context) error {
+	for _, t := range []string{"versions", "sources", "documents", "runs"} {
+		if _, err := x.db.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return fmt.Errorf("archive: index: reset %s: %w", t, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package archive
+
+import "time"
+
+// Version is one stored text of a document: its metadata file (vN.json),
+// and the line `archive ls --json` prints for it.
+type Version struct {
+	Site       string    `json:"site"`
+	Doc        string    `json:"doc"`
+	Version    int       `json:"version"`
+	URL        string    `json:"url"`
+	Title      string    `json:"title"`
+	Year       int       `json:"year"`
+	Kind       string    `json:"kind"`
+	Published  string    `json:"published,omitempty"`
+	Source     string    `json:"source,omitempty"`
+	SiteIDCode string    `json:"site_id_code,omitempty"`
+	SHA256     string    `json:"sha256"` // of the .txt bytes exactly: `sha256sum vN.txt` verifies it
+	Bytes      int       `json:"bytes"`
+	Path       string    `json:"path"` // the .txt, relative to archive_dir
+	FetchedAt  time.Time `json:"fetched_at"`
+	Extractor  string    `json:"extractor"`
+	Raw        *Raw      `json:"raw,omitempty"`
+}
+
+// Raw describes the response a version's text was extracted from, kept
+// gzip-compressed beside the text so it can be re-extracted offline.
+type Raw struct {
+	Path        string `json:"path"`   // the .raw.gz, relative to archive_dir
+	SHA256      string `json:"sha256"` // of the uncompressed bytes
+	Bytes       int    `json:"bytes"`  // uncompressed
+	Status      int    `json:"status"`
+	ContentType string `json:"content_type,omitempty"`
+	Encoding    string `json:"encoding,omitempty"` // what the bytes were decoded from
+}
+
+// Doc is a document: one report, whatever URLs it is published at. Its
+// doc.json is the only archive file that is ever replaced (when a source is
+// added); its versions never are.
+type Doc struct {
+	ID        string    `json:"doc"`
+	Site      string    `json:"site"`
+	Year      int       `json:"year"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	Dir       string    `json:"dir"` // relative to archive_dir
+	CreatedAt time.Time `json:"created_at"`
+	Sources   []Source  `json:"sources"`
+}
+
+// Source is a URL a document was found at. A repost is a second source.
+type Source struct {
+	URL       string    `json:"url"`
+	Site      string    `json:"site"`
+	FirstSeen time.Time `json:"first_seen"`
+}
+
+// Run is the record of one crawl of one site.
+type Run struct {
+	ID         string    `json:"id"`
+	Site       string    `json:"site"`
+	StartedAt  time.Time `json:"started_at"`
+	FinishedAt time.Time `json:"finished_at"`
+	Status     string    `json:"status"` // ok, failed, cancelled
+	Error      string    `json:"error,omitempty"`
+	Summary    any       `json:"summary"`
+}
+
+// FetchState is what the last fetch of a URL returned, for cheap re-crawls.
+type FetchState struct {
+	URL          string
+	Site         string
+	Status       int
+	ETag         string
+	LastModified string
+	SHA256       string // of the raw body
+	Bytes        int
+	FetchedAt    time.Time
+}
+
+// SourceState is what the index knows about a source URL.
+type SourceState struct {
+	Doc       string
+	LastSHA   string // sha256 of the text last seen at this URL
+	FirstSeen time.Time
+}
+
+// Filter selects versions.
+type Filter struct {
+	Site string
+	Doc  string
+}

@@ -1,0 +1,212 @@
+package archive
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Problem is one thing wrong in an archive, naming the file.
+type Problem struct {
+	File string
+	Msg  string
+}
+
+func (p Problem) String() string { return p.File + ": " + p.Msg }
+
+// Verify checks the archive against itself: every version's text hashes to
+// the sha256 its metadata records, its raw bytes to theirs, versions are
+// numbered 1…N without gaps, no text lacks its metadata, and the index
+// lists exactly the versions the files hold. Temporary files are not
+// problems (the next writer removes them). It reads every file.
+func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
+	var probs []Problem
+	add := func(file, format string, args ...any) {
+		probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
+	}
+	onDisk := map[string]string{} // "doc@vN" → sha256
+	dirs, err := fs.Glob(a.files, "*/*/*")
+	if err != nil {
+		return nil, err
+	}
+	for _, dir := range dirs {
+		if strings.HasPrefix(dir, "runs/") {
+			continue
+		}
+		if fi, err := fs.Stat(a.files, dir); err != nil || !fi.IsDir() {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		entries, err := fs.ReadDir(a.files, dir)
+		if err != nil {
+			add(dir, "cannot read: %v", err)
+			continue
+		}
+		meta := map[int]bool{}
+		other := map[int][]string{}
+		hasDoc := false
+		for _, en := range entries {
+			if en.Name() == "doc.json" {
+				hasDoc = true
+				continue
+			}
+			if strings.Contains(en.Name(), tempMarker) {
+				continue
+			}
+			m := versionFileRe.FindStringSubmatch(en.Name())
+			if m == nil {
+				add(path.Join(dir, en.Name()), "unexpected file in a document directory")
+				continue
+			}
+			n, _ := strconv.Atoi(m[1])
+			if m[2] == "json" {
+				meta[n] = true
+			} else {
+				other[n] = append(other[n], en.Name())
+			}
+		}
+		nums := make([]int, 0, len(meta))
+		for n := range meta {
+			nums = append(nums, n)
+		}
+		sort.Ints(nums)
+		for i, n := range nums {
+			if n != i+1 {
+				add(dir, "versions are not numbered 1…%d: v%d is missing", len(nums), i+1)
+				break
+			}
+		}
+		for n, names := range other {
+			if !meta[n] {
+				add(path.Join(dir, names[0]), "no v%d.json: a version written without its metadata", n)
+			}
+		}
+		if len(nums) > 0 && !hasDoc {
+			add(path.Join(dir, "doc.json"), "missing")
+		}
+		for _, n := range nums {
+			name := path.Join(dir, fmt.Sprintf("v%d.json", n))
+			v, err := a.readVersion(name)
+			if err != nil {
+				add(name, "unreadable metadata: %v", err)
+				continue
+			}
+			if v.Version != n || v.Path != path.Join(dir, fmt.Sprintf("v%d.txt", n)) {
+				add(name, "metadata names version %d at %s", v.Version, v.Path)
+			}
+			text, err := fs.ReadFile(a.files, v.Path)
+			if err != nil {
+				add(v.Path, "missing: %v", unwrapPathErr(err))
+				continue
+			}
+			sum := sha256.Sum256(text)
+			if got := hex.EncodeToString(sum[:]); got != v.SHA256 || len(text) != v.Bytes {
+				add(v.Path, "sha256 %s (%d bytes) does not match its metadata %s (%d bytes)", got, len(text), v.SHA256, v.Bytes)
+			}
+			onDisk[fmt.Sprintf("%s@v%d", v.Doc, v.Version)] = v.SHA256
+			if v.Raw != nil {
+				if err := checkRaw(a.files, v.Raw); err != nil {
+					add(v.Raw.Path, "%v", err)
+				}
+			}
+		}
+	}
+	if a.index == nil {
+		if len(onDisk) > 0 {
+			add(IndexFile, "missing")
+		}
+		return probs, nil
+	}
+	indexed, err := a.index.Versions(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	inIndex := map[string]bool{}
+	for _, v := range indexed {
+		key := fmt.Sprintf("%s@v%d", v.Doc, v.Version)
+		inIndex[key] = true
+		sha, ok := onDisk[key]
+		switch {
+		case !ok:
+			add(v.Path, "listed in the index but not in the files")
+		case sha != v.SHA256:
+			add(v.Path, "index records sha256 %s, metadata %s", v.SHA256, sha)
+		}
+	}
+	for key := range onDisk {
+		if !inIndex[key] {
+			doc, ver, _ := strings.Cut(key, "@")
+			add(IndexFile, "does not list %s %s", doc, ver)
+		}
+	}
+	sort.Slice(probs, func(i, j int) bool { return probs[i].File < probs[j].File })
+	return probs, nil
+}
+
+func checkRaw(fsys fs.FS, r *Raw) error {
+	data, err := fs.ReadFile(fsys, r.Path)
+	if err != nil {
+		return fmt.Errorf("missing: %v", unwrapPathErr(err))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("not gzip: %v", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("corrupt gzip: %v", err)
+	}
+	sum := sha256.Sum256(raw)
+	if got := hex.EncodeToString(sum[:]); got != r.SHA256 {
+		return fmt.Errorf("raw bytes hash to %s, metadata says %s", got, r.SHA256)
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// ReadRaw returns the raw response bytes a version was extracted from.
+func (a *Archive) ReadRaw(v Version) ([]byte, error) {
+	if v.Raw == nil {
+		return nil, fmt.Errorf("archive: %s@v%d has no raw bytes", v.Doc, v.Version)
+	}
+	data, err := fs.ReadFile(a.files, v.Raw.Path)
+	if err != nil {
+		return nil, fmt.Errorf("archive: read %s: %w", v.Raw.Path, err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("archive: %s: %w", v.Raw.Path, err)
+	}
+	return io.ReadAll(zr)
+}
+
+// encodeJSON is how the archive writes metadata: indented, UTF-8 as is, one
+// trailing newline, so files diff and grep well.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

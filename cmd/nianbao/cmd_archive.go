@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// archiveLsOptions are the flags of `nianbao archive ls`.
+type archiveLsOptions struct {
+	Site string
+	JSON bool
+}
+
+// archiveShowOptions are the flags of `nianbao archive show`.
+type archiveShowOptions struct {
+	Meta bool
+}
+
+func newArchiveCommand(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "archive",
+		Short: "List and show archived reports",
+		Args:  cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{errors.New("archive needs a subcommand: ls or show")}
+		},
+	}
+	var ls archiveLsOptions
+	lsCmd := &cobra.Command{
+		Use:   "ls [--site S] [--json]",
+		Short: "List stored versions",
+		Long: `List stored versions, one per line. With --json, one JSON object per version
+with the fields site, doc, url, title, year, kind, version, sha256, bytes,
+path (relative to archive_dir), published and fetched_at.`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runArchiveLs(cmd.Context(), g, ls) },
+	}
+	lsCmd.Flags().StringVar(&ls.Site, "site", "", "only this site")
+	lsCmd.Flags().BoolVar(&ls.JSON, "json", false, "one JSON object per version")
+	var show archiveShowOptions
+	showCmd := &cobra.Command{
+		Use:   "show DOC[@vN]",
+		Short: "Print a document's text (latest version, or vN)",
+		Long: `Print the text of a document's latest version, or of version N with DOC@vN.
+DOC may be any unique prefix of a document id. With --meta, print the
+version's metadata and the document's sources as JSON instead.`,
+		Args: cobraArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveShow(cmd.Context(), g, show, args[0]) },
+	}
+	showCmd.Flags().BoolVar(&show.Meta, "meta", false, "print metadata as JSON instead of the text")
+	cmd.AddCommand(lsCmd, showCmd)
+	return cmd
+}
+
+func openArchiveRO(g *globalOptions) (*archive.Archive, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	log, err := g.logger(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return archive.Open(cfg.ArchivePath(), archive.Options{ReadOnly: true, Logger: log})
+}
+
+func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) error {
+	a, err := openArchiveRO(g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	vers, err := a.Versions(ctx, archive.Filter{Site: o.Site})
+	if err != nil {
+		return err
+	}
+	if o.JSON {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetEscapeHTML(false)
+		for _, v := range vers {
+			if err := enc.Encode(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "DOC\tVERSION\tSITE\tYEAR\tKIND\tFETCHED\tTITLE")
+	for _, v := range vers {
+		fmt.Fprintf(tw, "%s\tv%d\t%s\t%d\t%s\t%s\t%s\n", v.Doc, v.Version, v.Site, v.Year, v.Kind,
+			v.FetchedAt.Local().Format("2006-01-02 15:04"), v.Title)
+	}
+	return tw.Flush()
+}
+
+func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions, ref string) error {
+	a, err := openArchiveRO(g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	v, err := a.Resolve(ctx, ref)
+	if err != nil {
+		if errors.Is(err, archive.ErrNotFound) {
+			return usageError{err}
+		}
+		return err
+	}
+	if o.Meta {
+		d, err := a.Doc(ctx, v.Doc)
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(g.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			archive.Version
+			Sources []archive.Source `json:"sources"`
+		}{v, d.Sources})
+	}
+	text, err := a.ReadText(v)
+	if err != nil {
+		return err
+	}
+	_, err = g.stdout.Write(text)
+	return err
+}

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// crawlOptions are the flags of `nianbao crawl`.
+type crawlOptions struct {
+	All  bool
+	JSON bool
+}
+
+func newCrawlCommand(g *globalOptions) *cobra.Command {
+	var o crawlOptions
+	cmd := &cobra.Command{
+		Use:   "crawl [SITE...] | --all",
+		Short: "Crawl sites now, in the foreground, and print a summary per site",
+		Long: `Crawl the named sites (or every site with --all) once, now, archive what is
+new, and print one summary line per site: list pages and pages fetched,
+reports found, new documents, new versions, new sources (reposts),
+unchanged reports, and failures by kind.
+
+Pages that fail do not fail the command (exit 0); the summary counts them.`,
+		Args: cobraArgs(func(cmd *cobra.Command, args []string) error {
+			if o.All == (len(args) > 0) {
+				return errors.New("name the sites to crawl, or pass --all")
+			}
+			return nil
+		}),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCrawl(cmd.Context(), g, o, args)
+		},
+	}
+	cmd.Flags().BoolVar(&o.All, "all", false, "crawl every site in the sites directory")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print each site's summary as a JSON object")
+	return cmd
+}
+
+func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []string) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	log, err := g.logger(cfg)
+	if err != nil {
+		return err
+	}
+	all, loadErr := cfg.LoadSites()
+	var probs sites.Problems
+	if loadErr != nil && !errors.As(loadErr, &probs) {
+		return loadErr
+	}
+	chosen, err := pickSites(all, names, probs)
+	if err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		fmt.Fprintln(g.stderr, probs.Error())
+		fmt.Fprintf(g.stderr, "nianbao: skipping %d site file(s) with problems\n", len(probs.Files()))
+	}
+	if len(chosen) == 0 {
+		if loadErr != nil {
+			return loadErr
+		}
+		return &config.Error{Problems: []string{fmt.Sprintf("%s: no site files (*.yaml) to crawl", cfg.SitesPath())}}
+	}
+	a, err := archive.Open(cfg.ArchivePath(), archive.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	deps := harvest.Deps{
+		Archive: a,
+		Logger:  log,
+		Crawl: crawler.Options{
+			UserAgent:   cfg.UserAgent,
+			MaxBodySize: cfg.MaxBodySize,
+			MaxProbes:   cfg.MaxProbes,
+		},
+	}
+	sums := make([]harvest.Summary, len(chosen))
+	errs := make([]error, len(chosen))
+	sem := make(chan struct{}, cfg.MaxConcurrentSites)
+	var wg sync.WaitGroup
+	for i, s := range chosen {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				sums[i] = harvest.Summary{Site: s.Name, Status: "cancelled"}
+				return
+			}
+			defer func() { <-sem }()
+			sums[i], errs[i] = harvest.RunSite(ctx, s, deps)
+		}()
+	}
+	wg.Wait()
+
+	if o.JSON {
+		enc := json.NewEncoder(g.stdout)
+		for _, s := range sums {
+			if err := enc.Encode(s); err != nil {
+				return err
+			}
+		}
+	} else {
+		printSummaries(g.stdout, sums)
+	}
+	if err := errors.Join(errs...); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %w", ctx.Err())
+		}
+		return err
+	}
+	if loadErr != nil {
+		return loadErr // the broken site files make the run exit 2, after the good ones ran
+	}
+	return nil
+}
+
+// pickSites selects the named sites, or all when names is empty.
+func pickSites(all []*sites.Site, names []string, probs sites.Problems) ([]*sites.Site, error) {
+	if len(names) == 0 {
+		return all, nil
+	}
+	byName := map[string]*sites.Site{}
+	for _, s := range all {
+		byName[s.Name] = s
+	}
+	var out []*sites.Site
+	var missing []string
+	for _, n := range names {
+		s, ok := byName[n]
+		if !ok {
+			missing = append(missing, n)
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(missing) > 0 {
+		known := make([]string, 0, len(byName))
+		for n := range byName {
+			known = append(known, n)
+		}
+		sort.Strings(known)
+		msg := fmt.Sprintf("unknown site(s): %s (known: %s)", strings.Join(missing, ", "), strings.Join(known, ", "))
+		if len(probs) > 0 {
+			msg += "; some site files have problems, see `nianbao sites check`"
+		}
+		return nil, usageError{errors.New(msg)}
+	}
+	return out, nil
+}
+
+func printSummaries(w io.Writer, sums []harvest.Summary) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "SITE\tSTATUS\tLIST PAGES\tPAGES\tREPORTS\tNEW DOCS\tNEW VERSIONS\tNEW SOURCES\tUNCHANGED\tERRORS\tTIME\t")
+	for _, s := range sums {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", s.Site, s.Status, s.ListPages, s.PagesFetched,
+			s.ReportsFound, s.NewDocuments, s.NewVersions, s.NewSources, s.Unchanged, s.ErrorCount(),
+			s.Duration.Round(100*time.Millisecond))
+	}
+	tw.Flush()
+	for _, s := range sums {
+		if s.ErrorCount() == 0 && s.Error == "" {
+			continue
+		}
+		kinds := make([]string, 0, len(s.Errors))
+		for k, n := range s.Errors {
+			kinds = append(kinds, fmt.Sprintf("%s=%d", k, n))
+		}
+		sort.Strings(kinds)
+		fmt.Fprintf(w, "\n%s: errors by kind: %s\n", s.Site, strings.Join(kinds, " "))
+		if s.Error != "" {
+			fmt.Fprintf(w, "  run: %s\n", s.Error)
+		}
+		for i, f := range s.Failures {
+			if i == 5 {
+				fmt.Fprintf(w, "  … and %d more (see the log)\n", s.ErrorCount()-5)
+				break
+			}
+			fmt.Fprintf(w, "  %s: %s\n", f.Kind, f.Error())
+		}
+	}
+}

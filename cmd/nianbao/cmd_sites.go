@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/sites"
+)
+
+func newSitesCommand(g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sites",
+		Short: "Check or list the site files",
+		Args:  cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError{errors.New("sites needs a subcommand: check or list")}
+		},
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Load config.yaml and every site file strictly; report every problem as file:line: field: problem",
+		Long: `Load config.yaml and every site file strictly, as the crawler and the daemon
+do, and report every problem as <file>:<line>: <field>: <problem>: unknown
+keys, malformed YAML, schedules that do not parse, start URLs that are not
+absolute http(s), regular expressions that do not compile, invalid or
+duplicate names, missing start pages. Exit 2 if there is any problem.`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSitesCheck(g) },
+	}, &cobra.Command{
+		Use:   "list",
+		Short: "Show each site's name, title, schedule and start URLs",
+		Args:  cobraArgs(cobra.NoArgs),
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runSitesList(g) },
+	})
+	return cmd
+}
+
+func runSitesCheck(g *globalOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	all, err := cfg.LoadSites()
+	if err != nil {
+		var probs sites.Problems
+		if errors.As(err, &probs) {
+			return fmt.Errorf("%s\n%d problem(s) in %d site file(s)", probs.Error(), len(probs), len(probs.Files()))
+		}
+		return err
+	}
+	fmt.Fprintf(g.stdout, "ok: %s and %d site(s) in %s\n", cfg.File, len(all), cfg.SitesPath())
+	return nil
+}
+
+func runSitesList(g *globalOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	all, loadErr := cfg.LoadSites()
+	var probs sites.Problems
+	if loadErr != nil && !errors.As(loadErr, &probs) {
+		return loadErr
+	}
+	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTITLE\tSCHEDULE\tSTART")
+	for _, s := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "))
+	}
+	tw.Flush()
+	return loadErr
+}

@@ -1,0 +1,165 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nianbao/nianbao/internal/strictyaml"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// DefaultUserAgent identifies nianbao to portals when config.yaml sets none.
+const DefaultUserAgent = "nianbao/0.1 (+https://github.com/nianbao/nianbao)"
+
+// Config is config.yaml with defaults applied.
+type Config struct {
+	SitesDir   string `yaml:"sites_dir"`
+	ArchiveDir string `yaml:"archive_dir"`
+	UserAgent  string `yaml:"user_agent"`
+	// Listen is the daemon's HTTP address.
+	Listen string `yaml:"listen"`
+	// LogFormat is "text" or "json".
+	LogFormat string `yaml:"log_format"`
+	// MaxConcurrentSites bounds how many sites crawl at once.
+	MaxConcurrentSites int `yaml:"max_concurrent_sites"`
+	// MaxBodySize bounds one HTML response, in bytes; larger pages are errors, never truncated.
+	MaxBodySize int `yaml:"max_body_size"`
+	// MaxProbes bounds, per site and run, the detail pages fetched only to read
+	// their title because the list truncated it.
+	MaxProbes int            `yaml:"max_probes"`
+	Defaults  sites.Defaults `yaml:"defaults"`
+
+	// File is the path the config was loaded from.
+	File string `yaml:"-"`
+}
+
+// Default returns the configuration used for every key a file leaves out.
+func Default() *Config {
+	return &Config{
+		SitesDir:           "sites",
+		ArchiveDir:         "archive",
+		UserAgent:          DefaultUserAgent,
+		Listen:             "127.0.0.1:8427",
+		LogFormat:          "text",
+		MaxConcurrentSites: 4,
+		MaxBodySize:        20 << 20,
+		MaxProbes:          30,
+		Defaults: sites.Defaults{
+			Schedule: "CRON_TZ=Asia/Shanghai 0 3 * * *",
+			Delay:    strictyaml.Duration(2 * time.Second),
+			Timeout:  strictyaml.Duration(30 * time.Second),
+			MaxPages: 100,
+			Encoding: "gb18030",
+		},
+	}
+}
+
+// Error is every problem found in a config file.
+type Error struct {
+	Problems []string
+}
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Load reads and validates the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{Problems: []string{fmt.Sprintf("%s: %v", path, unwrapPath(err))}}
+	}
+	return Parse(data, path)
+}
+
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse decodes and validates config data; path names the file in messages
+// and anchors relative directories.
+func Parse(data []byte, path string) (*Config, error) {
+	c := Default()
+	c.File = path
+	pos, yprobs := strictyaml.Decode(data, c)
+	var probs []string
+	add := func(line int, field, msg string) {
+		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", path, line, field, msg))
+	}
+	for _, p := range yprobs {
+		if p.Field == "" {
+			probs = append(probs, fmt.Sprintf("%s:%d: %s", path, p.Line, p.Msg))
+			continue
+		}
+		add(p.Line, p.Field, p.Msg)
+	}
+	if c.SitesDir == "" {
+		add(pos.Line("sites_dir", 1), "sites_dir", "must not be empty")
+	}
+	if c.ArchiveDir == "" {
+		add(pos.Line("archive_dir", 1), "archive_dir", "must not be empty")
+	}
+	if strings.TrimSpace(c.UserAgent) == "" {
+		add(pos.Line("user_agent", 1), "user_agent", "must not be empty: portals should see who is crawling")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		add(pos.Line("log_format", 1), "log_format", fmt.Sprintf("%q: use text or json", c.LogFormat))
+	}
+	if c.MaxConcurrentSites < 1 {
+		add(pos.Line("max_concurrent_sites", 1), "max_concurrent_sites", "must be at least 1")
+	}
+	if c.MaxBodySize < 1<<10 {
+		add(pos.Line("max_body_size", 1), "max_body_size", "must be at least 1024 bytes")
+	}
+	if c.MaxProbes < 0 {
+		add(pos.Line("max_probes", 1), "max_probes", "must not be negative")
+	}
+	d := c.Defaults
+	if _, err := sites.ScheduleParser.Parse(d.Schedule); err != nil {
+		add(pos.Line("defaults.schedule", 1), "defaults.schedule", fmt.Sprintf("invalid cron schedule %q: %v", d.Schedule, err))
+	}
+	if d.Timeout <= 0 {
+		add(pos.Line("defaults.timeout", 1), "defaults.timeout", "must be more than 0")
+	}
+	if d.MaxPages < 1 {
+		add(pos.Line("defaults.max_pages", 1), "defaults.max_pages", "must be at least 1")
+	}
+	if len(probs) > 0 {
+		return nil, &Error{Problems: probs}
+	}
+	return c, nil
+}
+
+// dir is the directory relative paths in the file are resolved against.
+func (c *Config) dir() string {
+	if c.File == "" {
+		return "."
+	}
+	return filepath.Dir(c.File)
+}
+
+// SitesPath is the sites directory, resolved against the config file.
+func (c *Config) SitesPath() string { return c.resolve(c.SitesDir) }
+
+// ArchivePath is the archive directory, resolved against the config file.
+func (c *Config) ArchivePath() string { return c.resolve(c.ArchiveDir) }
+
+func (c *Config) resolve(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.dir(), p)
+}
+
+// LoadSites loads every site file of the configured sites directory.
+func (c *Config) LoadSites() ([]*sites.Site, error) {
+	dir := c.SitesPath()
+	if _, err := os.Stat(dir); err != nil {
+		return nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
+	}
+	return sites.Load(os.DirFS(dir), dir, c.Defaults)
+}

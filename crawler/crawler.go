@@ -1,0 +1,506 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gocolly/colly/v2"
+
+	"github.com/nianbao/nianbao/extract"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// Options are the crawl settings that come from config.yaml rather than the
+// site file.
+type Options struct {
+	UserAgent   string
+	MaxBodySize int // bytes; a larger page is a too_large error
+	MaxProbes   int // detail pages fetched per run only to read a truncated title
+	Logger      *slog.Logger
+	Now         func() time.Time
+	// Transport, when set, replaces the HTTP transport (nil: Go's default).
+	Transport http.RoundTripper
+}
+
+// Page is one fetched report page.
+type Page struct {
+	URL       string // where the page was fetched from, after redirects
+	LinkURL   string // the URL as the list linked it
+	ListURL   string // the list page that linked it
+	LinkTitle string // the title the list gave it
+	Status    int
+	Header    http.Header
+	Body      []byte // the response body exactly as received
+	HTML      []byte // Body decoded to UTF-8
+	Encoding  string // the encoding Body was decoded from
+	FetchedAt time.Time
+}
+
+// Handler receives each report page. An error stops the crawl.
+type Handler func(ctx context.Context, p *Page) error
+
+// Error kinds, the keys of Stats.Errors.
+const (
+	ErrTimeout  = "timeout"
+	ErrHTTP4xx  = "http_4xx"
+	ErrHTTP5xx  = "http_5xx"
+	ErrRobots   = "robots"
+	ErrTooLarge = "too_large"
+	ErrDecode   = "decode"
+	ErrNetwork  = "network"
+)
+
+// Stats counts what one crawl of a site did.
+type Stats struct {
+	ListPages int            `json:"list_pages"` // list pages read
+	Pages     int            `json:"pages"`      // responses received (list, report and probe pages)
+	Bytes     int64          `json:"bytes"`      // body bytes received
+	Reports   int            `json:"reports"`    // distinct report pages found
+	Probes    int            `json:"probes"`     // detail pages fetched to read a truncated title
+	Skipped   map[string]int `json:"skipped"`    // report links not fetched, by reason (offsite, not_html)
+	Errors    map[string]int `json:"errors"`     // failed fetches by kind
+	Failures  []FetchError   `json:"failures"`   // the first few failures, for the summary
+}
+
+func (s *Stats) skip(reason string) {
+	if s.Skipped == nil {
+		s.Skipped = map[string]int{}
+	}
+	s.Skipped[reason]++
+}
+
+func (s *Stats) fail(fe *FetchError) {
+	if s.Errors == nil {
+		s.Errors = map[string]int{}
+	}
+	s.Errors[fe.Kind]++
+	if len(s.Failures) < 20 {
+		s.Failures = append(s.Failures, *fe)
+	}
+}
+
+// FetchError is a page that could not be fetched.
+type FetchError struct {
+	URL    string `json:"url"`
+	Kind   string `json:"kind"`
+	Status int    `json:"status,omitempty"`
+	Err    string `json:"error"`
+}
+
+func (e *FetchError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("%s: %s (HTTP %d)", e.URL, e.Err, e.Status)
+	}
+	return fmt.Sprintf("%s: %s", e.URL, e.Err)
+}
+
+// errNotHTML aborts a download whose Content-Type is not a web page.
+var errNotHTML = errors.New("not an HTML page")
+
+// Crawl reads the site's list pages, finds its report links and hands every
+// report page to handle. Fetch failures are counted in Stats, not returned:
+// the error is the context's, or the handler's.
+func Crawl(ctx context.Context, site *sites.Site, opts Options, handle Handler) (Stats, error) {
+	cr, err := newCrawl(ctx, site, opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	return cr.run(ctx, handle)
+}
+
+type crawl struct {
+	site   *sites.Site
+	opts   Options
+	log    *slog.Logger
+	c      *colly.Collector
+	hosts  map[string]bool
+	pacer  *pacer
+	stats  Stats
+	hints  []string
+	result struct {
+		resp *colly.Response
+		err  *FetchError
+	}
+}
+
+func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBodySize <= 0 {
+		opts.MaxBodySize = 20 << 20
+	}
+	cr := &crawl{
+		site:  site,
+		opts:  opts,
+		log:   opts.Logger.With("site", site.Name),
+		hosts: map[string]bool{},
+		pacer: newPacer(site.DelayDuration(), opts.Now),
+		hints: probeHints(site),
+	}
+	for _, s := range site.Start {
+		u, err := url.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("crawl %s: start %q: %w", site.Name, s, err)
+		}
+		cr.hosts[u.Host] = true
+	}
+	for _, h := range site.AllowHosts {
+		cr.hosts[h] = true
+	}
+	cr.c = cr.collector(ctx)
+	return cr, nil
+}
+
+// collector builds the site's colly collector. Fields are set after
+// NewCollector on purpose: colly applies COLLY_* environment variables there,
+// and nianbao's behaviour must not change with the environment.
+func (cr *crawl) collector(ctx context.Context) *colly.Collector {
+	c := colly.NewCollector()
+	c.UserAgent = cr.opts.UserAgent
+	c.IgnoreRobotsTxt = false // colly's default ignores robots.txt
+	c.AllowURLRevisit = true  // the frontier is ours: colly would mark URLs visited before fetching them
+	c.MaxDepth = 0
+	c.Async = false
+	c.DetectCharset = false // we decode, from the raw bytes (see Decode)
+	c.ParseHTTPErrorResponse = false
+	c.CheckHead = false
+	c.CacheDir = ""
+	c.MaxBodySize = cr.opts.MaxBodySize + 1 // one byte more, to notice a body over the limit
+	c.Context = ctx
+	if cr.opts.Transport != nil {
+		c.WithTransport(cr.opts.Transport)
+	}
+	c.SetRequestTimeout(cr.site.TimeoutDuration())
+	c.OnRequest(func(r *colly.Request) {
+		// "utf-8" makes colly hand over the body as received: the archive
+		// keeps the raw bytes, and Decode applies nianbao's own rules.
+		r.ResponseCharacterEncoding = "utf-8"
+	})
+	c.OnResponseHeaders(func(r *colly.Response) {
+		if !isHTMLType(r.Headers.Get("Content-Type")) {
+			r.Request.Abort()
+		}
+	})
+	c.OnResponse(func(r *colly.Response) { cr.result.resp = r })
+	c.OnError(func(r *colly.Response, err error) {
+		cr.result.err = classify(r.Request.URL.String(), r.StatusCode, err)
+	})
+	return c
+}
+
+// isHTMLType accepts HTML and the vague types portals send HTML as.
+func isHTMLType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return true
+	}
+	return strings.HasPrefix(mt, "text/") || strings.Contains(mt, "html")
+}
+
+// response is one fetched page.
+type response struct {
+	url      string // final URL
+	status   int
+	header   http.Header
+	body     []byte
+	html     []byte
+	encoding string
+	at       time.Time
+}
+
+// fetch gets one page, waiting its turn on the host first. It returns a
+// FetchError for failures the summary counts, or the context's error.
+func (cr *crawl) fetch(ctx context.Context, raw string) (*response, *FetchError, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: err.Error()}, nil
+	}
+	if err := cr.pacer.wait(ctx, u.Host); err != nil {
+		return nil, nil, err
+	}
+	cr.result.resp, cr.result.err = nil, nil
+	at := cr.opts.Now()
+	verr := cr.c.Visit(raw)
+	if ctx.Err() != nil {
+		return nil, nil, ctx.Err()
+	}
+	if errors.Is(verr, colly.ErrAbortedAfterHeaders) {
+		return nil, &FetchError{URL: raw, Kind: "not_html", Err: errNotHTML.Error()}, nil
+	}
+	if cr.result.err != nil {
+		return nil, cr.result.err, nil
+	}
+	if verr != nil {
+		return nil, classify(raw, 0, verr), nil
+	}
+	r := cr.result.resp
+	if r == nil {
+		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, nil
+	}
+	cr.stats.Pages++
+	cr.stats.Bytes += int64(len(r.Body))
+	if len(r.Body) > cr.opts.MaxBodySize {
+		return nil, &FetchError{URL: raw, Kind: ErrTooLarge, Status: r.StatusCode,
+			Err: fmt.Sprintf("body larger than max_body_size (%d bytes)", cr.opts.MaxBodySize)}, nil
+	}
+	html, enc, err := Decode(r.Body, r.Headers.Get("Content-Type"), cr.site.Encoding)
+	if err != nil {
+		return nil, &FetchError{URL: raw, Kind: ErrDecode, Status: r.StatusCode, Err: err.Error()}, nil
+	}
+	cr.log.Debug("fetched", "url", r.Request.URL.String(), "status", r.StatusCode, "bytes", len(r.Body), "encoding", enc)
+	return &response{
+		url:      r.Request.URL.String(),
+		status:   r.StatusCode,
+		header:   r.Headers.Clone(),
+		body:     r.Body,
+		html:     html,
+		encoding: enc,
+		at:       at,
+	}, nil, nil
+}
+
+// classify turns a colly error into a FetchError of a known kind.
+func classify(raw string, status int, err error) *FetchError {
+	fe := &FetchError{URL: raw, Status: status, Kind: ErrNetwork}
+	if err != nil {
+		fe.Err = err.Error()
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		fe.Kind, fe.Err = ErrRobots, "disallowed by robots.txt"
+	case status >= 500:
+		fe.Kind = ErrHTTP5xx
+	case status >= 400:
+		fe.Kind = ErrHTTP4xx
+	case status >= 300:
+		fe.Kind, fe.Err = ErrHTTP4xx, fmt.Sprintf("unexpected HTTP status %d", status)
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		fe.Kind = ErrTimeout
+	}
+	return fe
+}
+
+// job is a list page waiting to be read.
+type job struct {
+	url       string
+	generated int // >0: the createPageHTML run it belongs to
+	follow    bool
+}
+
+// run reads list pages breadth-first, then fetches the report pages.
+func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
+	site := cr.site
+	queue := make([]job, 0, len(site.Start))
+	queued := map[string]bool{}
+	for _, s := range site.Start {
+		if !queued[s] {
+			queued[s] = true
+			queue = append(queue, job{url: s, follow: true})
+		}
+	}
+	var (
+		seenLinks = map[string]bool{}
+		reports   []candidate
+		probes    []candidate
+		isReport  = map[string]bool{}
+		deadGen   = map[int]bool{}
+		genID     = 0
+	)
+	for len(queue) > 0 && cr.stats.ListPages < site.MaxPages {
+		j := queue[0]
+		queue = queue[1:]
+		if j.generated > 0 && deadGen[j.generated] {
+			continue
+		}
+		u, _ := url.Parse(j.url)
+		if !cr.hosts[u.Host] {
+			continue
+		}
+		resp, fe, err := cr.fetch(ctx, j.url)
+		if err != nil {
+			return cr.stats, err
+		}
+		if fe != nil {
+			cr.stats.fail(fe)
+			cr.log.Warn("list page failed", "url", j.url, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
+			if j.generated > 0 && fe.Status == http.StatusNotFound {
+				deadGen[j.generated] = true // the list is shorter than its pager claimed
+			}
+			continue
+		}
+		cr.stats.ListPages++
+		base, _ := url.Parse(resp.url)
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(resp.html))
+		if err != nil {
+			cr.stats.fail(&FetchError{URL: j.url, Kind: ErrDecode, Err: err.Error()})
+			continue
+		}
+		lp := parseList(doc, base, site.Selectors.Links)
+		fresh := 0
+		for _, l := range lp.links {
+			if seenLinks[l.URL] {
+				continue
+			}
+			seenLinks[l.URL] = true
+			fresh++
+			c := candidate{link: l, list: resp.url}
+			switch {
+			case site.IsReport(l.Text) || site.IsReport(l.Title):
+				isReport[l.URL] = true
+				reports = append(reports, c)
+			case isTruncated(l.Text) && mayMatch(l.title(), cr.hints):
+				probes = append(probes, c)
+			}
+		}
+		if len(lp.gen) > 0 {
+			genID++
+			for _, g := range lp.gen {
+				if !queued[g] {
+					queued[g] = true
+					queue = append(queue, job{url: g, generated: genID})
+				}
+			}
+		}
+		// Follow "next" links only from a page that brought something new:
+		// an endless calendar of empty pages ends at its first repeat.
+		if j.follow || fresh > 0 {
+			for _, n := range lp.next {
+				if !queued[n] {
+					queued[n] = true
+					queue = append(queue, job{url: n})
+				}
+			}
+		}
+	}
+	if len(queue) > 0 {
+		cr.log.Info("max_pages reached; list pages left unread", "max_pages", site.MaxPages, "left", len(queue))
+	}
+
+	for _, c := range reports {
+		if err := cr.report(ctx, c, handle, false); err != nil {
+			return cr.stats, err
+		}
+	}
+	for i, c := range probes {
+		if i >= cr.opts.MaxProbes {
+			cr.log.Info("max_probes reached; truncated titles left unchecked", "left", len(probes)-i)
+			break
+		}
+		if isReport[c.URL] {
+			continue
+		}
+		if err := cr.report(ctx, c, handle, true); err != nil {
+			return cr.stats, err
+		}
+	}
+	return cr.stats, nil
+}
+
+// candidate is a link that is, or may be, a report.
+type candidate struct {
+	link
+	list string
+}
+
+// report fetches a report page (or, when probe is set, a page whose title
+// the list truncated) and hands it on if it is a report.
+func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe bool) error {
+	u, err := url.Parse(c.URL)
+	if err != nil || !cr.hosts[u.Host] {
+		cr.stats.skip("offsite")
+		cr.log.Debug("report link off the site's hosts", "url", c.URL)
+		return nil
+	}
+	resp, fe, err := cr.fetch(ctx, c.URL)
+	if err != nil {
+		return err
+	}
+	if probe {
+		cr.stats.Probes++
+	}
+	if fe != nil {
+		if fe.Kind == "not_html" {
+			cr.stats.skip("not_html")
+			return nil
+		}
+		cr.stats.fail(fe)
+		cr.log.Warn("report page failed", "url", c.URL, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
+		return nil
+	}
+	title := c.title()
+	if probe {
+		title = extract.Title(resp.html)
+		if !cr.site.IsReport(title) {
+			return nil
+		}
+	}
+	cr.stats.Reports++
+	return handle(ctx, &Page{
+		URL:       resp.url,
+		LinkURL:   c.URL,
+		ListURL:   c.list,
+		LinkTitle: title,
+		Status:    resp.status,
+		Header:    resp.header,
+		Body:      resp.body,
+		HTML:      resp.html,
+		Encoding:  resp.encoding,
+		FetchedAt: resp.at,
+	})
+}
+
+// pacer spaces requests to one host by a delay. Its wait returns as soon as
+// the context is cancelled.
+type pacer struct {
+	delay time.Duration
+	now   func() time.Time
+	mu    sync.Mutex
+	last  map[string]time.Time
+}
+
+func newPacer(delay time.Duration, now func() time.Time) *pacer {
+	return &pacer{delay: delay, now: now, last: map[string]time.Time{}}
+}
+
+func (p *pacer) wait(ctx context.Context, host string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	next := p.last[host].Add(p.delay)
+	now := p.now()
+	if next.Before(now) {
+		next = now
+	}
+	p.last[host] = next
+	p.mu.Unlock()
+	if d := next.Sub(now); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return nil
+}

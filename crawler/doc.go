@@ -1,0 +1,24 @@
+// Package crawler fetches one site's list pages and report pages with a
+// gocolly/colly collector. It knows nothing about disk: every report page it
+// finds is handed, raw bytes and decoded HTML, to the caller's Handler.
+//
+// A list page is a start page of the site or one of its further pages
+// (pagination). A report link is a link on a list page whose title matches
+// the site's match pattern — the link's text, its title attribute, or, when
+// the list truncated the title ("…"), the detail page's own title, read by a
+// probe (a fetch of the detail page made to learn its title). A Page is one
+// fetched report page.
+//
+// Pagination is followed in four forms: "下一页"-style links, numbered
+// siblings (index_2.html), page-number query parameters (?page=2), and the
+// TRS createPageHTML(...) script, whose arguments are parsed. At most the
+// site's max_pages list pages are read per run, and "下一页" chains stop at a
+// page that offers no link not seen before, so calendar-like traps stay
+// bounded.
+//
+// Politeness: robots.txt is honoured, every request carries the configured
+// User-Agent, requests to one host are spaced by the site's delay (a wait
+// that a cancelled context interrupts at once), only the start pages' hosts
+// and the site's allow_hosts are fetched, and a body larger than the limit is
+// an error, never silently truncated.
+package crawler

@@ -1,0 +1,287 @@
+package crawler
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"regexp/syntax"
+	"strconv"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/nianbao/nianbao/sites"
+)
+
+// link is an <a> found on a list page.
+type link struct {
+	URL   string // absolute, without fragment
+	Text  string // visible text, NFKC, spaces collapsed
+	Title string // the title attribute, often the untruncated title
+}
+
+// title is the best title the list gives: the title attribute when it is
+// longer than the (possibly truncated) visible text.
+func (l link) title() string {
+	if len([]rune(l.Title)) > len([]rune(trimEllipsis(l.Text))) {
+		return l.Title
+	}
+	return l.Text
+}
+
+// listPage is what one list page offers.
+type listPage struct {
+	links []link   // every followable link except pagination, in page order
+	next  []string // pagination: "下一页" links and numbered siblings
+	gen   []string // pages generated from a createPageHTML(...) call, in order
+}
+
+// parseList reads a list page. scope, when set, limits link discovery to
+// elements matching it (the site's selectors.links).
+func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
+	var lp listPage
+	seen := map[string]bool{base.String(): true}
+	root := doc.Selection
+	if scope != "" {
+		if s := doc.Find(scope); s.Length() > 0 {
+			root = s
+		}
+	}
+	add := func(a *goquery.Selection) {
+		href, ok := a.Attr("href")
+		if !ok {
+			return
+		}
+		u := resolve(base, href)
+		if u == nil {
+			return
+		}
+		text := cleanText(a.Text())
+		l := link{URL: u.String(), Text: text, Title: cleanText(a.AttrOr("title", ""))}
+		if isNextText(text) || isSibling(base, u) {
+			if !seen[l.URL] {
+				seen[l.URL] = true
+				lp.next = append(lp.next, l.URL)
+			}
+			return
+		}
+		if seen[l.URL] {
+			return
+		}
+		seen[l.URL] = true
+		lp.links = append(lp.links, l)
+	}
+	root.Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
+
+	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
+		src := s.Text()
+		// Hanweb lists ship their first page as <record><![CDATA[<li><a …>]]>
+		// inside a <script type="text/xml">, invisible to an HTML parser.
+		for _, m := range cdataRe.FindAllStringSubmatch(src, -1) {
+			frag, err := goquery.NewDocumentFromReader(strings.NewReader(m[1]))
+			if err == nil {
+				frag.Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
+			}
+		}
+		lp.gen = append(lp.gen, createPageURLs(src, base)...)
+	})
+	return lp
+}
+
+var cdataRe = regexp.MustCompile(`(?s)<record>\s*<!\[CDATA\[(.*?)\]\]>`)
+
+// resolve makes href absolute against base; it returns nil for links that
+// cannot be fetched (javascript:, mailto:, bare fragments, other schemes).
+func resolve(base *url.URL, href string) *url.URL {
+	href = strings.TrimSpace(href)
+	if href == "" || strings.HasPrefix(href, "#") {
+		return nil
+	}
+	u, err := base.Parse(href)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil
+	}
+	u.Fragment = ""
+	u.RawFragment = ""
+	return u
+}
+
+var spaceRe = regexp.MustCompile(`\s+`)
+
+func cleanText(s string) string {
+	return strings.TrimSpace(spaceRe.ReplaceAllString(norm.NFKC.String(s), " "))
+}
+
+var nextRe = regexp.MustCompile(`^(下\s*一?\s*页|下\s*一\s*頁|后\s*一?\s*页|next( page)?)\s*[>›»]*$|^[>›]$`)
+
+// isNextText reports whether a link's text says "next page".
+func isNextText(text string) bool {
+	return nextRe.MatchString(strings.ToLower(text))
+}
+
+var (
+	numberedRe  = regexp.MustCompile(`^(.+?)_(\d+)\.([a-z]+)$`)
+	pageParamRe = regexp.MustCompile(`(?i)^(page|pageno|pagenum|pageindex|page_no|cur_?page|currpage|curpage|pn|p|startrecord)$`)
+)
+
+// isSibling reports whether u is another page of the list at base: the same
+// folder with a numbered name (index.html → index_2.html) or the same path
+// with only a page-number query parameter changed (?page=2).
+func isSibling(base, u *url.URL) bool {
+	if u.Host != base.Host {
+		return false
+	}
+	if u.Path == base.Path || (u.Path == "" && base.Path == "/") {
+		bq, uq := base.Query(), u.Query()
+		diff := 0
+		for k := range mergeKeys(bq, uq) {
+			if bq.Get(k) == uq.Get(k) {
+				continue
+			}
+			if !pageParamRe.MatchString(k) {
+				return false
+			}
+			if _, err := strconv.Atoi(uq.Get(k)); err != nil {
+				return false
+			}
+			diff++
+		}
+		return diff == 1
+	}
+	bdir, bfile := path.Split(base.Path)
+	udir, ufile := path.Split(u.Path)
+	if bdir != udir {
+		return false
+	}
+	m := numberedRe.FindStringSubmatch(ufile)
+	if m == nil {
+		return false
+	}
+	stem := stemOf(bfile)
+	if mb := numberedRe.FindStringSubmatch(bfile); mb != nil {
+		stem = mb[1]
+	}
+	return m[1] == stem
+}
+
+func stemOf(file string) string {
+	if file == "" {
+		return "index"
+	}
+	if i := strings.LastIndexByte(file, '.'); i > 0 {
+		return file[:i]
+	}
+	return file
+}
+
+func mergeKeys(a, b url.Values) map[string]bool {
+	m := map[string]bool{}
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
+}
+
+// createPageRe matches the TRS pager call in its two shapes:
+// createPageHTML(total, current, "index", "html") and
+// createPageHTML('page_div', total, current, 'index', 'shtml', records).
+var createPageRe = regexp.MustCompile(`createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w.-]+)['"]\s*,\s*['"](\w+)['"]`)
+
+// createPageURLs turns a TRS createPageHTML call into the URLs of the list's
+// other pages. Page k of the list is "<prefix>_k.<ext>" beside the first page
+// "<prefix>.<ext>". Some sites count from 0 (the first page says current=0,
+// its successors are _1 … _{total-1}), others from 1 (current=1 on the first
+// page, successors _2 … _total); the first page's current argument tells
+// which. Seen from a later page, 0-based is assumed, and a page that does
+// not exist ends the run of generated pages.
+func createPageURLs(script string, base *url.URL) []string {
+	m := createPageRe.FindStringSubmatch(script)
+	if m == nil {
+		return nil
+	}
+	total, _ := strconv.Atoi(m[1])
+	cur, _ := strconv.Atoi(m[2])
+	prefix, ext := m[3], m[4]
+	if total <= 1 || total > 100000 {
+		return nil
+	}
+	dir, file := path.Split(base.Path)
+	first, last := 1, total-1
+	if (file == "" || file == prefix+"."+ext) && cur == 1 {
+		first, last = 2, total
+	}
+	out := make([]string, 0, last-first+1)
+	for k := first; k <= last; k++ {
+		u := *base
+		u.Path = dir + prefix + "_" + strconv.Itoa(k) + "." + ext
+		u.RawPath = ""
+		u.RawQuery = ""
+		out = append(out, u.String())
+	}
+	return out
+}
+
+var ellipsisRe = regexp.MustCompile(`(…|⋯|\.{2,}|。{2,})+$`)
+
+func trimEllipsis(s string) string { return strings.TrimSpace(ellipsisRe.ReplaceAllString(s, "")) }
+
+// isTruncated reports whether a list shortened the title ("…" at the end).
+func isTruncated(text string) bool { return ellipsisRe.MatchString(text) }
+
+// probeHints are fragments of a site's match pattern. A truncated link title
+// that contains one might name a report, so its page is fetched to read the
+// full title. Only literal runs of four or more characters are used (as
+// 4-grams), so common words such as 报告 or 情况 do not make every truncated
+// news title a candidate; a pattern without such runs falls back to its
+// two-character literals.
+func probeHints(site *sites.Site) []string {
+	re, err := syntax.Parse(site.MatchRegexp().String(), syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var lits []string
+	var walk func(*syntax.Regexp)
+	walk = func(r *syntax.Regexp) {
+		if r.Op == syntax.OpLiteral && r.Flags&syntax.FoldCase == 0 {
+			lits = append(lits, string(r.Rune))
+		}
+		for _, s := range r.Sub {
+			walk(s)
+		}
+	}
+	walk(re)
+	hints := grams(lits, 4)
+	if len(hints) == 0 {
+		hints = grams(lits, 2)
+	}
+	return hints
+}
+
+func grams(lits []string, n int) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, l := range lits {
+		r := []rune(l)
+		for i := 0; i+n <= len(r); i++ {
+			g := string(r[i : i+n])
+			if !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+func mayMatch(text string, hints []string) bool {
+	for _, h := range hints {
+		if strings.Contains(text, h) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,56 @@
+// Package archivetest checks an archive directory in tests, in the style of
+// testing/fstest.TestFS: Check fails the test for every problem it finds.
+package archivetest
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// Check verifies the archive in dir (archive.Verify) and that every version
+// file is read-only. It fails t for each problem and returns the versions.
+func Check(t testing.TB, dir string) []archive.Version {
+	t.Helper()
+	a, err := archive.Open(dir, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("archivetest: open %s: %v", dir, err)
+	}
+	defer a.Close()
+	probs, err := a.Verify(context.Background())
+	if err != nil {
+		t.Fatalf("archivetest: verify %s: %v", dir, err)
+	}
+	for _, p := range probs {
+		t.Errorf("archivetest: %s", p)
+	}
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, "v") && (strings.HasSuffix(name, ".txt") || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".raw.gz")) {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if fi.Mode().Perm()&0o222 != 0 {
+				t.Errorf("archivetest: %s is writable (%v): version files must be read-only", p, fi.Mode().Perm())
+			}
+		}
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatalf("archivetest: walk %s: %v", dir, err)
+	}
+	vers, err := a.Versions(context.Background(), archive.Filter{})
+	if err != nil {
+		t.Fatalf("archivetest: list %s: %v", dir, err)
+	}
+	return vers
+}

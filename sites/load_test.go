@@ -1,0 +1,150 @@
+package sites
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/nianbao/nianbao/internal/strictyaml"
+)
+
+var testDefaults = Defaults{
+	Schedule: "CRON_TZ=Asia/Shanghai 0 3 * * *",
+	Delay:    strictyaml.Duration(2 * time.Second),
+	Timeout:  strictyaml.Duration(30 * time.Second),
+	MaxPages: 100,
+	Encoding: "gb18030",
+}
+
+func TestParseBadFiles(t *testing.T) {
+	tests := []struct {
+		file string
+		want []string // every line must appear in the error, in order
+	}{
+		{"unknown_key.bad.yaml", []string{
+			`testdata/unknown_key.bad.yaml:3: schedul: unknown field (did you mean "schedule"?)`,
+			`testdata/unknown_key.bad.yaml:4: start_url: unknown field`,
+		}},
+		{"malformed.bad.yaml", []string{`testdata/malformed.bad.yaml:1: invalid YAML: did not find expected ',' or ']'`}},
+		{"cron.bad.yaml", []string{`testdata/cron.bad.yaml:3: schedule: invalid cron schedule "0 3 * *": expected exactly 5 fields, found 4`}},
+		{"cron_tz.bad.yaml", []string{`testdata/cron_tz.bad.yaml:3: schedule: invalid cron schedule "CRON_TZ=Asia/Shangai 0 3 * * *"`}},
+		{"start_relative.bad.yaml", []string{`testdata/start_relative.bad.yaml:3: start: "/relative/path" is not an absolute http(s) URL`}},
+		{"start_scheme.bad.yaml", []string{`testdata/start_scheme.bad.yaml:2: start: "ftp://a.gov.cn/x" is not an absolute http(s) URL`}},
+		{"regex.bad.yaml", []string{`testdata/regex.bad.yaml:3: match: invalid regular expression: missing closing )`}},
+		{"name.bad.yaml", []string{`testdata/name.bad.yaml:1: name: "Tianjin_SFJ" is not a valid name`}},
+		{"missing_start.bad.yaml", []string{`testdata/missing_start.bad.yaml:1: start: missing`}},
+		{"values.bad.yaml", []string{
+			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
+			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/" + tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, probs := Parse(data, "testdata/"+tt.file, testDefaults)
+			if s != nil || len(probs) == 0 {
+				t.Fatalf("Parse accepted a bad file: %+v", s)
+			}
+			got := probs.Error()
+			rest := got
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("error does not contain %q (in order); got:\n%s", w, got)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
+	}
+}
+
+func TestParseDefaultsAndOverrides(t *testing.T) {
+	s, probs := Parse([]byte("name: a\nstart: https://a.gov.cn/list/\ndelay: 0s\nschedule: \"@every 1h\"\n"), "a.yaml", testDefaults)
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	if s.Delay != 0 || s.Schedule != "@every 1h" {
+		t.Errorf("explicit values not kept: delay %v schedule %q", s.Delay, s.Schedule)
+	}
+	if s.Timeout != testDefaults.Timeout || s.MaxPages != 100 || s.Encoding != "gb18030" {
+		t.Errorf("defaults not applied: %+v", s)
+	}
+	if len(s.Start) != 1 || s.Start[0] != "https://a.gov.cn/list/" {
+		t.Errorf("a single start string must become a one-item list: %q", s.Start)
+	}
+}
+
+func TestIsReport(t *testing.T) {
+	s, probs := Parse([]byte("name: a\nstart: https://a.gov.cn/\n"), "a.yaml", testDefaults)
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	tests := []struct {
+		title string
+		want  bool
+	}{
+		{"天津市司法局2020年度法治政府建设情况报告", true},
+		{"津南区人民政府关于2024年法治政府建设情况报告", true},
+		{"2023年法治政府建设年度报告", true},
+		{"天津市津南区2022年政府信息公开工作年度报告", true},
+		{"2021年政府信息公开工作年报", true},
+		{"【文字解读】津南区2024年法治政府建设情况报告解读", false},
+		{"关于召开2024年度法治政府建设工作推进会议的通知", false},
+		{"2023年度政府网站工作年度报表", false},
+		{"2024年法治政府建设工作要点", false},
+		{"区司法局开展普法宣传活动", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			if got := s.IsReport(tt.title); got != tt.want {
+				t.Errorf("IsReport(%q) = %v, want %v", tt.title, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadDirectory(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"good.yaml", "dup_a.yaml", "dup_b.yaml", "name.bad.yaml"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	fsys["README.md"] = &fstest.MapFile{Data: []byte("not a site")}
+	fsys["empty.yaml"] = &fstest.MapFile{Data: nil}
+
+	got, err := Load(fsys, "sites", testDefaults)
+	probs, ok := err.(Problems)
+	if !ok {
+		t.Fatalf("Load error = %v (%T), want Problems", err, err)
+	}
+	msg := probs.Error()
+	for _, w := range []string{
+		`sites/dup_b.yaml:2: name: duplicate site name "dup": also used by sites/dup_a.yaml:1`,
+		`sites/empty.yaml:1: empty site file`,
+		`sites/name.bad.yaml:1: name:`,
+	} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("problems lack %q:\n%s", w, msg)
+		}
+	}
+	if len(probs) != 3 {
+		t.Errorf("got %d problems, want 3:\n%s", len(probs), msg)
+	}
+	// The good sites still load, sorted by name.
+	var names []string
+	for _, s := range got {
+		names = append(names, s.Name)
+	}
+	if strings.Join(names, ",") != "dup,ok-site" {
+		t.Errorf("loaded sites = %v, want [dup ok-site]", names)
+	}
+}

@@ -1,0 +1,73 @@
+package sites
+
+import (
+	"regexp"
+	"time"
+
+	"github.com/nianbao/nianbao/internal/strictyaml"
+)
+
+// DefaultMatch selects the titles of the two annual reports nianbao archives:
+// 法治政府建设(年度)(情况)报告 and 政府信息公开工作年度报告.
+const DefaultMatch = `法治政府建设.*(报告|情况)|法治建设.*年度报告|政府信息公开.*(年度报告|年报)`
+
+// DefaultExclude rejects titles that share the words of a report but are not
+// one: interpretations, plans, meeting notices, and the separate
+// 政府网站工作年度报表.
+const DefaultExclude = `解读|要点|方案|会议|报表|征求意见|培训|座谈|动员`
+
+// Defaults are the crawl settings a site inherits unless its file sets them.
+type Defaults struct {
+	Schedule string              `yaml:"schedule"`
+	Delay    strictyaml.Duration `yaml:"delay"`
+	Timeout  strictyaml.Duration `yaml:"timeout"`
+	MaxPages int                 `yaml:"max_pages"`
+	Encoding string              `yaml:"encoding"`
+}
+
+// Selectors are optional CSS overrides for the rare portal the generic rules
+// get wrong.
+type Selectors struct {
+	// Links limits report-link discovery on list pages to links inside these elements.
+	Links string `yaml:"links"`
+	// Content is the element that holds the report body on detail pages.
+	Content string `yaml:"content"`
+	// Remove lists elements to delete from detail pages before extraction.
+	Remove []string `yaml:"remove"`
+}
+
+// Site is one portal section, as written in its file with defaults applied.
+type Site struct {
+	Name       string                `yaml:"name"`
+	Title      string                `yaml:"title"`
+	Start      strictyaml.StringList `yaml:"start"`
+	Match      string                `yaml:"match"`
+	Exclude    string                `yaml:"exclude"`
+	Schedule   string                `yaml:"schedule"`
+	Delay      strictyaml.Duration   `yaml:"delay"`
+	Timeout    strictyaml.Duration   `yaml:"timeout"`
+	MaxPages   int                   `yaml:"max_pages"`
+	Encoding   string                `yaml:"encoding"`
+	AllowHosts []string              `yaml:"allow_hosts"`
+	Selectors  Selectors             `yaml:"selectors"`
+
+	// File is the path of the site file, as shown in messages.
+	File string `yaml:"-"`
+
+	match, exclude *regexp.Regexp
+	nameLine       int
+}
+
+// IsReport reports whether a title names a report this site archives.
+func (s *Site) IsReport(title string) bool {
+	return title != "" && s.match.MatchString(title) && (s.exclude == nil || !s.exclude.MatchString(title))
+}
+
+// MatchRegexp is the compiled match pattern.
+func (s *Site) MatchRegexp() *regexp.Regexp { return s.match }
+
+// DelayDuration is the pause between two requests to one host.
+func (s *Site) DelayDuration() time.Duration { return time.Duration(s.Delay) }
+
+// TimeoutDuration is the limit for one request.
+func (s *Site) TimeoutDuration() time.Duration { return time.Duration(s.Timeout) }
