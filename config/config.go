@@ -161,5 +161,22 @@ func (c *Config) LoadSites() ([]*sites.Site, error) {
 	if _, err := os.Stat(dir); err != nil {
 		return nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
 	}
-	return sites.Load(os.DirFS(dir), dir, c.Defaults)
+	return sites.Load(os.DirFS(dir), displayPath(dir), c.Defaults)
+}
+
+// displayPath shows p relative to the working directory when it is below
+// it, as people write paths in messages ("sites/a.yaml").
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -104,6 +105,10 @@ func (e *FetchError) Error() string {
 	}
 	return fmt.Sprintf("%s: %s", e.URL, e.Err)
 }
+
+// attachmentRe matches the file types portals attach reports as. Such links
+// are not fetched as pages.
+var attachmentRe = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)$`)
 
 // errNotHTML aborts a download whose Content-Type is not a web page.
 var errNotHTML = errors.New("not an HTML page")
@@ -325,7 +330,8 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		deadGen   = map[int]bool{}
 		genID     = 0
 	)
-	for len(queue) > 0 && cr.stats.ListPages < site.MaxPages {
+	attempts := 0
+	for len(queue) > 0 && attempts < site.MaxPages {
 		j := queue[0]
 		queue = queue[1:]
 		if j.generated > 0 && deadGen[j.generated] {
@@ -335,6 +341,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if !cr.hosts[u.Host] {
 			continue
 		}
+		attempts++
 		resp, fe, err := cr.fetch(ctx, j.url)
 		if err != nil {
 			return cr.stats, err
@@ -367,7 +374,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			case site.IsReport(l.Text) || site.IsReport(l.Title):
 				isReport[l.URL] = true
 				reports = append(reports, c)
-			case isTruncated(l.Text) && mayMatch(l.title(), cr.hints):
+			case isTruncated(l.title()) && mayMatch(l.title(), cr.hints):
 				probes = append(probes, c)
 			}
 		}
@@ -428,6 +435,11 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	if err != nil || !cr.hosts[u.Host] {
 		cr.stats.skip("offsite")
 		cr.log.Debug("report link off the site's hosts", "url", c.URL)
+		return nil
+	}
+	if attachmentRe.MatchString(u.Path) {
+		cr.stats.skip("attachment")
+		cr.log.Info("report published as an attachment: not archived yet", "url", c.URL, "title", c.title())
 		return nil
 	}
 	resp, fe, err := cr.fetch(ctx, c.URL)

@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"regexp/syntax"
 	"strconv"
 	"strings"
 
@@ -234,32 +233,21 @@ func isTruncated(text string) bool { return ellipsisRe.MatchString(text) }
 
 // probeHints are fragments of a site's match pattern. A truncated link title
 // that contains one might name a report, so its page is fetched to read the
-// full title. Only literal runs of four or more characters are used (as
-// 4-grams), so common words such as 报告 or 情况 do not make every truncated
+// full title. The fragments are the runs of Chinese characters in the
+// pattern's source (always literals in a regular expression), cut into
+// 4-grams, so common words such as 报告 or 情况 do not make every truncated
 // news title a candidate; a pattern without such runs falls back to its
-// two-character literals.
+// two-character runs.
 func probeHints(site *sites.Site) []string {
-	re, err := syntax.Parse(site.MatchRegexp().String(), syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	var lits []string
-	var walk func(*syntax.Regexp)
-	walk = func(r *syntax.Regexp) {
-		if r.Op == syntax.OpLiteral && r.Flags&syntax.FoldCase == 0 {
-			lits = append(lits, string(r.Rune))
-		}
-		for _, s := range r.Sub {
-			walk(s)
-		}
-	}
-	walk(re)
+	lits := hanRunRe.FindAllString(site.MatchRegexp().String(), -1)
 	hints := grams(lits, 4)
 	if len(hints) == 0 {
 		hints = grams(lits, 2)
 	}
 	return hints
 }
+
+var hanRunRe = regexp.MustCompile(`\p{Han}{2,}`)
 
 func grams(lits []string, n int) []string {
 	var out []string

@@ -98,6 +98,12 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 		out = append(out, s)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.SliceStable(probs, func(i, j int) bool {
+		if probs[i].File != probs[j].File {
+			return probs[i].File < probs[j].File
+		}
+		return probs[i].Line < probs[j].Line
+	})
 	if len(probs) > 0 {
 		return out, probs
 	}

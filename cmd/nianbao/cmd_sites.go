@@ -48,7 +48,7 @@ func runSitesCheck(g *globalOptions) error {
 	if err != nil {
 		var probs sites.Problems
 		if errors.As(err, &probs) {
-			return fmt.Errorf("%s\n%d problem(s) in %d site file(s)", probs.Error(), len(probs), len(probs.Files()))
+			return fmt.Errorf("%w\n%d problem(s) in %d site file(s)", probs, len(probs), len(probs.Files()))
 		}
 		return err
 	}
