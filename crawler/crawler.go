@@ -133,6 +133,7 @@ type crawl struct {
 	pacer  *pacer
 	stats  Stats
 	hints  []string
+	raw    *rawTransport
 	result struct {
 		resp *colly.Response
 		err  *FetchError
@@ -187,15 +188,13 @@ func (cr *crawl) collector(ctx context.Context) *colly.Collector {
 	c.CacheDir = ""
 	c.MaxBodySize = cr.opts.MaxBodySize + 1 // one byte more, to notice a body over the limit
 	c.Context = ctx
-	if cr.opts.Transport != nil {
-		c.WithTransport(cr.opts.Transport)
+	next := cr.opts.Transport
+	if next == nil {
+		next = http.DefaultTransport
 	}
+	cr.raw = &rawTransport{next: next, limit: int64(cr.opts.MaxBodySize) + 1}
+	c.WithTransport(cr.raw)
 	c.SetRequestTimeout(cr.site.TimeoutDuration())
-	c.OnRequest(func(r *colly.Request) {
-		// "utf-8" makes colly hand over the body as received: the archive
-		// keeps the raw bytes, and Decode applies nianbao's own rules.
-		r.ResponseCharacterEncoding = "utf-8"
-	})
 	c.OnResponseHeaders(func(r *colly.Response) {
 		if !isHTMLType(r.Headers.Get("Content-Type")) {
 			r.Request.Abort()
@@ -242,6 +241,7 @@ func (cr *crawl) fetch(ctx context.Context, raw string) (*response, *FetchError,
 		return nil, nil, err
 	}
 	cr.result.resp, cr.result.err = nil, nil
+	cr.raw.take()
 	at := cr.opts.Now()
 	verr := cr.c.Visit(raw)
 	if ctx.Err() != nil {
@@ -260,22 +260,23 @@ func (cr *crawl) fetch(ctx context.Context, raw string) (*response, *FetchError,
 	if r == nil {
 		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, nil
 	}
+	body := cr.raw.take()
 	cr.stats.Pages++
-	cr.stats.Bytes += int64(len(r.Body))
-	if len(r.Body) > cr.opts.MaxBodySize {
+	cr.stats.Bytes += int64(len(body))
+	if len(body) > cr.opts.MaxBodySize {
 		return nil, &FetchError{URL: raw, Kind: ErrTooLarge, Status: r.StatusCode,
 			Err: fmt.Sprintf("body larger than max_body_size (%d bytes)", cr.opts.MaxBodySize)}, nil
 	}
-	html, enc, err := Decode(r.Body, r.Headers.Get("Content-Type"), cr.site.Encoding)
+	html, enc, err := Decode(body, r.Headers.Get("Content-Type"), cr.site.Encoding)
 	if err != nil {
 		return nil, &FetchError{URL: raw, Kind: ErrDecode, Status: r.StatusCode, Err: err.Error()}, nil
 	}
-	cr.log.Debug("fetched", "url", r.Request.URL.String(), "status", r.StatusCode, "bytes", len(r.Body), "encoding", enc)
+	cr.log.Debug("fetched", "url", r.Request.URL.String(), "status", r.StatusCode, "bytes", len(body), "encoding", enc)
 	return &response{
 		url:      r.Request.URL.String(),
 		status:   r.StatusCode,
 		header:   r.Headers.Clone(),
-		body:     r.Body,
+		body:     body,
 		html:     html,
 		encoding: enc,
 		at:       at,

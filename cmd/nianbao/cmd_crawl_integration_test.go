@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/internal/archivetest"
+	"github.com/nianbao/nianbao/internal/portaltest"
+)
+
+const testUA = "nianbao-test/1.0 (+https://example.org/nianbao)"
+
+// portalSetup writes a config and a site file for the fake portal's three
+// report columns and returns the config path and the archive directory.
+func portalSetup(t *testing.T, srv *portaltest.Server, extraSites map[string]string) (cfgPath, archiveDir string) {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"config.yaml": "sites_dir: sites\narchive_dir: archive\nuser_agent: \"" + testUA + "\"\n" +
+			"defaults:\n  delay: 0s\n  timeout: 10s\n  max_pages: 20\n",
+		"sites/jinnan.yaml": "name: jinnan\ntitle: 天津市津南区人民政府\nstart:\n" +
+			"  - " + srv.URL + "/fzzfjs/\n" +
+			"  - " + srv.URL + "/tzgg/\n" +
+			"  - " + srv.URL + "/xxgk/list.jsp?page=1\n",
+	}
+	for k, v := range extraSites {
+		files[k] = v
+	}
+	writeFiles(t, dir, files)
+	return filepath.Join(dir, "config.yaml"), filepath.Join(dir, "archive")
+}
+
+func crawlJSON(t *testing.T, cfg string, args ...string) []harvest.Summary {
+	t.Helper()
+	code, out, errOut := runCmd(t, append([]string{"--config", cfg, "--log-level", "warn", "crawl", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("crawl: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	var sums []harvest.Summary
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var s harvest.Summary
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatalf("summary is not JSON: %v\n%s", err, sc.Text())
+		}
+		sums = append(sums, s)
+	}
+	return sums
+}
+
+func lsJSON(t *testing.T, cfg string) []archive.Version {
+	t.Helper()
+	code, out, errOut := runCmd(t, "--config", cfg, "archive", "ls", "--json")
+	if code != 0 {
+		t.Fatalf("archive ls: exit %d: %s", code, errOut)
+	}
+	var vs []archive.Version
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var v archive.Version
+		if err := dec.Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		vs = append(vs, v)
+	}
+	return vs
+}
+
+func TestCrawlPortal(t *testing.T) {
+	srv := portaltest.NewPortal(t)
+	cfg, archiveDir := portalSetup(t, srv, nil)
+	reports := portaltest.Reports()
+
+	sums := crawlJSON(t, cfg, "--all")
+	if len(sums) != 1 {
+		t.Fatalf("got %d summaries, want 1", len(sums))
+	}
+	s := sums[0]
+	if s.Status != "ok" || s.NewDocuments != len(reports) || s.NewSources != 1 || s.NewVersions != 0 || s.Unchanged != 0 {
+		t.Errorf("first crawl summary: %+v", s)
+	}
+	// Every list page of every pagination style was read.
+	for _, c := range portaltest.Columns() {
+		for _, p := range c.Pages {
+			if srv.Count(p)+srv.Count(strings.TrimSuffix(p, "index.html")) == 0 {
+				t.Errorf("list page %s (%s paging) was never requested", p, c.Paging)
+			}
+		}
+	}
+
+	// The archive verifies and holds each report once, the repost as a second source.
+	vers := archivetest.Check(t, archiveDir)
+	if len(vers) != len(reports) {
+		t.Fatalf("archive holds %d versions, want %d", len(vers), len(reports))
+	}
+	byTitle := map[string]archive.Version{}
+	for _, v := range vers {
+		byTitle[v.Title] = v
+	}
+	a, err := archive.Open(archiveDir, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, r := range reports {
+		v, ok := byTitle[r.Title]
+		if !ok {
+			t.Errorf("report %q not archived", r.Title)
+			continue
+		}
+		if v.Year != r.Year || v.Kind != r.Kind || v.Version != 1 || v.Site != "jinnan" {
+			t.Errorf("%s: year %d kind %s v%d site %s, want year %d kind %s v1", r.Title, v.Year, v.Kind, v.Version, v.Site, r.Year, r.Kind)
+		}
+		if want := filepath.ToSlash(filepath.Join("jinnan", itoa(r.Year), v.Doc, "v1.txt")); v.Path != want {
+			t.Errorf("%s: path %s, want %s", r.Title, v.Path, want)
+		}
+		text, err := os.ReadFile(filepath.Join(archiveDir, v.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range r.Para {
+			if !strings.Contains(string(text), p+"\n") {
+				t.Errorf("%s (GBK %v): paragraph missing: %.60s…", r.Title, r.GBK, p)
+			}
+		}
+		for _, chrome := range []string{"分享到", "当前位置", "点击数", "网站标识码", "ICP备", "上一篇", "今天是", "适老版"} {
+			if strings.Contains(string(text), chrome) {
+				t.Errorf("%s: chrome %q kept in the text", r.Title, chrome)
+			}
+		}
+		sum := sha256.Sum256(text)
+		if hex.EncodeToString(sum[:]) != v.SHA256 {
+			t.Errorf("%s: sha256 of %s does not match its metadata", r.Title, v.Path)
+		}
+		d, err := a.Doc(context.Background(), v.Doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Sources) != len(r.Paths) {
+			t.Errorf("%s: %d sources, want %d (%v)", r.Title, len(d.Sources), len(r.Paths), d.Sources)
+		}
+		for _, p := range r.Paths {
+			found := false
+			for _, src := range d.Sources {
+				found = found || src.URL == srv.URL+p
+			}
+			if !found {
+				t.Errorf("%s: source %s not recorded", r.Title, p)
+			}
+		}
+	}
+
+	// Robots, hosts and the User-Agent.
+	for _, p := range portaltest.Disallowed() {
+		if n := srv.Count(p); n != 0 {
+			t.Errorf("robots.txt disallows %s, but it was requested %d times", p, n)
+		}
+	}
+	if srv.Count("/robots.txt") == 0 {
+		t.Error("robots.txt was never requested")
+	}
+	if n := len(srv.Offsite.Requests()); n != 0 {
+		t.Errorf("the off-site server got %d requests", n)
+	}
+	for _, r := range srv.Requests() {
+		if r.UserAgent != testUA {
+			t.Errorf("%s sent User-Agent %q", r.URI(), r.UserAgent)
+		}
+	}
+
+	// An unchanged re-crawl adds nothing, although counters and clocks moved.
+	sums = crawlJSON(t, cfg, "jinnan")
+	if s := sums[0]; s.NewDocuments != 0 || s.NewVersions != 0 || s.NewSources != 0 || s.Unchanged != len(reports)+1 {
+		t.Errorf("re-crawl summary: %+v", s)
+	}
+	if got := archivetest.Check(t, archiveDir); len(got) != len(reports) {
+		t.Errorf("re-crawl changed the archive: %d versions", len(got))
+	}
+
+	// A changed page adds v2 and leaves v1 byte-identical.
+	changed := reports[1]
+	v1 := byTitle[changed.Title]
+	v1Before, _ := os.ReadFile(filepath.Join(archiveDir, v1.Path))
+	page, err := portaltestPage(srv, changed.Paths[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	const added = "(六)补充说明:本报告于发布后更正了一处数字。"
+	edited := bytes.Replace(page, []byte(changed.Para[2]), []byte(changed.Para[2]+"<br>"+added), 1)
+	if bytes.Equal(edited, page) {
+		t.Fatal("the test's edit did not apply")
+	}
+	srv.Set(changed.Paths[0], edited)
+	sums = crawlJSON(t, cfg, "jinnan")
+	if s := sums[0]; s.NewVersions != 1 || s.NewDocuments != 0 || s.Unchanged != len(reports) {
+		t.Errorf("after one change: %+v", s)
+	}
+	v1After, _ := os.ReadFile(filepath.Join(archiveDir, v1.Path))
+	if !bytes.Equal(v1Before, v1After) {
+		t.Error("v1 changed when v2 was added")
+	}
+	code, out, errOut := runCmd(t, "--config", cfg, "archive", "show", v1.Doc)
+	if code != 0 || !strings.Contains(out, added+"\n") {
+		t.Errorf("archive show %s (latest): exit %d %s\n%s", v1.Doc, code, errOut, out)
+	}
+	code, out, _ = runCmd(t, "--config", cfg, "archive", "show", v1.Doc+"@v1")
+	if code != 0 || out != string(v1Before) {
+		t.Errorf("archive show %s@v1 differs from v1.txt", v1.Doc)
+	}
+	vers = lsJSON(t, cfg)
+	if len(vers) != len(reports)+1 {
+		t.Errorf("archive ls --json: %d versions, want %d", len(vers), len(reports)+1)
+	}
+	for _, v := range vers {
+		if v.Site == "" || v.Doc == "" || v.URL == "" || v.Title == "" || v.Year == 0 || v.Version == 0 ||
+			len(v.SHA256) != 64 || v.Path == "" || v.FetchedAt.IsZero() {
+			t.Errorf("archive ls --json: incomplete %+v", v)
+		}
+	}
+	archivetest.Check(t, archiveDir)
+}
+
+// portaltestPage fetches a page's current bytes from the portal, as a test
+// that edits a page starts from what the portal serves.
+func portaltestPage(srv *portaltest.Server, path string) ([]byte, error) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "portaltest", "portal", filepath.FromSlash(strings.TrimPrefix(path, "/"))))
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func TestCrawlBoundedTrap(t *testing.T) {
+	srv := portaltest.NewPortal(t)
+	cfg, _ := portalSetup(t, srv, map[string]string{
+		"sites/trap.yaml": "name: trap\nstart: " + srv.URL + "/trap/?page=1\nmax_pages: 7\n",
+	})
+	sums := crawlJSON(t, cfg, "trap")
+	n := 0
+	for _, r := range srv.Requests() {
+		if strings.HasPrefix(r.Path, "/trap/") {
+			n++
+		}
+	}
+	if n > 7 || sums[0].ListPages > 7 {
+		t.Errorf("endless pagination: %d requests under /trap/, %d list pages; want at most max_pages (7)", n, sums[0].ListPages)
+	}
+	if sums[0].ReportsFound != 0 {
+		t.Errorf("the trap has no reports: %+v", sums[0])
+	}
+}
+
+func TestCrawlLockedArchive(t *testing.T) {
+	srv := portaltest.NewPortal(t)
+	cfg, archiveDir := portalSetup(t, srv, nil)
+	a, err := archive.Open(archiveDir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	code, _, errOut := runCmd(t, "--config", cfg, "crawl", "jinnan")
+	if code != exitLocked || !strings.Contains(errOut, "locked by another nianbao process (pid ") {
+		t.Errorf("exit %d, stderr %q; want %d naming the holder", code, errOut, exitLocked)
+	}
+	if len(srv.Requests()) != 0 {
+		t.Error("a crawl that cannot write the archive fetched pages")
+	}
+}
+
+func TestCrawlFailuresAreCounted(t *testing.T) {
+	srv := portaltest.NewPortal(t)
+	// One report page fails with a 500; the rest of the site is archived and the command succeeds.
+	broken := portaltest.Reports()[2].Paths[0]
+	srv.Set(broken, []byte("<!-- portaltest: status=500 -->\n<html><body>服务器错误</body></html>"))
+	cfg, _ := portalSetup(t, srv, map[string]string{
+		"sites/gone.yaml": "name: gone\nstart: " + srv.URL + "/no-such-column/\n",
+	})
+	code, out, errOut := runCmd(t, "--config", cfg, "--log-level", "error", "crawl", "--all")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{"jinnan", "gone", "http_5xx=1", "http_4xx=1", broken} {
+		if !strings.Contains(out, w) {
+			t.Errorf("summary lacks %q:\n%s", w, out)
+		}
+	}
+}
