@@ -145,9 +145,9 @@ func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 	} else if len(s.Start) == 0 {
 		add(pos.Line("start", 1), "start", "empty: list at least one start page")
 	}
-	for _, raw := range s.Start {
+	for i, raw := range s.Start {
 		if msg := checkURL(raw); msg != "" {
-			add(pos.Line("start", 1), "start", msg)
+			add(pos.Line(fmt.Sprintf("start[%d]", i), pos.Line("start", 1)), "start", msg)
 		}
 	}
 	if s.Match == "" {
@@ -197,9 +197,9 @@ func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 			add(pos.Line("encoding", 1), "encoding", fmt.Sprintf("unknown encoding %q: use a name such as gb18030, gbk, big5 or utf-8", s.Encoding))
 		}
 	}
-	for _, h := range s.AllowHosts {
+	for i, h := range s.AllowHosts {
 		if !validHostPort(h) {
-			add(pos.Line("allow_hosts", 1), "allow_hosts", fmt.Sprintf("%q is not a host name (write example.gov.cn, not a URL)", h))
+			add(pos.Line(fmt.Sprintf("allow_hosts[%d]", i), pos.Line("allow_hosts", 1)), "allow_hosts", fmt.Sprintf("%q is not a host name (write example.gov.cn, not a URL)", h))
 		}
 	}
 	if len(probs) > 0 {

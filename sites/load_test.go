@@ -30,7 +30,7 @@ func TestParseBadFiles(t *testing.T) {
 		{"malformed.bad.yaml", []string{`testdata/malformed.bad.yaml:1: invalid YAML: did not find expected ',' or ']'`}},
 		{"cron.bad.yaml", []string{`testdata/cron.bad.yaml:3: schedule: invalid cron schedule "0 3 * *": expected exactly 5 fields, found 4`}},
 		{"cron_tz.bad.yaml", []string{`testdata/cron_tz.bad.yaml:3: schedule: invalid cron schedule "CRON_TZ=Asia/Shangai 0 3 * * *"`}},
-		{"start_relative.bad.yaml", []string{`testdata/start_relative.bad.yaml:3: start: "/relative/path" is not an absolute http(s) URL`}},
+		{"start_relative.bad.yaml", []string{`testdata/start_relative.bad.yaml:4: start: "/relative/path" is not an absolute http(s) URL`}},
 		{"start_scheme.bad.yaml", []string{`testdata/start_scheme.bad.yaml:2: start: "ftp://a.gov.cn/x" is not an absolute http(s) URL`}},
 		{"regex.bad.yaml", []string{`testdata/regex.bad.yaml:3: match: invalid regular expression: missing closing )`}},
 		{"name.bad.yaml", []string{`testdata/name.bad.yaml:1: name: "Tianjin_SFJ" is not a valid name`}},

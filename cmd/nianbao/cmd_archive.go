@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"text/tabwriter"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -91,13 +91,12 @@ func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) err
 		}
 		return nil
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "DOC\tVERSION\tSITE\tYEAR\tKIND\tFETCHED\tTITLE")
+	tb := newTable("DOC", "VERSION", "SITE", "YEAR", "KIND", "FETCHED", "TITLE")
 	for _, v := range vers {
-		fmt.Fprintf(tw, "%s\tv%d\t%s\t%d\t%s\t%s\t%s\n", v.Doc, v.Version, v.Site, v.Year, v.Kind,
+		tb.add(v.Doc, fmt.Sprintf("v%d", v.Version), v.Site, yearString(v.Year), v.Kind,
 			v.FetchedAt.Local().Format("2006-01-02 15:04"), v.Title)
 	}
-	return tw.Flush()
+	return tb.write(g.stdout)
 }
 
 func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions, ref string) error {
@@ -132,4 +131,11 @@ func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions,
 	}
 	_, err = g.stdout.Write(text)
 	return err
+}
+
+func yearString(y int) string {
+	if y <= 0 {
+		return "-"
+	}
+	return strconv.Itoa(y)
 }

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -174,14 +174,14 @@ func pickSites(all []*sites.Site, names []string, probs sites.Problems) ([]*site
 }
 
 func printSummaries(w io.Writer, sums []harvest.Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "SITE\tSTATUS\tLIST PAGES\tPAGES\tREPORTS\tNEW DOCS\tNEW VERSIONS\tNEW SOURCES\tUNCHANGED\tERRORS\tTIME\t")
+	tb := newTable("SITE", "STATUS", "LIST PAGES", "PAGES", "REPORTS", "NEW DOCS", "NEW VERSIONS", "NEW SOURCES", "UNCHANGED", "ERRORS", "TIME").
+		alignRight(2, 3, 4, 5, 6, 7, 8, 9, 10)
 	for _, s := range sums {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", s.Site, s.Status, s.ListPages, s.PagesFetched,
-			s.ReportsFound, s.NewDocuments, s.NewVersions, s.NewSources, s.Unchanged, s.ErrorCount(),
-			s.Duration.Round(100*time.Millisecond))
+		tb.add(s.Site, s.Status, itoa(s.ListPages), itoa(s.PagesFetched), itoa(s.ReportsFound), itoa(s.NewDocuments),
+			itoa(s.NewVersions), itoa(s.NewSources), itoa(s.Unchanged), itoa(s.ErrorCount()),
+			s.Duration.Round(100*time.Millisecond).String())
 	}
-	tw.Flush()
+	tb.write(w)
 	for _, s := range sums {
 		if s.ErrorCount() == 0 && s.Error == "" {
 			continue
@@ -204,3 +204,5 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 		}
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

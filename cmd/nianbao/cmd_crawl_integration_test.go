@@ -241,11 +241,6 @@ func portaltestPage(srv *portaltest.Server, path string) ([]byte, error) {
 	return data, nil
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
 func TestCrawlBoundedTrap(t *testing.T) {
 	srv := portaltest.NewPortal(t)
 	cfg, _ := portalSetup(t, srv, map[string]string{

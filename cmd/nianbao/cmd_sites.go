@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -66,11 +65,12 @@ func runSitesList(g *globalOptions) error {
 	if loadErr != nil && !errors.As(loadErr, &probs) {
 		return loadErr
 	}
-	tw := tabwriter.NewWriter(g.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTITLE\tSCHEDULE\tSTART")
+	tb := newTable("NAME", "TITLE", "SCHEDULE", "START")
 	for _, s := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "))
+		tb.add(s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "))
 	}
-	tw.Flush()
+	if err := tb.write(g.stdout); err != nil {
+		return err
+	}
 	return loadErr
 }

@@ -27,8 +27,9 @@ func (p Problem) Error() string {
 	return fmt.Sprintf("%d: %s: %s", p.Line, p.Field, p.Msg)
 }
 
-// Positions maps a dotted field path to the line of its value. A path that is
-// absent was not written in the document.
+// Positions maps a dotted field path to the line of its key, and each item
+// of a list to its own line as "field[i]". A path that is absent was not
+// written in the document.
 type Positions map[string]int
 
 // Line returns the line of field, or def when the field was not written.
@@ -118,7 +119,12 @@ func decodeStruct(n *yaml.Node, rv reflect.Value, prefix string, pos Positions, 
 			*probs = append(*probs, Problem{Line: k.Line, Field: path, Msg: "unknown field" + suggest(k.Value, fields)})
 			continue
 		}
-		pos[path] = val.Line
+		pos[path] = k.Line
+		if val.Kind == yaml.SequenceNode {
+			for j, item := range val.Content {
+				pos[fmt.Sprintf("%s[%d]", path, j)] = item.Line
+			}
+		}
 		fv := rv.Field(fi)
 		if fv.Kind() == reflect.Struct && !reflect.PointerTo(fv.Type()).Implements(unmarshalerType) {
 			decodeStruct(val, fv, path, pos, probs)

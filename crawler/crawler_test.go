@@ -1,0 +1,192 @@
+package crawler_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/internal/portaltest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+func site(t *testing.T, yaml string) *sites.Site {
+	t.Helper()
+	s, probs := sites.Parse([]byte(yaml), "test.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20, Encoding: "gb18030"})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	return s
+}
+
+func report(title string) string {
+	return `<html><head><meta name="ArticleTitle" content="` + title + `"><title>` + title + `</title></head><body>
+<div class="TRS_Editor"><p>` + strings.Repeat("本年度法治政府建设取得积极成效,各项工作稳步推进。", 8) + `</p></div></body></html>`
+}
+
+func list(links ...string) string {
+	return "<html><body><ul>" + strings.Join(links, "\n") + "</ul></body></html>"
+}
+
+type collected struct{ pages []*crawler.Page }
+
+func (c *collected) handle(_ context.Context, p *crawler.Page) error {
+	c.pages = append(c.pages, p)
+	return nil
+}
+
+func TestCrawlCases(t *testing.T) {
+	const title = "2023年法治政府建设年度报告"
+	tests := []struct {
+		name      string
+		files     fstest.MapFS
+		start     string
+		maxBody   int
+		wantURLs  []string // paths of report pages handed over, in order
+		wantStats func(crawler.Stats) string
+		never     []string // paths that must never be requested
+	}{
+		{
+			name: "1-based createPageHTML",
+			files: fstest.MapFS{
+				"c/index.html":   {Data: []byte(`<html><body><script>createPageHTML('page_div', 3, 1, 'index', 'html', 40);</script></body></html>`)},
+				"c/index_2.html": {Data: []byte(list(`<li><a href="a.html">` + title + `</a></li>`))},
+				"c/index_3.html": {Data: []byte(list(`<li><a href="b.html">2022年法治政府建设年度报告</a></li>`))},
+				"c/a.html":       {Data: []byte(report(title))},
+				"c/b.html":       {Data: []byte(report("2022年法治政府建设年度报告"))},
+			},
+			start:    "/c/",
+			wantURLs: []string{"/c/a.html", "/c/b.html"},
+			never:    []string{"/c/index_1.html"},
+		},
+		{
+			name: "a page over max_body_size is an error, not a truncated report",
+			files: fstest.MapFS{
+				"c/index.html": {Data: []byte(list(`<li><a href="big.html">` + title + `</a></li>`))},
+				"c/big.html":   {Data: []byte(report(title) + strings.Repeat("<!-- padding -->", 400))},
+			},
+			start:   "/c/index.html",
+			maxBody: 4096,
+			wantStats: func(s crawler.Stats) string {
+				if s.Errors[crawler.ErrTooLarge] != 1 || s.Reports != 0 {
+					return "want one too_large error and no report"
+				}
+				return ""
+			},
+		},
+		{
+			name: "attachments and non-HTML answers are skipped",
+			files: fstest.MapFS{
+				"c/index.html": {Data: []byte(list(
+					`<li><a href="P020240101.pdf">`+title+`(PDF)</a></li>`,
+					`<li><a href="downfile.jsp?id=7">2022年法治政府建设年度报告</a></li>`))},
+				"c/P020240101.pdf":      {Data: []byte("%PDF-1.7")},
+				"c/downfile.jsp%3Fid=7": {Data: []byte("<!-- portaltest: content-type=\"application/pdf\" -->\n%PDF-1.7 not html")},
+			},
+			start: "/c/index.html",
+			wantStats: func(s crawler.Stats) string {
+				if s.Skipped["attachment"] != 1 || s.Skipped["not_html"] != 1 || s.Reports != 0 || len(s.Errors) != 0 {
+					return "want one attachment and one not_html skip"
+				}
+				return ""
+			},
+			never: []string{"/c/P020240101.pdf"},
+		},
+		{
+			name: "redirected report keeps both URLs",
+			files: fstest.MapFS{
+				"c/index.html": {Data: []byte(list(`<li><a href="old.html">` + title + `</a></li>`))},
+				"c/old.html":   {Data: []byte("<!-- portaltest: status=301 location=\"/c/new.html\" -->\n")},
+				"c/new.html":   {Data: []byte(report(title))},
+			},
+			start:    "/c/index.html",
+			wantURLs: []string{"/c/new.html"},
+		},
+		{
+			name: "a failing list page is counted and the others still read",
+			files: fstest.MapFS{
+				"c/index.html":   {Data: []byte(list(`<li><a href="a.html">`+title+`</a></li>`, `<li><a href="index_1.html">2</a></li>`))},
+				"c/index_1.html": {Data: []byte("<!-- portaltest: status=503 -->\n<html>busy</html>")},
+				"c/a.html":       {Data: []byte(report(title))},
+			},
+			start:    "/c/index.html",
+			wantURLs: []string{"/c/a.html"},
+			wantStats: func(s crawler.Stats) string {
+				if s.Errors[crawler.ErrHTTP5xx] != 1 {
+					return "want one http_5xx"
+				}
+				return ""
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := portaltest.NewServer(t, tt.files)
+			s := site(t, "name: t\nstart: "+srv.URL+tt.start+"\ndelay: 0s\n")
+			var got collected
+			st, err := crawler.Crawl(context.Background(), s, crawler.Options{UserAgent: "t", MaxBodySize: tt.maxBody, MaxProbes: 5}, got.handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var urls []string
+			for _, p := range got.pages {
+				urls = append(urls, strings.TrimPrefix(p.URL, srv.URL))
+			}
+			if strings.Join(urls, " ") != strings.Join(tt.wantURLs, " ") {
+				t.Errorf("reports %v, want %v (stats %+v)", urls, tt.wantURLs, st)
+			}
+			if tt.wantStats != nil {
+				if msg := tt.wantStats(st); msg != "" {
+					t.Errorf("%s; stats %+v", msg, st)
+				}
+			}
+			for _, p := range tt.never {
+				if n := srv.Count(p); n != 0 {
+					t.Errorf("%s requested %d times", p, n)
+				}
+			}
+			for _, p := range got.pages {
+				if len(p.Body) == 0 || len(p.HTML) == 0 || p.Status != 200 || p.FetchedAt.IsZero() {
+					t.Errorf("incomplete page %+v", p.URL)
+				}
+				if strings.HasSuffix(p.URL, "/new.html") && !strings.HasSuffix(p.LinkURL, "/old.html") {
+					t.Errorf("redirect: link URL %s", p.LinkURL)
+				}
+			}
+		})
+	}
+}
+
+// A cancelled context ends a crawl at once, even in the middle of a long
+// politeness delay.
+func TestCrawlCancelDuringDelay(t *testing.T) {
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"a/index.html": {Data: []byte(list())},
+		"b/index.html": {Data: []byte(list())},
+	})
+	s := site(t, "name: t\nstart: ["+srv.URL+"/a/, "+srv.URL+"/b/]\ndelay: 1h\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := crawler.Crawl(ctx, s, crawler.Options{UserAgent: "t"}, func(context.Context, *crawler.Page) error { return nil })
+		done <- err
+	}()
+	for srv.Count("/a/") == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("crawl still waiting on its 1h delay after cancel")
+	}
+	if srv.Count("/b/") != 0 {
+		t.Error("the second page was fetched despite the delay")
+	}
+}
