@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/robfig/cron/v3"
 	"golang.org/x/net/html/charset"
 
@@ -201,6 +202,19 @@ func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 		if !validHostPort(h) {
 			add(pos.Line(fmt.Sprintf("allow_hosts[%d]", i), pos.Line("allow_hosts", 1)), "allow_hosts", fmt.Sprintf("%q is not a host name (write example.gov.cn, not a URL)", h))
 		}
+	}
+	checkSelector := func(field, sel string) {
+		if sel == "" {
+			return
+		}
+		if _, err := cascadia.ParseGroup(sel); err != nil {
+			add(pos.Line(field, pos.Line("selectors", 1)), field, fmt.Sprintf("invalid CSS selector %q: %v", sel, err))
+		}
+	}
+	checkSelector("selectors.links", s.Selectors.Links)
+	checkSelector("selectors.content", s.Selectors.Content)
+	for i, sel := range s.Selectors.Remove {
+		checkSelector(fmt.Sprintf("selectors.remove[%d]", i), sel)
 	}
 	if len(probs) > 0 {
 		return nil, probs

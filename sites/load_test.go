@@ -35,6 +35,10 @@ func TestParseBadFiles(t *testing.T) {
 		{"regex.bad.yaml", []string{`testdata/regex.bad.yaml:3: match: invalid regular expression: missing closing )`}},
 		{"name.bad.yaml", []string{`testdata/name.bad.yaml:1: name: "Tianjin_SFJ" is not a valid name`}},
 		{"missing_start.bad.yaml", []string{`testdata/missing_start.bad.yaml:1: start: missing`}},
+		{"selectors.bad.yaml", []string{
+			`testdata/selectors.bad.yaml:4: selectors.content: invalid CSS selector "div[class="`,
+			`testdata/selectors.bad.yaml:7: selectors.remove[1]: invalid CSS selector "##x"`,
+		}},
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
 			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,

@@ -1,0 +1,202 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// shortLineRunes: only lines shorter than this are ever dropped as chrome
+// by their wording. Body paragraphs are longer, and a short body line
+// (a heading) survives unless it matches a rule that body text never does.
+const shortLineRunes = 60
+
+// footerLineRunes: footer lines carrying a registration number
+// (ICP备…号, 公网安备…号, 网站标识码 …) are dropped up to this length, since
+// a footer is often printed as one long line.
+const footerLineRunes = 200
+
+// chromeLineRE matches short chrome lines anywhere in them. The rules that
+// use a word body text can contain (点击, 主办单位 …) require the colon or
+// number of a label; "[ ]" and not "\s" so that a table row
+// ("网站访问量\t12345") is not taken for a label.
+var chromeLineRE = regexp.MustCompile(strings.Join([]string{
+	`当前位置`, `您.{0,4}位置`, `你.{0,4}位置`, `所在位置`,
+	`分享到`, `^分享[ ]*:`,
+	`扫一扫.{0,8}(手机|打开|当前页|分享|浏览)`, `^(微信)?扫一扫`,
+	`升级浏览器`, `浏览器版本`,
+	`政府网站找错`, `我要找错`, `我要纠错`, `网站找错`,
+	`(点击数|点击量|点击率|浏览次数|浏览量|访问次数|访问量|阅读次数|阅读量|阅读数)[ ]*(:|\d|人次|$)`,
+	`^[【\[(]?[ ]*(上一篇|下一篇|上一条|下一条)`,
+	`^[【\[(]?[ ]*(相关链接|相关文章|相关阅读|相关新闻|相关稿件)`,
+	`今天是.{0,40}(星期|周)`, `^今天是`,
+	`^\d{4}年\d{1,2}月\d{1,2}日[ ]*(星期|周)[一二三四五六日天]`,
+	`版权所有`, `(?i)copyright`, `©`,
+	`(主办|承办|协办)(单位)?[ ]*:`, `技术支持[ ]*:`,
+}, "|"))
+
+// footerLineRE matches footer lines by their registration numbers. Table
+// rows are exempt: a 网站工作年度报表 lists these numbers as data.
+var footerLineRE = regexp.MustCompile(`ICP[ ]*备[ ]*\d|ICP[ ]*证|公网安备[ ]*\d|网站标识码[ :]*[0-9A-Za-z]{6}`)
+
+// breadcrumbRE matches a breadcrumb, which can be long.
+var breadcrumbRE = regexp.MustCompile(`^(当前位置|您.{0,4}位置|你.{0,4}位置|所在位置)[ ]*:?.*(>|»|→|/)`)
+
+// metaLabels name the metadata printed around the body.
+const metaLabels = `来源|文章来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性`
+
+// metaLineRE matches a line that starts with a metadata label and colon.
+var metaLineRE = regexp.MustCompile(`^[【\[(]?[ ]*(` + metaLabels + `)[ ]*:|^日期[ ]*:[ ]*\d{4}`)
+
+// metaLabelRE finds labels followed by a colon, to count them in a line.
+var metaLabelRE = regexp.MustCompile(`(` + metaLabels + `|日期|时间)[ ]*:`)
+
+// countLabels counts the metadata labels in l that start a word: "来源:"
+// after a space, a colon or a bracket counts, "数据来源:" does not.
+func countLabels(l string) int {
+	n := 0
+	for _, m := range metaLabelRE.FindAllStringIndex(l, -1) {
+		c, _ := utf8.DecodeLastRuneInString(l[:m[0]])
+		if m[0] == 0 || !(unicode.IsLetter(c) || unicode.IsNumber(c)) {
+			n++
+		}
+	}
+	return n
+}
+
+// timeLineRE is a date with a time, alone or followed by metadata labels:
+// a publication stamp, never body.
+var timeLineRE = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ ]+\d{1,2}:\d{2}(:\d{2})?([ ]*$|.*(` + metaLabels + `)[ ]*:)`)
+
+// toolWords are the words of tool bars: a short line made only of these
+// (and brackets, bars, colons) is chrome, e.g. "【字体:大 中 小】 打印 关闭".
+// Words that body text uses in headings (无障碍环境建设, 政务邮箱收到…) are
+// only dropped this way, as a whole line of tool-bar words.
+var toolWords = []string{
+	"打印本页", "打印此页", "打印文章", "打印正文", "打印", "关闭本页", "关闭窗口", "关闭",
+	"收藏本页", "加入收藏", "收藏", "分享到", "分享", "字号", "字体", "默认", "放大", "缩小",
+	"标准", "返回顶部", "回到顶部", "顶部", "返回", "首页", "上一页", "下一页", "保存",
+	"网站地图", "联系我们", "设为首页", "网站声明", "新媒体矩阵", "政务邮箱", "帮办平台",
+	"无障碍浏览", "无障碍阅读", "无障碍", "适老版", "关爱版", "关怀版", "长者版", "老年版",
+	"适老化", "简体", "繁体", "简", "繁", "语音播报", "朗读", "微信", "微博", "QQ空间",
+	"QQ", "朋友圈", "纠错", "大", "中", "小", "TOP", "Top", "top", "X", "x", "×",
+}
+
+// toolWordRemover deletes toolWords. strings.Replacer tries them in order,
+// so a word is listed before the shorter words it starts with.
+var toolWordRemover = func() *strings.Replacer {
+	args := make([]string, 0, 2*len(toolWords))
+	for _, w := range toolWords {
+		args = append(args, w, "")
+	}
+	return strings.NewReplacer(args...)
+}()
+
+// toolWordRunes are the letters that occur in toolWords: a line with any
+// other letter or number is not made of tool-bar words alone.
+var toolWordRunes = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, w := range toolWords {
+		for _, c := range w {
+			m[c] = true
+		}
+	}
+	return m
+}()
+
+// chromeLineWords are literal words, one of which every chromeLineRE
+// alternative contains: a cheap test before the regular expression.
+var chromeLineWords = []string{
+	"位置", "分享", "扫一扫", "浏览", "找错", "纠错", "点击", "访问", "阅读",
+	"上一", "下一", "相关", "今天是", "星期", "周", "版权", "opyright", "opyRight", "OPYRIGHT",
+	"©", "主办", "承办", "协办", "技术支持",
+}
+
+// footerLineWords likewise guard footerLineRE.
+var footerLineWords = []string{"ICP", "公网安备", "网站标识码", "单位"}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isChromeLine reports whether a normalised line is page chrome.
+func isChromeLine(l string) bool {
+	n := utf8.RuneCountInString(l)
+	colons := strings.Count(l, ":")
+	if n < footerLineRunes {
+		if !strings.Contains(l, "\t") && containsAny(l, footerLineWords) && footerLineRE.MatchString(l) {
+			return true
+		}
+		if strings.Contains(l, "位置") && breadcrumbRE.MatchString(l) {
+			return true
+		}
+		if n < 100 && colons >= 2 && countLabels(l) >= 2 {
+			return true
+		}
+	}
+	if n >= shortLineRunes {
+		return false
+	}
+	if containsAny(l, chromeLineWords) && chromeLineRE.MatchString(l) {
+		return true
+	}
+	if colons > 0 && (metaLineRE.MatchString(l) || timeLineRE.MatchString(l)) {
+		return true
+	}
+	return onlyToolWords(l)
+}
+
+// onlyToolWords reports whether l is made of tool-bar words and
+// punctuation only (no letter or number left once they are removed).
+func onlyToolWords(l string) bool {
+	for _, c := range l {
+		if (unicode.IsLetter(c) || unicode.IsNumber(c)) && !toolWordRunes[c] {
+			return false
+		}
+	}
+	rest := toolWordRemover.Replace(l)
+	for _, c := range rest {
+		if unicode.IsLetter(c) || unicode.IsNumber(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// bodyLines filters rendered lines: chrome lines go, then leading lines
+// that repeat the title (alone, or split over up to three lines).
+func bodyLines(lines []string, title string) []string {
+	out := lines[:0]
+	for _, l := range lines {
+		if !isChromeLine(l) {
+			out = append(out, l)
+		}
+	}
+	t := squash(title)
+	if t == "" {
+		return out
+	}
+	for {
+		acc, cut := "", 0
+		for i := 0; i < len(out) && i < 3; i++ {
+			acc += squash(out[i])
+			if !strings.HasPrefix(t, acc) {
+				break
+			}
+			if acc == t {
+				cut = i + 1
+				break
+			}
+		}
+		if cut == 0 {
+			return out
+		}
+		out = out[cut:]
+	}
+}

@@ -1,0 +1,63 @@
+// Package extract turns a government report page (decoded HTML bytes) into
+// a Document: the report's metadata and its body as plain text. It is pure:
+// no network, no disk, no global mutable state. The same bytes, URL and
+// Options always give the same Document, and the archive hashes its Text.
+//
+// # Nouns
+//
+// A Document is what one page yields: Title, Published, Source, Kind, Year,
+// SiteIDCode (政府网站标识码) and Text.
+//
+// Text is the report body as archived. It is NFKC-normalised, one paragraph
+// per line, with lines trimmed, runs of spaces collapsed to one, no empty
+// lines, and a final "\n" when not empty. Block elements (p, div, li,
+// h1–h6, br, tr …) start lines and inline elements flow. A data table gives
+// one line per row, with the cells separated by one tab; rowspan and
+// colspan are not expanded, and a line's leading and trailing empty cells
+// are trimmed like any whitespace. A layout table is rendered as blocks
+// instead: one where a cell holds a nested table or more than 150 runes,
+// or where no row has two cells. Leading lines that repeat the title
+// (alone, or split over up to three lines) are dropped.
+//
+// Chrome is everything on the page that is not the report (DOMAIN.md
+// §2.9): navigation, breadcrumbs (当前位置), share and print bars (分享到,
+// 字号 大 中 小, 打印 关闭), counters (点击数), clocks (今天是…星期…), previous
+// and next links, related links, footers (网站标识码, ICP备, 公网安备,
+// 主办单位), 政府网站找错 links, the 信息公开 info table (索引号, 发布机构,
+// 成文日期, 文号) and so on. Chrome is removed in two ways:
+//   - as whole elements: by tag (script, style, form controls, nav, aside,
+//     header, footer), hidden by style, lists of links, and short elements
+//     whose class or id names furniture (share, print, breadcrumb …);
+//   - as whole lines, by their wording. Only lines under 60 runes are
+//     dropped this way. The exceptions are footer lines carrying a
+//     registration number, breadcrumbs, and lines with two metadata labels.
+//
+// So a body paragraph that mentions 主办单位 or 打印 is kept. Counters and
+// clocks are always removed, so two fetches that differ only in them give
+// the same Text.
+//
+// A container is the element holding the body. It is, in order:
+//  1. the site's Options.ContentSelector (after Options.RemoveSelectors);
+//  2. the first known CMS container (#UCAP-CONTENT, div.TRS_Editor, #zoom,
+//     #mainText, div.article-content, [wzades=正文] …) with at least 100
+//     runes of non-link text. A generic name (#content, div.content,
+//     div.article) must also hold half of the page's paragraph text;
+//  3. by text density, the deepest element holding three quarters of the
+//     page's paragraph text (blocks with 10 or more runes that are mostly
+//     not links), with its short following siblings.
+//
+// # Metadata
+//
+// Metadata is read before any chrome is removed. Each field is taken from
+// the first source that has it:
+//   - Title: meta ArticleTitle, then the visible heading, then <title>.
+//   - Published: meta PubDate, then labelled lines (发布时间:, 日期: …).
+//   - Source: meta ContentSource, then 来源:, then the info table.
+//   - SiteIDCode: meta SiteIDCode, then the 找错 link, then the footer.
+//
+// When nothing else gives the date, it comes from the URL (/tYYYYMMDD_).
+// Classify derives Kind and Year from the title and date.
+//
+// Version names the rules. It changes whenever a rule change can change
+// the Document of an unchanged page.
+package extract

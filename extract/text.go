@@ -1,0 +1,342 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"golang.org/x/text/unicode/norm"
+)
+
+// blockTags start and end a line. Everything else flows inline.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Body: true, atom.Caption: true, atom.Center: true, atom.Dd: true,
+	atom.Details: true, atom.Dialog: true, atom.Dir: true, atom.Div: true,
+	atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
+	atom.Figure: true, atom.Footer: true, atom.Form: true, atom.Frameset: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
+	atom.H6: true, atom.Header: true, atom.Hgroup: true, atom.Hr: true,
+	atom.Html: true, atom.Legend: true, atom.Li: true, atom.Main: true,
+	atom.Menu: true, atom.Nav: true, atom.Ol: true, atom.P: true, atom.Pre: true,
+	atom.Section: true, atom.Summary: true, atom.Table: true, atom.Tbody: true,
+	atom.Td: true, atom.Tfoot: true, atom.Th: true, atom.Thead: true,
+	atom.Tr: true, atom.Ul: true, atom.Listing: true, atom.Xmp: true,
+	atom.Plaintext: true, atom.Option: true, atom.Optgroup: true,
+}
+
+// layoutCellRunes is the cell length above which a table is taken to be a
+// layout table: statistics tables hold short figures and labels, while a
+// layout table holds whole paragraphs in one cell.
+const layoutCellRunes = 150
+
+// renderer turns a DOM subtree into lines. It only collapses whitespace;
+// NFKC and the final trimming happen in finishLines.
+type renderer struct {
+	st    stats
+	lines []string
+	cur   strings.Builder
+	space bool // a space is pending before the next visible rune
+	pre   int  // depth of <pre>-like elements: newlines are kept
+}
+
+func newRenderer(st stats) *renderer { return &renderer{st: st} }
+
+// flush ends the current line.
+func (r *renderer) flush() {
+	if r.cur.Len() > 0 {
+		r.lines = append(r.lines, r.cur.String())
+		r.cur.Reset()
+	}
+	r.space = false
+}
+
+// sep writes a raw separator (the table cell tab) into the current line.
+func (r *renderer) sep(s string) {
+	r.cur.WriteString(s)
+	r.space = false
+}
+
+// text appends a text node's data with whitespace collapsed and invisible
+// characters dropped. Invalid UTF-8 becomes U+FFFD.
+func (r *renderer) text(s string) {
+	for _, c := range s {
+		switch {
+		case c == '\n' && r.pre > 0:
+			r.flush()
+		case unicode.IsSpace(c):
+			if r.cur.Len() > 0 {
+				r.space = true
+			}
+		case invisible(c):
+		default:
+			if r.space {
+				r.cur.WriteByte(' ')
+				r.space = false
+			}
+			r.cur.WriteRune(c)
+		}
+	}
+}
+
+// invisible reports runes that render as nothing and would only make two
+// fetches of one page differ: controls, zero-width spaces, BOM, soft hyphen.
+func invisible(c rune) bool {
+	switch c {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return unicode.IsControl(c)
+}
+
+// node renders n and its subtree.
+func (r *renderer) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		r.text(n.Data)
+		return
+	case html.DocumentNode:
+		r.children(n)
+		return
+	case html.ElementNode:
+	default:
+		return
+	}
+	if skipTags[n.DataAtom] {
+		return
+	}
+	switch n.DataAtom {
+	case atom.Br:
+		r.flush()
+		return
+	case atom.Table:
+		r.flush()
+		if r.isLayoutTable(n) {
+			r.children(n)
+		} else {
+			r.dataTable(n)
+		}
+		r.flush()
+		return
+	case atom.Pre, atom.Listing, atom.Xmp, atom.Plaintext:
+		r.flush()
+		r.pre++
+		r.children(n)
+		r.pre--
+		r.flush()
+		return
+	}
+	if blockTags[n.DataAtom] {
+		r.flush()
+		r.children(n)
+		r.flush()
+		return
+	}
+	r.children(n)
+}
+
+func (r *renderer) children(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c)
+	}
+}
+
+// tableRows returns the rows that belong to table t itself (not to tables
+// nested in its cells), and its captions.
+func tableRows(t *html.Node) (rows, captions []*html.Node) {
+	for c := t.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Tr:
+			rows = append(rows, c)
+		case atom.Thead, atom.Tbody, atom.Tfoot:
+			for g := c.FirstChild; g != nil; g = g.NextSibling {
+				if g.Type == html.ElementNode && g.DataAtom == atom.Tr {
+					rows = append(rows, g)
+				}
+			}
+		case atom.Caption:
+			captions = append(captions, c)
+		}
+	}
+	return rows, captions
+}
+
+func rowCells(tr *html.Node) []*html.Node {
+	var cells []*html.Node
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
+			cells = append(cells, c)
+		}
+	}
+	return cells
+}
+
+// isLayoutTable reports whether t is used for page layout rather than data:
+// a cell holds a nested table or a long text, or no row has two cells.
+// Layout tables are rendered as blocks so that the article they wrap keeps
+// its paragraphs.
+func (r *renderer) isLayoutTable(t *html.Node) bool {
+	rows, _ := tableRows(t)
+	wide := false
+	for _, tr := range rows {
+		cells := rowCells(tr)
+		if len(cells) > 1 {
+			wide = true
+		}
+		for _, c := range cells {
+			s := r.st[c]
+			if s.table || s.text > layoutCellRunes {
+				return true
+			}
+		}
+	}
+	return !wide
+}
+
+// dataTable renders one line per row with cells separated by a tab.
+func (r *renderer) dataTable(t *html.Node) {
+	rows, captions := tableRows(t)
+	for _, c := range captions {
+		r.children(c)
+		r.flush()
+	}
+	for _, tr := range rows {
+		for i, c := range rowCells(tr) {
+			if i > 0 {
+				r.sep("\t")
+			}
+			r.sep(r.cellText(c))
+		}
+		r.flush()
+	}
+}
+
+// cellText renders a cell on one line: inner line breaks become spaces.
+func (r *renderer) cellText(c *html.Node) string {
+	sub := newRenderer(r.st)
+	sub.children(c)
+	sub.flush()
+	return strings.Join(sub.lines, " ")
+}
+
+// inlineText renders n on one normalised line (used for titles).
+func inlineText(n *html.Node, st stats) string {
+	r := newRenderer(st)
+	r.children(n)
+	r.flush()
+	return normalizeLine(strings.Join(r.lines, " "))
+}
+
+// normalizeLine applies NFKC, collapses runs of spaces to one space and
+// trims spaces. Tabs (table cell separators) are kept, with the spaces
+// around them removed.
+func normalizeLine(s string) string {
+	if t := norm.NFKC.String(s); t != s {
+		s = t
+	} else if isClean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, c := range s {
+		switch {
+		case c == '\t':
+			trimTrailingSpace(&b)
+			b.WriteByte('\t')
+			space = false
+		case unicode.IsSpace(c):
+			space = true
+		case invisible(c):
+		default:
+			if space && b.Len() > 0 && !endsWithTab(&b) {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(c)
+		}
+	}
+	// Only spaces are trimmed: a leading or trailing tab is an empty table
+	// cell, and dropping it would shift the row's columns.
+	return strings.Trim(b.String(), " ")
+}
+
+// isClean reports whether s needs no whitespace work: no leading or trailing
+// space, no double space, no space next to a tab, no other space runes.
+func isClean(s string) bool {
+	if s == "" {
+		return true
+	}
+	prev := '\t'
+	for i, c := range s {
+		switch {
+		case c == ' ':
+			if prev == ' ' || prev == '\t' || i == len(s)-1 {
+				return false
+			}
+		case c == '\t':
+			if prev == ' ' || i == 0 || i == len(s)-1 {
+				return false
+			}
+		case c < utf8.RuneSelf:
+			if c < ' ' || c == 0x7f {
+				return false
+			}
+		case unicode.IsSpace(c) || invisible(c):
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
+func trimTrailingSpace(b *strings.Builder) {
+	s := b.String()
+	if t := strings.TrimRight(s, " "); len(t) != len(s) {
+		b.Reset()
+		b.WriteString(t)
+	}
+}
+
+func endsWithTab(b *strings.Builder) bool {
+	s := b.String()
+	return s != "" && s[len(s)-1] == '\t'
+}
+
+// finishLines normalises lines and drops the empty ones (a table row of
+// empty cells is empty).
+func finishLines(lines []string) []string {
+	out := lines[:0]
+	for _, l := range lines {
+		if l = normalizeLine(l); strings.Trim(l, "\t") != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// runeCount counts the runes of s that are not whitespace.
+func runeCount(s string) int {
+	n := 0
+	for _, c := range s {
+		if !unicode.IsSpace(c) {
+			n++
+		}
+	}
+	return n
+}
+
+// squash removes all whitespace, for comparing a line with the title.
+func squash(s string) string {
+	return strings.Map(func(c rune) rune {
+		if unicode.IsSpace(c) {
+			return -1
+		}
+		return c
+	}, s)
+}
