@@ -13,8 +13,8 @@
 // lines, and a final "\n" when not empty. Block elements (p, div, li,
 // h1–h6, br, tr …) start lines and inline elements flow. A data table gives
 // one line per row, with the cells separated by one tab; rowspan and
-// colspan are not expanded, and a line's leading and trailing empty cells
-// are trimmed like any whitespace. A layout table is rendered as blocks
+// colspan are not expanded, an empty cell keeps its tab (so columns do not
+// shift), and a row of empty cells is dropped. A layout table is rendered as blocks
 // instead: one where a cell holds a nested table or more than 150 runes,
 // or where no row has two cells. Leading lines that repeat the title
 // (alone, or split over up to three lines) are dropped.
