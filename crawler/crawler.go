@@ -62,6 +62,14 @@ const (
 	ErrNetwork  = "network"
 )
 
+// Reasons a report link was not fetched or not handed over, the keys of
+// Stats.Skipped.
+const (
+	SkipOffsite    = "offsite"    // its host is not one of the site's
+	SkipAttachment = "attachment" // a PDF, DOC, OFD… link: attachments are not archived yet
+	SkipNotHTML    = "not_html"   // the server answered with something other than a web page
+)
+
 // Stats counts what one crawl of a site did.
 type Stats struct {
 	ListPages int            `json:"list_pages"` // list pages read
@@ -248,7 +256,7 @@ func (cr *crawl) fetch(ctx context.Context, raw string) (*response, *FetchError,
 		return nil, nil, ctx.Err()
 	}
 	if errors.Is(verr, colly.ErrAbortedAfterHeaders) {
-		return nil, &FetchError{URL: raw, Kind: "not_html", Err: errNotHTML.Error()}, nil
+		return nil, &FetchError{URL: raw, Kind: SkipNotHTML, Err: errNotHTML.Error()}, nil
 	}
 	if cr.result.err != nil {
 		return nil, cr.result.err, nil
@@ -434,12 +442,12 @@ type candidate struct {
 func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe bool) error {
 	u, err := url.Parse(c.URL)
 	if err != nil || !cr.hosts[u.Host] {
-		cr.stats.skip("offsite")
+		cr.stats.skip(SkipOffsite)
 		cr.log.Debug("report link off the site's hosts", "url", c.URL)
 		return nil
 	}
 	if attachmentRe.MatchString(u.Path) {
-		cr.stats.skip("attachment")
+		cr.stats.skip(SkipAttachment)
 		cr.log.Info("report published as an attachment: not archived yet", "url", c.URL, "title", c.title())
 		return nil
 	}
@@ -451,8 +459,8 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.stats.Probes++
 	}
 	if fe != nil {
-		if fe.Kind == "not_html" {
-			cr.stats.skip("not_html")
+		if fe.Kind == SkipNotHTML {
+			cr.stats.skip(SkipNotHTML)
 			return nil
 		}
 		cr.stats.fail(fe)

@@ -88,7 +88,7 @@ func TestCrawlCases(t *testing.T) {
 			},
 			start: "/c/index.html",
 			wantStats: func(s crawler.Stats) string {
-				if s.Skipped["attachment"] != 1 || s.Skipped["not_html"] != 1 || s.Reports != 0 || len(s.Errors) != 0 {
+				if s.Skipped[crawler.SkipAttachment] != 1 || s.Skipped[crawler.SkipNotHTML] != 1 || s.Reports != 0 || len(s.Errors) != 0 {
 					return "want one attachment and one not_html skip"
 				}
 				return ""
