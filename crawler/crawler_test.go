@@ -44,6 +44,7 @@ func TestCrawlCases(t *testing.T) {
 		name      string
 		files     fstest.MapFS
 		start     string
+		siteYAML  string // extra lines for the site file
 		maxBody   int
 		wantURLs  []string // paths of report pages handed over, in order
 		wantStats func(crawler.Stats) string
@@ -106,6 +107,21 @@ func TestCrawlCases(t *testing.T) {
 			wantURLs: []string{"/c/new.html"},
 		},
 		{
+			name: "a page slower than the site's timeout is a timeout error",
+			files: fstest.MapFS{
+				"c/index.html": {Data: []byte(list(`<li><a href="slow.html">` + title + `</a></li>`))},
+				"c/slow.html":  {Data: []byte("<!-- portaltest: delay=5s -->\n" + report(title))},
+			},
+			start:    "/c/index.html",
+			siteYAML: "timeout: 300ms\n",
+			wantStats: func(s crawler.Stats) string {
+				if s.Errors[crawler.ErrTimeout] != 1 || s.Reports != 0 {
+					return "want one timeout error"
+				}
+				return ""
+			},
+		},
+		{
 			name: "a failing list page is counted and the others still read",
 			files: fstest.MapFS{
 				"c/index.html":   {Data: []byte(list(`<li><a href="a.html">`+title+`</a></li>`, `<li><a href="index_1.html">2</a></li>`))},
@@ -125,7 +141,7 @@ func TestCrawlCases(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := portaltest.NewServer(t, tt.files)
-			s := site(t, "name: t\nstart: "+srv.URL+tt.start+"\ndelay: 0s\n")
+			s := site(t, "name: t\nstart: "+srv.URL+tt.start+"\ndelay: 0s\n"+tt.siteYAML)
 			var got collected
 			st, err := crawler.Crawl(context.Background(), s, crawler.Options{UserAgent: "t", MaxBodySize: tt.maxBody, MaxProbes: 5}, got.handle)
 			if err != nil {
