@@ -89,6 +89,16 @@ func Open(dir string, opts Options) (*Archive, error) {
 		} else if n > 0 {
 			a.log.Info("removed temporary files left by an interrupted write", "count", n)
 		}
+		if statErr != nil {
+			// A write-ahead log without its database belongs to a deleted
+			// index; SQLite would replay it into the new one.
+			for _, f := range []string{dbPath + "-wal", dbPath + "-shm"} {
+				if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					a.lock.release()
+					return nil, fmt.Errorf("archive: remove stale %s: %w", f, err)
+				}
+			}
+		}
 	} else {
 		a.files = &Dir{FS: os.DirFS(dir), root: dir}
 	}

@@ -132,6 +132,31 @@ func TestRebuildFromFiles(t *testing.T) {
 	put(t, b, entry("http://a.gov.cn/2.html", "甲\n", t0.Add(2*time.Hour)), archive.Unchanged)
 }
 
+// Deleting only index.db, as a user might, leaves its write-ahead log
+// behind: the next writer still rebuilds a complete index from the files.
+// (Open also removes the orphaned log before SQLite could replay it into the
+// new database; the rebuild's reset would hide a replay here either way.)
+func TestRebuildAfterIndexDeleted(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, dir)
+	put(t, a, entry("http://a.gov.cn/1.html", "甲\n", t0), archive.NewDocument)
+	put(t, a, entry("http://a.gov.cn/2.html", "乙\n", t0), archive.NewDocument)
+	// A copy of the live WAL, as a crash would leave it.
+	wal, _ := os.ReadFile(filepath.Join(dir, "index.db-wal"))
+	a.Close()
+	os.Remove(filepath.Join(dir, "index.db"))
+	if len(wal) > 0 {
+		os.WriteFile(filepath.Join(dir, "index.db-wal"), wal, 0o644)
+	}
+	b := open(t, dir)
+	vers, err := b.Versions(context.Background(), archive.Filter{})
+	if err != nil || len(vers) != 2 {
+		t.Fatalf("rebuilt index: %d versions, %v", len(vers), err)
+	}
+	b.Close()
+	archivetest.Check(t, dir)
+}
+
 func TestCrashLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	a := open(t, dir)
