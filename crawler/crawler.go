@@ -380,7 +380,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			fresh++
 			c := candidate{link: l, list: resp.url}
 			switch {
-			case site.IsReport(l.Text) || site.IsReport(l.Title):
+			case site.IsReport(l.Text) || site.IsReport(l.Title) || site.IsReport(l.Row):
 				isReport[l.URL] = true
 				reports = append(reports, c)
 			case isTruncated(l.title()) && mayMatch(l.title(), cr.hints):

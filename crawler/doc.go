@@ -4,9 +4,11 @@
 //
 // A list page is a start page of the site or one of its further pages
 // (pagination). A report link is a link on a list page whose title matches
-// the site's match pattern — the link's text, its title attribute, or, when
-// the list truncated the title ("…"), the detail page's own title, read by a
-// probe (a fetch of the detail page made to learn its title). A Page is one
+// the site's match pattern — the link's text, its title attribute, the text
+// of its list row when the link only says 详细 or 查看, or, when the list
+// truncated the title ("…"), the detail page's own title, read by a probe (a
+// fetch of the detail page made to learn its title). Links written by
+// scripts (document.write, Hanweb's <record><![CDATA[…]]> lists) count too. A Page is one
 // fetched report page.
 //
 // Pagination is followed in four forms: "下一页"-style links, numbered

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/nianbao/nianbao/sites"
@@ -18,16 +19,27 @@ type link struct {
 	URL   string // absolute, without fragment
 	Text  string // visible text, NFKC, spaces collapsed
 	Title string // the title attribute, often the untruncated title
+	// Row is the text of the list item around a link whose own text is too
+	// short to be a title ("详细", "查看", "[全文]"), "" otherwise.
+	Row string
 }
 
 // title is the best title the list gives: the title attribute when it is
-// longer than the (possibly truncated) visible text.
+// longer than the (possibly truncated) visible text, else the text, else
+// the list row's text.
 func (l link) title() string {
 	if len([]rune(l.Title)) > len([]rune(trimEllipsis(l.Text))) {
 		return l.Title
 	}
+	if l.Row != "" {
+		return l.Row
+	}
 	return l.Text
 }
+
+// shortText is the length under which a link's text cannot be a report
+// title, so the row around it is read instead.
+const shortText = 6
 
 // listPage is what one list page offers.
 type listPage struct {
@@ -58,6 +70,9 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 		}
 		text := cleanText(a.Text())
 		l := link{URL: u.String(), Text: text, Title: cleanText(a.AttrOr("title", ""))}
+		if len([]rune(text)) < shortText {
+			l.Row = rowText(a)
+		}
 		if isNextText(text) || isSibling(base, u) {
 			if !seen[l.URL] {
 				seen[l.URL] = true
@@ -75,12 +90,12 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 
 	doc.Find("script").Each(func(_ int, s *goquery.Selection) {
 		src := s.Text()
-		// Hanweb lists ship their first page as <record><![CDATA[<li><a …>]]>
-		// inside a <script type="text/xml">, invisible to an HTML parser.
-		for _, m := range cdataRe.FindAllStringSubmatch(src, -1) {
-			frag, err := goquery.NewDocumentFromReader(strings.NewReader(m[1]))
-			if err == nil {
-				frag.Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
+		// Links written by scripts are invisible to an HTML parser: Hanweb
+		// lists ship their first page as <record><![CDATA[<li><a …>]]> in a
+		// <script type="text/xml">, older TRS lists document.write('<a …>').
+		if frag := scriptHTML(src); frag != "" {
+			if d, err := goquery.NewDocumentFromReader(strings.NewReader(frag)); err == nil {
+				d.Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
 			}
 		}
 		lp.gen = append(lp.gen, createPageURLs(src, base)...)
@@ -88,7 +103,41 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 	return lp
 }
 
-var cdataRe = regexp.MustCompile(`(?s)<record>\s*<!\[CDATA\[(.*?)\]\]>`)
+var (
+	scriptAnchorRe = regexp.MustCompile(`(?is)<a\s[^<>]*href[^<>]*>.*?</a>`)
+	jsUnescaper    = strings.NewReplacer(`\"`, `"`, `\'`, `'`, `\/`, `/`)
+)
+
+// scriptHTML returns the anchors written inside a script, as HTML, or "".
+// JavaScript string escapes (\" \' \/) are undone first.
+func scriptHTML(src string) string {
+	if !strings.Contains(src, "href") {
+		return ""
+	}
+	return strings.Join(scriptAnchorRe.FindAllString(jsUnescaper.Replace(src), -1), "\n")
+}
+
+// rowText is the text of the list row (li, tr, dd) around a link, when that
+// row holds no other link, so it names this link alone.
+func rowText(a *goquery.Selection) string {
+	row := a.Closest("li, tr, dd")
+	if row.Length() == 0 || row.Find("a[href]").Length() != 1 {
+		return ""
+	}
+	// Text nodes joined with spaces, so that cells do not run together.
+	var parts []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			parts = append(parts, n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(row.Get(0))
+	return cleanText(strings.Join(parts, " "))
+}
 
 // resolve makes href absolute against base; it returns nil for links that
 // cannot be fetched (javascript:, mailto:, bare fragments, other schemes).

@@ -84,6 +84,12 @@ func TestParseList(t *testing.T) {
 <div class="page"><a href="index_1.html">2</a> <a href="list2.html">下一页</a> <a href="index_9.html">尾页</a></div>
 <script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/2025/3/28/art_1_2.html">2024年政府信息公开工作年度报告</a></li>]]></record></recordset></datastore></script>
 <script>createPageHTML(3, 0, "index", "html");</script>
+<table><tr><td>2023年政府信息公开工作年度报告</td><td>2024-01-30</td><td><a href="/x/t20240130_9.html">[详细]</a></td></tr>
+<tr><td>两个链接的行</td><td><a href="/x/a.html">查看</a> <a href="/x/b.html">下载</a></td></tr></table>
+<script>
+document.write('<li><a href=\"/y/t20250301_5.html\" target=\"_blank\">2024年法治政府建设情况报告</a></li>');
+if (a < b) { x = '<a href="' + u + '">'; }
+</script>
 </body></html>`
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
 	if err != nil {
@@ -98,7 +104,11 @@ func TestParseList(t *testing.T) {
 		"http://a.gov.cn/ 首页",
 		"http://a.gov.cn/fzzfjs/202502/t20250228_1.html 津南区人民政府关于2024年法治政府建设情况报告",
 		"http://a.gov.cn/fzzfjs/202501/t20250117_2.html 河东区司法局2024年度法治政府建设情况报告",
+		"http://a.gov.cn/x/t20240130_9.html 2023年政府信息公开工作年度报告 2024-01-30 [详细]",
+		"http://a.gov.cn/x/a.html 查看",
+		"http://a.gov.cn/x/b.html 下载",
 		"http://a.gov.cn/art/2025/3/28/art_1_2.html 2024年政府信息公开工作年度报告",
+		"http://a.gov.cn/y/t20250301_5.html 2024年法治政府建设情况报告",
 	}
 	if !reflect.DeepEqual(links, wantLinks) {
 		t.Errorf("links:\n%s\nwant:\n%s", strings.Join(links, "\n"), strings.Join(wantLinks, "\n"))
