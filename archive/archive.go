@@ -33,13 +33,16 @@ type Options struct {
 	ReadOnly bool
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// WrapFiles, when set, wraps the file store: the seam through which
+	// tests inject I/O faults into every write.
+	WrapFiles func(Files) Files
 }
 
 // Archive is a versioned store of report texts: files plus their index.
 // Put is safe for concurrent use; writes are serialised.
 type Archive struct {
 	dir   string
-	files *Dir
+	files Files
 	index Index
 	lock  *lock
 	log   *slog.Logger
@@ -76,10 +79,11 @@ func Open(dir string, opts Options) (*Archive, error) {
 		}
 	}
 	if !opts.ReadOnly {
-		var err error
-		if a.files, err = NewDir(dir); err != nil {
+		d, err := NewDir(dir)
+		if err != nil {
 			return nil, err
 		}
+		a.files = d
 		if a.lock, err = acquireLock(dir, a.now()); err != nil {
 			return nil, err
 		}
@@ -102,6 +106,9 @@ func Open(dir string, opts Options) (*Archive, error) {
 	} else {
 		a.files = &Dir{FS: os.DirFS(dir), root: dir}
 	}
+	if opts.WrapFiles != nil {
+		a.files = opts.WrapFiles(a.files)
+	}
 	idx, err := openSQLite(dbPath, opts.ReadOnly)
 	if err != nil {
 		a.lock.release()
@@ -115,7 +122,84 @@ func Open(dir string, opts Options) (*Archive, error) {
 			return nil, err
 		}
 	}
+	if !opts.ReadOnly {
+		if err := a.recoverPending(context.Background()); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	return a, nil
+}
+
+// pendingDir holds one marker per document whose write is in progress:
+// created before the document's files are touched, removed after the index
+// commit. A marker that outlives its process names a document a crash
+// interrupted, so recovery re-reads just those documents.
+const pendingDir = "_pending"
+
+// runsDir holds the run records. Both names start with "_", which no site
+// name can ([a-z0-9-]+), so they never collide with a site's directory.
+const runsDir = "_runs"
+
+func (a *Archive) beginWrite(d Doc) error {
+	return a.files.Replace(path.Join(pendingDir, d.ID), []byte(d.Dir+"\n"))
+}
+
+func (a *Archive) endWrite(d Doc) error {
+	return a.files.Remove(path.Join(pendingDir, d.ID))
+}
+
+// recoverPending finishes what crashes interrupted: for each marked
+// document it removes the files of uncommitted versions, restores a missing
+// doc.json, and indexes what the files hold and the index lacks.
+func (a *Archive) recoverPending(ctx context.Context) error {
+	entries, err := fs.ReadDir(a.files, pendingDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("archive: read %s: %w", pendingDir, err)
+	}
+	for _, en := range entries {
+		marker := path.Join(pendingDir, en.Name())
+		data, err := fs.ReadFile(a.files, marker)
+		if err != nil {
+			return fmt.Errorf("archive: read %s: %w", marker, err)
+		}
+		dir := strings.TrimSpace(string(data))
+		if !fs.ValidPath(dir) || strings.Count(dir, "/") != 2 {
+			return fmt.Errorf("archive: %s names %q, not a document directory", marker, dir)
+		}
+		a.log.Warn("finishing a write interrupted by a crash", "doc", en.Name(), "dir", dir)
+		if err := a.recoverDoc(ctx, dir); err != nil {
+			return err
+		}
+		if err := a.files.Remove(marker); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Archive) recoverDoc(ctx context.Context, dir string) error {
+	if _, err := a.committedVersion(dir); err != nil {
+		return err
+	}
+	df, err := a.readDoc(dir)
+	if err != nil || df == nil {
+		return err // nil: no committed version, nothing to index
+	}
+	if df.synthesized {
+		if err := a.writeDocFile(df.Doc); err != nil {
+			return err
+		}
+	}
+	d := df.Doc
+	if err := a.index.Commit(ctx, Change{Doc: &d, Sources: d.Sources}); err != nil {
+		return err
+	}
+	_, err = a.reconcile(ctx, d)
+	return err
 }
 
 // hasDocs reports whether dir holds any document directory.
@@ -235,6 +319,9 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		if has {
 			return Result{Outcome: Unchanged, Doc: d.ID}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
 		}
+		if err := a.beginWrite(d); err != nil {
+			return Result{}, err
+		}
 		v, err := a.writeVersion(d, latest+1, e, sha)
 		if err != nil {
 			return Result{}, err
@@ -250,7 +337,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		if err := a.index.Commit(ctx, change); err != nil {
 			return Result{}, err
 		}
-		return Result{Outcome: NewVersion, Doc: d.ID, Version: v.Version, Path: v.Path}, nil
+		return Result{Outcome: NewVersion, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
 	}
 
 	// A URL not seen before: a repost of a stored text, or a new document.
@@ -263,6 +350,9 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		}
 		s := Source{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}
 		d.Sources = append(d.Sources, s)
+		if err := a.beginWrite(d); err != nil {
+			return Result{}, err
+		}
 		if err := a.writeDocFile(d); err != nil {
 			return Result{}, err
 		}
@@ -270,7 +360,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		if err := a.index.Commit(ctx, Change{Sources: []Source{s}, Seen: []SeenURL{seen}}); err != nil {
 			return Result{}, err
 		}
-		return Result{Outcome: NewSource, Doc: d.ID}, nil
+		return Result{Outcome: NewSource, Doc: d.ID}, a.endWrite(d)
 	}
 
 	id, err := a.newID(ctx, e.URL)
@@ -292,18 +382,26 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		CreatedAt: e.FetchedAt,
 		Sources:   []Source{{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}},
 	}
-	v, err := a.writeVersion(d, 1, e, sha)
-	if err != nil {
+	// The document file comes first: a crash after it leaves a document
+	// without versions, which is not damage; the reverse would be.
+	if err := a.beginWrite(d); err != nil {
+		return Result{}, err
+	}
+	if _, err := a.committedVersion(d.Dir); err != nil {
 		return Result{}, err
 	}
 	if err := a.writeDocFile(d); err != nil {
+		return Result{}, err
+	}
+	v, err := a.writeVersion(d, 1, e, sha)
+	if err != nil {
 		return Result{}, err
 	}
 	seen.Doc = d.ID
 	if err := a.index.Commit(ctx, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}}); err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: NewDocument, Doc: d.ID, Version: 1, Path: v.Path}, nil
+	return Result{Outcome: NewDocument, Doc: d.ID, Version: 1, Path: v.Path}, a.endWrite(d)
 }
 
 func yearDir(y int) string {
@@ -333,33 +431,57 @@ func (a *Archive) newID(ctx context.Context, canon string) (string, error) {
 
 var versionFileRe = regexp.MustCompile(`^v(\d+)\.(json|txt|raw\.gz)$`)
 
+// committedVersion is the highest version of a document directory whose
+// metadata file exists. A version's files are written text and raw bytes
+// first and metadata last, so files numbered above it belong to a write a
+// crash interrupted: they were never part of the archive, and
+// committedVersion removes them. (Below it, a text without its metadata is
+// damage, left for verify to report.)
+func (a *Archive) committedVersion(dir string) (int, error) {
+	entries, err := fs.ReadDir(a.files, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("archive: read %s: %w", dir, err)
+	}
+	committed := 0
+	for _, en := range entries {
+		if m := versionFileRe.FindStringSubmatch(en.Name()); m != nil && m[2] == "json" {
+			n, _ := strconv.Atoi(m[1])
+			committed = max(committed, n)
+		}
+	}
+	for _, en := range entries {
+		m := versionFileRe.FindStringSubmatch(en.Name())
+		if m == nil || m[2] == "json" {
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n > committed {
+			name := path.Join(dir, en.Name())
+			a.log.Warn("removing a file of a version whose write was interrupted", "file", name)
+			if err := a.files.Remove(name); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return committed, nil
+}
+
 // reconcile brings the index up to date with a document's files, for the
-// case of a crash after the files were written and before the index was:
-// versions with metadata on disk are added to the index, and the text or
-// raw files of a version whose metadata was never written are removed (that
-// version was never committed). It returns the latest version.
+// case of a crash after a version's files were written and before the index
+// was: committed versions the index lacks are added to it. It returns the
+// latest version.
 func (a *Archive) reconcile(ctx context.Context, d Doc) (int, error) {
 	latest, err := a.index.LatestVersion(ctx, d.ID)
 	if err != nil {
 		return 0, err
 	}
-	entries, err := fs.ReadDir(a.files, d.Dir)
+	committed, err := a.committedVersion(d.Dir)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return latest, nil
-		}
-		return 0, fmt.Errorf("archive: read %s: %w", d.Dir, err)
+		return 0, err
 	}
-	committed := map[int]bool{}
-	maxJSON := 0
-	for _, en := range entries {
-		if m := versionFileRe.FindStringSubmatch(en.Name()); m != nil && m[2] == "json" {
-			n, _ := strconv.Atoi(m[1])
-			committed[n] = true
-			maxJSON = max(maxJSON, n)
-		}
-	}
-	for n := latest + 1; n <= maxJSON; n++ {
+	for n := latest + 1; n <= committed; n++ {
 		v, err := a.readVersion(path.Join(d.Dir, fmt.Sprintf("v%d.json", n)))
 		if err != nil {
 			return 0, err
@@ -369,18 +491,6 @@ func (a *Archive) reconcile(ctx context.Context, d Doc) (int, error) {
 			return 0, err
 		}
 		latest = n
-	}
-	for _, en := range entries {
-		m := versionFileRe.FindStringSubmatch(en.Name())
-		if m == nil || m[2] == "json" {
-			continue
-		}
-		if n, _ := strconv.Atoi(m[1]); !committed[n] && n > latest {
-			a.log.Warn("removing a file of an uncommitted version", "file", path.Join(d.Dir, en.Name()))
-			if err := a.files.Remove(path.Join(d.Dir, en.Name())); err != nil {
-				return 0, err
-			}
-		}
 	}
 	return latest, nil
 }
@@ -400,6 +510,11 @@ func (a *Archive) importLeftover(ctx context.Context, site, id string) (bool, er
 		return false, nil
 	}
 	a.log.Warn("indexing a document written before an interruption", "doc", id)
+	if d.synthesized {
+		if err := a.writeDocFile(d.Doc); err != nil {
+			return false, err
+		}
+	}
 	return true, a.indexDoc(ctx, *d)
 }
 
@@ -472,10 +587,13 @@ func (a *Archive) readVersion(name string) (Version, error) {
 }
 
 // readDoc reads a document directory: doc.json and every committed version.
-// A directory without versions gives nil. A missing doc.json (a crash before
+// A directory without versions, or none at all, gives nil. A missing doc.json (a crash before
 // it was first written) is rebuilt from the first version.
 func (a *Archive) readDoc(dir string) (*docFiles, error) {
 	entries, err := fs.ReadDir(a.files, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // a crash before the directory was made
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: read %s: %w", dir, err)
 	}
@@ -505,6 +623,7 @@ func (a *Archive) readDoc(dir string) (*docFiles, error) {
 		v := df.versions[0]
 		df.Doc = Doc{ID: v.Doc, Site: v.Site, Year: v.Year, Kind: v.Kind, Title: v.Title,
 			CreatedAt: v.FetchedAt, Sources: []Source{{URL: v.URL, Site: v.Site, FirstSeen: v.FetchedAt}}}
+		df.synthesized = true
 	default:
 		return nil, fmt.Errorf("archive: read %s/doc.json: %w", dir, err)
 	}
@@ -517,7 +636,8 @@ func (a *Archive) readDoc(dir string) (*docFiles, error) {
 
 type docFiles struct {
 	Doc
-	versions []Version
+	versions    []Version
+	synthesized bool // doc.json was missing and Doc was rebuilt from the versions
 }
 
 // indexDoc adds a document read from its files to the index. Each source's
@@ -547,7 +667,7 @@ func (a *Archive) indexDoc(ctx context.Context, df docFiles) error {
 }
 
 // Rebuild recreates the index from the files: every document directory
-// (<site>/<year>/<doc>/) and every run record under runs/. Fetch state is a
+// (<site>/<year>/<doc>/) and every run record under _runs/. Fetch state is a
 // cache and is kept.
 func (a *Archive) Rebuild(ctx context.Context) error {
 	if a.ro {
@@ -564,7 +684,7 @@ func (a *Archive) Rebuild(ctx context.Context) error {
 	}
 	n := 0
 	for _, dir := range dirs {
-		if strings.HasPrefix(dir, "runs/") {
+		if strings.HasPrefix(dir, "_") {
 			continue
 		}
 		if fi, err := fs.Stat(a.files, dir); err != nil || !fi.IsDir() {
@@ -582,7 +702,7 @@ func (a *Archive) Rebuild(ctx context.Context) error {
 		}
 		n++
 	}
-	runs, _ := fs.Glob(a.files, "runs/*/*.json")
+	runs, _ := fs.Glob(a.files, runsDir+"/*/*.json")
 	for _, name := range runs {
 		data, err := fs.ReadFile(a.files, name)
 		if err != nil {
@@ -601,7 +721,7 @@ func (a *Archive) Rebuild(ctx context.Context) error {
 	return nil
 }
 
-// RecordRun stores a run's record, as a file under runs/<site>/ and in the index.
+// RecordRun stores a run's record, as a file under _runs/<site>/ and in the index.
 func (a *Archive) RecordRun(ctx context.Context, r Run) error {
 	if a.ro {
 		return ErrReadOnly
@@ -610,7 +730,7 @@ func (a *Archive) RecordRun(ctx context.Context, r Run) error {
 	if err != nil {
 		return err
 	}
-	if err := a.files.Replace(path.Join("runs", r.Site, r.ID+".json"), data); err != nil {
+	if err := a.files.Replace(path.Join(runsDir, r.Site, r.ID+".json"), data); err != nil {
 		return err
 	}
 	return a.index.RecordRun(ctx, r)

@@ -22,7 +22,8 @@
 //	<site>/<year>/<doc>/v1.txt        the text of version 1, exactly as hashed
 //	<site>/<year>/<doc>/v1.json       its metadata: url, title, published, fetched_at, sha256, bytes, extractor
 //	<site>/<year>/<doc>/v1.raw.gz     the response body it was extracted from, gzip-compressed
-//	runs/<site>/<run>.json            one record per crawl run
+//	_runs/<site>/<run>.json           one record per crawl run
+//	_pending/<doc>                    a write in progress (a crash leaves it; the next writer finishes it)
 //
 // <year> is the year the report is about, or "undated". Each vN.json's
 // sha256 is of vN.txt's bytes exactly, so `sha256sum v1.txt` verifies it.

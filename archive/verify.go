@@ -27,20 +27,30 @@ func (p Problem) String() string { return p.File + ": " + p.Msg }
 // Verify checks the archive against itself: every version's text hashes to
 // the sha256 its metadata records, its raw bytes to theirs, versions are
 // numbered 1…N without gaps, no text lacks its metadata, and the index
-// lists exactly the versions the files hold. Temporary files are not
-// problems (the next writer removes them). It reads every file.
+// lists exactly the versions the files hold. What a crash leaves is not
+// damage: temporary files, and the text or raw bytes of a version whose
+// metadata was never written; the next writer removes them. It reads every
+// file.
 func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 	var probs []Problem
 	add := func(file, format string, args ...any) {
 		probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
 	onDisk := map[string]string{} // "doc@vN" → sha256
+	// Documents whose write a crash interrupted: the next writer finishes
+	// them, so the index lagging behind their files is not damage.
+	interrupted := map[string]bool{}
+	if entries, err := fs.ReadDir(a.files, pendingDir); err == nil {
+		for _, en := range entries {
+			interrupted[en.Name()] = true
+		}
+	}
 	dirs, err := fs.Glob(a.files, "*/*/*")
 	if err != nil {
 		return nil, err
 	}
 	for _, dir := range dirs {
-		if strings.HasPrefix(dir, "runs/") {
+		if strings.HasPrefix(dir, "_") {
 			continue
 		}
 		if fi, err := fs.Stat(a.files, dir); err != nil || !fi.IsDir() {
@@ -88,9 +98,15 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 				break
 			}
 		}
+		committed := 0
+		if len(nums) > 0 {
+			committed = nums[len(nums)-1]
+		}
 		for n, names := range other {
-			if !meta[n] {
-				add(path.Join(dir, names[0]), "no v%d.json: a version written without its metadata", n)
+			// Above the last committed version: the files of a write a
+			// crash interrupted, which the next write removes; not damage.
+			if !meta[n] && n < committed {
+				add(path.Join(dir, names[0]), "no v%d.json: the metadata of this version is missing", n)
 			}
 		}
 		if len(nums) > 0 && !hasDoc {
@@ -146,8 +162,8 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 		}
 	}
 	for key := range onDisk {
-		if !inIndex[key] {
-			doc, ver, _ := strings.Cut(key, "@")
+		doc, ver, _ := strings.Cut(key, "@")
+		if !inIndex[key] && !interrupted[doc] {
 			add(IndexFile, "does not list %s %s", doc, ver)
 		}
 	}

@@ -1,0 +1,149 @@
+package archive_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/internal/archivetest"
+)
+
+var errCrash = errors.New("simulated crash")
+
+// crashFiles lets the first n file operations through and fails the rest,
+// as if the process had been killed between two writes.
+type crashFiles struct {
+	archive.Files
+	left int
+	ops  int
+}
+
+func (c *crashFiles) op() error {
+	c.ops++
+	if c.left == 0 {
+		return errCrash
+	}
+	c.left--
+	return nil
+}
+
+func (c *crashFiles) Create(name string, data []byte) error {
+	if err := c.op(); err != nil {
+		return err
+	}
+	return c.Files.Create(name, data)
+}
+
+func (c *crashFiles) Replace(name string, data []byte) error {
+	if err := c.op(); err != nil {
+		return err
+	}
+	return c.Files.Replace(name, data)
+}
+
+func (c *crashFiles) Remove(name string) error {
+	if err := c.op(); err != nil {
+		return err
+	}
+	return c.Files.Remove(name)
+}
+
+// copyDir copies an archive directory, keeping file modes.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		fi, _ := d.Info()
+		return os.WriteFile(target, data, fi.Mode().Perm())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCrashAtEveryWrite(t *testing.T) {
+	const u1, u2, u3 = "http://a.gov.cn/1.html", "http://a.gov.cn/2.html", "http://a.gov.cn/3.html"
+	base := t.TempDir()
+	a := open(t, base)
+	put(t, a, entry(u1, "第一版。\n", t0), archive.NewDocument)
+	a.Close()
+
+	at := t0.Add(time.Hour)
+	tests := []struct {
+		name     string
+		e        archive.Entry
+		want     archive.Outcome
+		versions int // in the archive once the write has completed
+	}{
+		{"new version", entry(u1, "第二版。\n", at), archive.NewVersion, 2},
+		{"repost", entry(u2, "第一版。\n", at), archive.NewSource, 1},
+		{"new document", entry(u3, "另一份报告。\n", at), archive.NewDocument, 2},
+	}
+	for _, tt := range tests {
+		// Count the file operations the write takes when nothing fails.
+		dir := t.TempDir()
+		copyDir(t, base, dir)
+		counter := &crashFiles{left: -1}
+		b, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { counter.Files = f; return counter }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		put(t, b, tt.e, tt.want)
+		b.Close()
+		total := counter.ops
+
+		for k := 0; k < total; k++ {
+			t.Run(fmt.Sprintf("%s/after %d of %d writes", tt.name, k, total), func(t *testing.T) {
+				dir := t.TempDir()
+				copyDir(t, base, dir)
+				cf := &crashFiles{left: k}
+				c, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { cf.Files = f; return cf }})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.Put(context.Background(), tt.e); !errors.Is(err, errCrash) {
+					t.Fatalf("Put with a crash after %d writes: err = %v", k, err)
+				}
+				c.Close()
+
+				// What the crash left verifies as it is...
+				archivetest.Check(t, dir)
+				// ...and the next writer finishes the job.
+				d := open(t, dir)
+				r, err := d.Put(context.Background(), tt.e)
+				if err != nil {
+					t.Fatalf("Put after recovery: %v", err)
+				}
+				if r.Outcome != tt.want && r.Outcome != archive.Unchanged {
+					t.Errorf("after recovery: %s, want %s (or unchanged: the crash came after the commit)", r.Outcome, tt.want)
+				}
+				d.Close()
+				if vers := archivetest.Check(t, dir); len(vers) != tt.versions {
+					t.Errorf("archive holds %d versions, want %d", len(vers), tt.versions)
+				}
+				if _, err := os.Stat(filepath.Join(dir, "_pending")); err == nil {
+					if left, _ := os.ReadDir(filepath.Join(dir, "_pending")); len(left) > 0 {
+						t.Errorf("pending markers left: %v", left)
+					}
+				}
+			})
+		}
+	}
+}
