@@ -297,27 +297,28 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		return Result{}, err
 	}
 	if known {
+		// The common case on a re-crawl, kept to one lookup and one update.
 		seen.Doc = src.Doc
+		if src.LastSHA == sha {
+			return Result{Outcome: Unchanged, Doc: src.Doc}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
+		}
+		has, err := a.index.HasText(ctx, src.Doc, sha)
+		if err != nil {
+			return Result{}, err
+		}
+		if has {
+			return Result{Outcome: Unchanged, Doc: src.Doc}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
+		}
 		d, ok, err := a.index.Doc(ctx, src.Doc)
 		if err != nil {
 			return Result{}, err
 		}
 		if !ok {
-			return Result{}, fmt.Errorf("archive: index lists source %s for missing document %s: run `nianbao archive verify --repair`", e.URL, src.Doc)
+			return Result{}, fmt.Errorf("archive: index lists source %s for missing document %s: delete %s to rebuild the index from the files", e.URL, src.Doc, filepath.Join(a.dir, IndexFile))
 		}
 		latest, err := a.reconcile(ctx, d)
 		if err != nil {
 			return Result{}, err
-		}
-		if src.LastSHA == sha {
-			return Result{Outcome: Unchanged, Doc: d.ID}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
-		}
-		has, err := a.index.HasText(ctx, d.ID, sha)
-		if err != nil {
-			return Result{}, err
-		}
-		if has {
-			return Result{Outcome: Unchanged, Doc: d.ID}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}})
 		}
 		if err := a.beginWrite(d); err != nil {
 			return Result{}, err

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -192,7 +193,7 @@ func TestCrawlPortal(t *testing.T) {
 	changed := reports[1]
 	v1 := byTitle[changed.Title]
 	v1Before, _ := os.ReadFile(filepath.Join(archiveDir, v1.Path))
-	page, err := portaltestPage(srv, changed.Paths[0])
+	page, err := fs.ReadFile(portaltest.Portal(), strings.TrimPrefix(changed.Paths[0], "/"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,16 +230,6 @@ func TestCrawlPortal(t *testing.T) {
 		}
 	}
 	archivetest.Check(t, archiveDir)
-}
-
-// portaltestPage fetches a page's current bytes from the portal, as a test
-// that edits a page starts from what the portal serves.
-func portaltestPage(srv *portaltest.Server, path string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join("..", "..", "internal", "portaltest", "portal", filepath.FromSlash(strings.TrimPrefix(path, "/"))))
-	if err != nil {
-		return nil, err
-	}
-	return data, nil
 }
 
 func TestCrawlBoundedTrap(t *testing.T) {
