@@ -108,7 +108,7 @@ func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions,
 	v, err := a.Resolve(ctx, ref)
 	if err != nil {
 		if errors.Is(err, archive.ErrNotFound) {
-			return usageError{err}
+			return usageError{fmt.Errorf("%w (`nianbao archive ls` lists the documents)", err)}
 		}
 		return err
 	}

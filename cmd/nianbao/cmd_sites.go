@@ -22,8 +22,8 @@ func newSitesCommand(g *globalOptions) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "check",
 		Short: "Load config.yaml and every site file strictly; report every problem as file:line: field: problem",
-		Long: `Load config.yaml and every site file strictly, as the crawler and the daemon
-do, and report every problem as <file>:<line>: <field>: <problem>: unknown
+		Long: `Load config.yaml and every site file strictly, as crawl does, and
+report every problem as <file>:<line>: <field>: <problem>: unknown
 keys, malformed YAML, schedules that do not parse, start URLs that are not
 absolute http(s), regular expressions that do not compile, invalid or
 duplicate names, missing start pages. Exit 2 if there is any problem.`,
