@@ -152,7 +152,26 @@ func resolve(base *url.URL, href string) *url.URL {
 	}
 	u.Fragment = ""
 	u.RawFragment = ""
+	untwin(u)
 	return u
+}
+
+// untwin maps a page of a Traditional-script gateway
+// (/gate/big5/<host>/<path>, as on www.beijing.gov.cn) to the page it
+// converts: the two are the same document, and fetching the twin would
+// archive a converted copy as a new version.
+func untwin(u *url.URL) {
+	rest, ok := strings.CutPrefix(u.Path, "/gate/big5/")
+	if !ok {
+		return
+	}
+	host, p, _ := strings.Cut(rest, "/")
+	if host == "" || strings.ContainsAny(host, " @") {
+		return
+	}
+	u.Host = host
+	u.Path = "/" + p
+	u.RawPath = ""
 }
 
 var spaceRe = regexp.MustCompile(`\s+`)

@@ -86,6 +86,7 @@ func TestParseList(t *testing.T) {
 <script>createPageHTML(3, 0, "index", "html");</script>
 <table><tr><td>2023年政府信息公开工作年度报告</td><td>2024-01-30</td><td><a href="/x/t20240130_9.html">[详细]</a></td></tr>
 <tr><td>两个链接的行</td><td><a href="/x/a.html">查看</a> <a href="/x/b.html">下载</a></td></tr></table>
+<a href="https://www.beijing.gov.cn/gate/big5/www.beijing.gov.cn/gongkai/fzzfjsbg/t20240327_1.html">東城區2023年法治政府建設情況報告</a>
 <script>
 document.write('<li><a href=\"/y/t20250301_5.html\" target=\"_blank\">2024年法治政府建设情况报告</a></li>');
 if (a < b) { x = '<a href="' + u + '">'; }
@@ -107,6 +108,7 @@ if (a < b) { x = '<a href="' + u + '">'; }
 		"http://a.gov.cn/x/t20240130_9.html 2023年政府信息公开工作年度报告 2024-01-30 [详细]",
 		"http://a.gov.cn/x/a.html 查看",
 		"http://a.gov.cn/x/b.html 下载",
+		"https://www.beijing.gov.cn/gongkai/fzzfjsbg/t20240327_1.html 東城區2023年法治政府建設情況報告",
 		"http://a.gov.cn/art/2025/3/28/art_1_2.html 2024年政府信息公开工作年度报告",
 		"http://a.gov.cn/y/t20250301_5.html 2024年法治政府建设情况报告",
 	}
