@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/url"
@@ -241,6 +242,16 @@ type Entry struct {
 	Status      int
 	ContentType string
 	Encoding    string
+	// Parts are the further pages of a report split over several pages,
+	// whose texts follow Raw's in Text.
+	Parts []Part
+}
+
+// Part is a further page of a report, as received.
+type Part struct {
+	URL      string
+	Body     []byte
+	Encoding string
 }
 
 // Outcome is what Put did.
@@ -541,15 +552,25 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, erro
 	if e.Raw != nil {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
-		if _, err := zw.Write(e.Raw); err != nil {
-			return v, err
+		all := sha256.New()
+		w := io.MultiWriter(zw, all)
+		v.Raw = &Raw{Path: base + ".raw.gz", Status: e.Status, ContentType: e.ContentType, Encoding: e.Encoding}
+		bodies := append([]Part{{URL: e.URL, Body: e.Raw, Encoding: e.Encoding}}, e.Parts...)
+		for _, p := range bodies {
+			if _, err := w.Write(p.Body); err != nil {
+				return v, err
+			}
+			if len(e.Parts) > 0 {
+				ps := sha256.Sum256(p.Body)
+				v.Raw.Parts = append(v.Raw.Parts, RawPart{URL: CanonicalURL(p.URL), Offset: v.Raw.Bytes,
+					Bytes: len(p.Body), SHA256: hex.EncodeToString(ps[:]), Encoding: p.Encoding})
+			}
+			v.Raw.Bytes += len(p.Body)
 		}
 		if err := zw.Close(); err != nil {
 			return v, err
 		}
-		rs := sha256.Sum256(e.Raw)
-		v.Raw = &Raw{Path: base + ".raw.gz", SHA256: hex.EncodeToString(rs[:]), Bytes: len(e.Raw),
-			Status: e.Status, ContentType: e.ContentType, Encoding: e.Encoding}
+		v.Raw.SHA256 = hex.EncodeToString(all.Sum(nil))
 		if err := a.files.Create(v.Raw.Path, buf.Bytes()); err != nil {
 			return v, err
 		}

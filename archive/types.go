@@ -24,14 +24,27 @@ type Version struct {
 }
 
 // Raw describes the response a version's text was extracted from, kept
-// gzip-compressed beside the text so it can be re-extracted offline.
+// gzip-compressed beside the text so it can be re-extracted offline. For a
+// report split over several pages, the file holds every page's body one
+// after the other, and Parts says where each one is.
 type Raw struct {
-	Path        string `json:"path"`   // the .raw.gz, relative to archive_dir
-	SHA256      string `json:"sha256"` // of the uncompressed bytes
-	Bytes       int    `json:"bytes"`  // uncompressed
-	Status      int    `json:"status"`
-	ContentType string `json:"content_type,omitempty"`
-	Encoding    string `json:"encoding,omitempty"` // what the bytes were decoded from
+	Path        string    `json:"path"`   // the .raw.gz, relative to archive_dir
+	SHA256      string    `json:"sha256"` // of the uncompressed bytes
+	Bytes       int       `json:"bytes"`  // uncompressed
+	Status      int       `json:"status"`
+	ContentType string    `json:"content_type,omitempty"`
+	Encoding    string    `json:"encoding,omitempty"` // what the bytes were decoded from
+	Parts       []RawPart `json:"parts,omitempty"`
+}
+
+// RawPart is one page of a report split over several pages: the first is
+// the page itself, then its further pages in order.
+type RawPart struct {
+	URL      string `json:"url"`
+	Offset   int    `json:"offset"` // in the uncompressed bytes
+	Bytes    int    `json:"bytes"`
+	SHA256   string `json:"sha256"`
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // Doc is a document: one report, whatever URLs it is published at. Its

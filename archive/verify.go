@@ -185,8 +185,17 @@ func checkRaw(fsys fs.FS, r *Raw) error {
 		return fmt.Errorf("corrupt gzip: %v", err)
 	}
 	sum := sha256.Sum256(raw)
-	if got := hex.EncodeToString(sum[:]); got != r.SHA256 {
-		return fmt.Errorf("raw bytes hash to %s, metadata says %s", got, r.SHA256)
+	if got := hex.EncodeToString(sum[:]); got != r.SHA256 || len(raw) != r.Bytes {
+		return fmt.Errorf("raw bytes hash to %s (%d bytes), metadata says %s (%d bytes)", got, len(raw), r.SHA256, r.Bytes)
+	}
+	for i, p := range r.Parts {
+		if p.Offset < 0 || p.Offset+p.Bytes > len(raw) {
+			return fmt.Errorf("part %d (%s) lies outside the raw bytes", i+1, p.URL)
+		}
+		ps := sha256.Sum256(raw[p.Offset : p.Offset+p.Bytes])
+		if got := hex.EncodeToString(ps[:]); got != p.SHA256 {
+			return fmt.Errorf("part %d (%s) hashes to %s, metadata says %s", i+1, p.URL, got, p.SHA256)
+		}
 	}
 	return nil
 }

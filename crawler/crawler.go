@@ -46,6 +46,19 @@ type Page struct {
 	HTML      []byte // Body decoded to UTF-8
 	Encoding  string // the encoding Body was decoded from
 	FetchedAt time.Time
+	// Parts are the further pages of a report split over several pages
+	// (t…_1.html, t…_2.html), in order; nil for a one-page report.
+	Parts []Part
+}
+
+// Part is a further page of a report.
+type Part struct {
+	URL      string
+	Status   int
+	Header   http.Header
+	Body     []byte // as received
+	HTML     []byte // decoded
+	Encoding string
 }
 
 // Handler receives each report page. An error stops the crawl.
@@ -474,8 +487,25 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 			return nil
 		}
 	}
+	var parts []Part
+	base, _ := url.Parse(resp.url)
+	for _, pu := range articleParts(resp.html, base) {
+		pr, fe, err := cr.fetch(ctx, pu)
+		if err != nil {
+			return err
+		}
+		if fe != nil {
+			// Without every part the text is incomplete: archiving it would
+			// add a truncated version. The next run tries again.
+			cr.stats.fail(fe)
+			cr.log.Warn("part of a report failed: report left for the next run", "url", c.URL, "part", pu, "kind", fe.Kind, "err", fe.Err)
+			return nil
+		}
+		parts = append(parts, Part{URL: pr.url, Status: pr.status, Header: pr.header, Body: pr.body, HTML: pr.html, Encoding: pr.encoding})
+	}
 	cr.stats.Reports++
 	return handle(ctx, &Page{
+		Parts:     parts,
 		URL:       resp.url,
 		LinkURL:   c.URL,
 		ListURL:   c.list,

@@ -150,7 +150,20 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 		log.Warn("extraction failed", "url", p.URL, "err", err)
 		return nil
 	}
-	if doc.Text == "" {
+	text := doc.Text
+	var parts []archive.Part
+	for _, part := range p.Parts {
+		pu, _ := url.Parse(part.URL)
+		pd, err := extract.Extract(part.HTML, pu, xopts)
+		if err != nil {
+			sum.fail(ErrExtract, part.URL, err.Error())
+			log.Warn("extraction failed", "url", part.URL, "err", err)
+			return nil
+		}
+		text += pd.Text // each part's text ends with a newline; repeated titles are already dropped
+		parts = append(parts, archive.Part{URL: part.URL, Body: part.Body, Encoding: part.Encoding})
+	}
+	if text == "" {
 		sum.fail(ErrEmpty, p.URL, "no text left after extraction")
 		log.Warn("report page has no text", "url", p.URL)
 		return nil
@@ -172,13 +185,14 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 		SiteIDCode:  doc.SiteIDCode,
 		Kind:        kind,
 		Year:        year,
-		Text:        []byte(doc.Text),
+		Text:        []byte(text),
 		Extractor:   extract.Version,
 		FetchedAt:   p.FetchedAt,
 		Raw:         p.Body,
 		Status:      p.Status,
 		ContentType: p.Header.Get("Content-Type"),
 		Encoding:    p.Encoding,
+		Parts:       parts,
 	})
 	if err != nil {
 		return err
