@@ -226,17 +226,21 @@ func (a *Archive) Dir() string { return a.dir }
 
 // Entry is a text to archive, with where and when it was found.
 type Entry struct {
-	Site       string
-	URL        string // where it was fetched from
-	Title      string
-	Published  string
-	Source     string
-	SiteIDCode string
-	Kind       string
-	Year       int
-	Text       []byte
-	Extractor  string
-	FetchedAt  time.Time
+	Site        string
+	URL         string // where it was fetched from
+	Title       string
+	Published   string
+	Source      string
+	SiteIDCode  string
+	Issuer      string
+	DocNumber   string
+	IndexNumber string
+	Mirror      bool
+	Kind        string
+	Year        int
+	Text        []byte
+	Extractor   string
+	FetchedAt   time.Time
 	// Raw is the response body the text came from.
 	Raw         []byte
 	Status      int
@@ -533,21 +537,25 @@ func (a *Archive) importLeftover(ctx context.Context, site, id string) (bool, er
 func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, error) {
 	base := path.Join(d.Dir, fmt.Sprintf("v%d", n))
 	v := Version{
-		Site:       d.Site,
-		Doc:        d.ID,
-		Version:    n,
-		URL:        e.URL,
-		Title:      e.Title,
-		Year:       d.Year,
-		Kind:       d.Kind,
-		Published:  e.Published,
-		Source:     e.Source,
-		SiteIDCode: e.SiteIDCode,
-		SHA256:     sha,
-		Bytes:      len(e.Text),
-		Path:       base + ".txt",
-		FetchedAt:  e.FetchedAt.UTC(),
-		Extractor:  e.Extractor,
+		Site:        d.Site,
+		Doc:         d.ID,
+		Version:     n,
+		URL:         e.URL,
+		Title:       e.Title,
+		Year:        d.Year,
+		Kind:        d.Kind,
+		Published:   e.Published,
+		Source:      e.Source,
+		SiteIDCode:  e.SiteIDCode,
+		Issuer:      e.Issuer,
+		DocNumber:   e.DocNumber,
+		IndexNumber: e.IndexNumber,
+		Mirror:      e.Mirror,
+		SHA256:      sha,
+		Bytes:       len(e.Text),
+		Path:        base + ".txt",
+		FetchedAt:   e.FetchedAt.UTC(),
+		Extractor:   e.Extractor,
 	}
 	if e.Raw != nil {
 		var buf bytes.Buffer

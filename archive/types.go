@@ -5,22 +5,30 @@ import "time"
 // Version is one stored text of a document: its metadata file (vN.json),
 // and the line `archive ls --json` prints for it.
 type Version struct {
-	Site       string    `json:"site"`
-	Doc        string    `json:"doc"`
-	Version    int       `json:"version"`
-	URL        string    `json:"url"`
-	Title      string    `json:"title"`
-	Year       int       `json:"year"`
-	Kind       string    `json:"kind"`
-	Published  string    `json:"published,omitempty"`
-	Source     string    `json:"source,omitempty"`
-	SiteIDCode string    `json:"site_id_code,omitempty"`
-	SHA256     string    `json:"sha256"` // of the .txt bytes exactly: `sha256sum vN.txt` verifies it
-	Bytes      int       `json:"bytes"`
-	Path       string    `json:"path"` // the .txt, relative to archive_dir
-	FetchedAt  time.Time `json:"fetched_at"`
-	Extractor  string    `json:"extractor"`
-	Raw        *Raw      `json:"raw,omitempty"`
+	Site       string `json:"site"`
+	Doc        string `json:"doc"`
+	Version    int    `json:"version"`
+	URL        string `json:"url"`
+	Title      string `json:"title"`
+	Year       int    `json:"year"`
+	Kind       string `json:"kind"`
+	Published  string `json:"published,omitempty"`
+	Source     string `json:"source,omitempty"`
+	SiteIDCode string `json:"site_id_code,omitempty"`
+	// Issuer, DocNumber and IndexNumber come from the 信息公开 info table
+	// (发布机构, 文号, 索引号) when the page has one.
+	Issuer      string `json:"issuer,omitempty"`
+	DocNumber   string `json:"doc_number,omitempty"`
+	IndexNumber string `json:"index_number,omitempty"`
+	// Mirror is set when the page looked like a mirror site's copy of a
+	// government page (pinyin annotations glued into the text, now removed).
+	Mirror    bool      `json:"mirror,omitempty"`
+	SHA256    string    `json:"sha256"` // of the .txt bytes exactly: `sha256sum vN.txt` verifies it
+	Bytes     int       `json:"bytes"`
+	Path      string    `json:"path"` // the .txt, relative to archive_dir
+	FetchedAt time.Time `json:"fetched_at"`
+	Extractor string    `json:"extractor"`
+	Raw       *Raw      `json:"raw,omitempty"`
 }
 
 // Raw describes the response a version's text was extracted from, kept
