@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
@@ -76,7 +79,7 @@ func (p *page) container(custom cascadia.Matcher) []*html.Node {
 		ok := plausible
 		if k.generic {
 			if d == nil {
-				d = p.density()
+				d = p.density(p.body)
 			}
 			ok = holdsHalf
 		}
@@ -85,7 +88,7 @@ func (p *page) container(custom cascadia.Matcher) []*html.Node {
 		}
 	}
 	if d == nil {
-		d = p.density()
+		d = p.density(p.body)
 	}
 	return p.densest(d)
 }
@@ -94,50 +97,90 @@ func (p *page) container(custom cascadia.Matcher) []*html.Node {
 // in the density fallback; shorter blocks are menu items and labels.
 const paragraphMinRunes = 10
 
-// density is the paragraph mass of every element and of the whole body.
+// density is the paragraph mass of every element and of the whole
+// subtrees measured (the body, or the containers).
 type density struct {
 	mass  map[*html.Node]int
 	total int
 }
 
 // density measures paragraph mass. Each block's own text (not inside a
-// nested block) counts when it is long enough and not mostly link text;
-// nav, aside, header and footer count nothing.
-func (p *page) density() *density {
+// nested block) counts when it is long enough and its letters are not
+// mostly link text (dates and counts after a list of links do not make
+// it a paragraph); nav, aside, header and footer count nothing.
+func (p *page) density(roots ...*html.Node) *density {
 	mass := map[*html.Node]int{}
-	// walk returns n's own inline text and link text (which belong to the
-	// enclosing block) and records n's mass.
-	var walk func(n *html.Node) (text, link int)
-	walk = func(n *html.Node) (int, int) {
-		text, link, m := 0, 0, 0
+	// own is the inline text of a block so far: it belongs to the
+	// enclosing block.
+	type own struct{ text, link, letters, linkLetters int }
+	var walk func(n *html.Node) own
+	walk = func(n *html.Node) own {
+		var o own
+		m := 0
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			switch c.Type {
 			case html.TextNode:
-				text += runeCount(c.Data)
+				t, l := runeLetterCount(c.Data)
+				o.text += t
+				o.letters += l
 			case html.ElementNode:
 				if densityExcluded(c) {
 					continue
 				}
-				t, l := walk(c)
-				text += t
-				link += l
+				co := walk(c)
+				o.text += co.text
+				o.link += co.link
+				o.letters += co.letters
+				o.linkLetters += co.linkLetters
 				m += mass[c]
 			}
 		}
-		if n.DataAtom == atom.A && hasAttr(n, "href") {
-			link = text
+		if n.DataAtom == atom.A && hasAttr(n, "href") && o.text <= longLinkRunes {
+			o.link, o.linkLetters = o.text, o.letters
 		}
 		if blockTags[n.DataAtom] {
-			if text >= paragraphMinRunes && link*2 < text {
-				m += text - link
+			if o.text >= paragraphMinRunes && o.link*2 < o.text && o.linkLetters*2 < o.letters {
+				m += o.text - o.link
 			}
-			text, link = 0, 0
+			o = own{}
 		}
-		mass[n] = m
-		return text, link
+		if m > 0 {
+			mass[n] = m // most elements hold no paragraph: keep the map small
+		}
+		return o
 	}
-	walk(p.body)
-	return &density{mass: mass, total: mass[p.body]}
+	total := 0
+	for _, r := range roots {
+		walk(r)
+		total += mass[r]
+	}
+	return &density{mass: mass, total: total}
+}
+
+// runeLetterCount counts the runes of s that are not whitespace, and the
+// letters among them.
+func runeLetterCount(s string) (runes, letters int) {
+	for _, c := range s {
+		switch {
+		case c < utf8.RuneSelf:
+			if c != ' ' && (c < '\t' || c > '\r') {
+				runes++
+				if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+					letters++
+				}
+			}
+		case c >= 0x4e00 && c <= 0x9fff: // CJK ideographs, the common case
+			runes++
+			letters++
+		case unicode.IsSpace(c):
+		default:
+			runes++
+			if unicode.IsLetter(c) {
+				letters++
+			}
+		}
+	}
+	return runes, letters
 }
 
 // densest is the text-density fallback: the deepest element holding three
@@ -170,6 +213,9 @@ func (p *page) densest(d *density) []*html.Node {
 		}
 		if st := p.st[s]; st.nonLink() >= 200 || densityExcluded(s) {
 			break
+		}
+		if st := p.st[s]; st.link*2 > st.text || hasChromeToken(s) {
+			continue
 		}
 		out = append(out, s)
 	}
@@ -247,6 +293,7 @@ var linkListTags = map[atom.Atom]bool{
 // print, breadcrumb …). A removed element is never more than half of the
 // body.
 func (p *page) clean(roots []*html.Node) {
+	p.dens = p.density(roots...)
 	total := 0
 	for _, r := range roots {
 		total += p.st[r].text
@@ -268,6 +315,171 @@ func (p *page) clean(roots []*html.Node) {
 	for _, r := range roots {
 		walk(r)
 	}
+	p.removeSections(roots)
+}
+
+// sectionHeadRE matches the heading of a section that follows an article
+// and is not part of it: related and recommended articles, comments, the
+// site's disclaimer ("声明:", "免责声明:" …), "更多关于 … 的新闻". Both
+// simplified and traditional forms are listed, since NFKC does not map one
+// to the other.
+var sectionHeadRE = regexp.MustCompile(`^[【\[(※·•■□◆>»| ]*(` + strings.Join([]string{
+	`相关(新闻|文章|阅读|报道|链接|稿件|专题|推荐|搜索|资讯|视频|图片|博文|评论|热词|关键词)`,
+	`相關(新聞|文章|閱讀|報導|報道|連結|鏈接|專題|推薦|搜尋|搜索|資訊|視頻|影片|圖片|評論)`,
+	`延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|扩展阅读|擴展閱讀`,
+	`热点推荐|熱點推薦|精彩推荐|精彩推薦|热门推荐|熱門推薦|为您推荐|為您推薦|猜你喜欢|猜你喜歡|编辑推荐|編輯推薦|今日推荐|今日推薦`,
+	`(最)?热门|(最)?熱門|热点新闻|熱點新聞|热点排行|熱點排行|排行榜|点击排行|點擊排行`,
+	`更多(关于|關於|相关|相關|新闻|新聞|精彩|热点|熱點)`,
+	`(网友|網友|读者|讀者|用户|用戶|新闻|新聞|社交)(评论|評論|回应|回應|留言|讨论|討論)`,
+	`发表评论|發表評論|我要评论|我要評論|我来说两句|我來說兩句|社群回应|社群回應|跟贴|跟帖|评论区|評論區|留言板`,
+	`(免责|免責|版权|版權|法律|重要|特别|特別)?(声明|聲明)[ ]*(:|$|】|\])`,
+	`赞助商链接|贊助商連結|推广链接|推廣連結|新闻脸谱|新聞臉譜`,
+	`[^ ]{0,6}(热点|熱點|推荐|推薦|排行|排行榜)$`,
+	`[^ ,。]{1,6}(声明|聲明)[ ]*:`,
+}, "|") + `)`)
+
+// sectionHeadRunes bounds a section heading; a disclaimer that starts with
+// its label ("网易声明:…") is a paragraph and may be longer.
+const sectionHeadRunes = 12
+
+// sectionHeadWords are literal words, one of which every sectionHeadRE
+// alternative contains (some after removing spaces): a cheap test before
+// normalising a text node and trying the expression.
+var sectionHeadWords = []string{
+	"相关", "相關", "阅读", "閱讀", "推荐", "推薦", "喜欢", "喜歡", "热", "熱", "排行",
+	"更多", "评论", "評論", "回应", "回應", "留言", "讨论", "討論", "说两句", "說兩句",
+	"跟贴", "跟帖", "声明", "聲明", "赞助", "贊助", "推广", "推廣", "脸谱", "臉譜",
+}
+
+// mayBeSectionHead is the cheap test of a raw text node: not blank, not
+// too long, and holding a section-heading word.
+func mayBeSectionHead(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 4*footerLineRunes {
+		return false
+	}
+	// sectionHeadRE is anchored: its word comes within the first runes.
+	if len(s) > sectionHeadPrefix {
+		s = s[:sectionHeadPrefix]
+	} else if strings.ContainsAny(s, " \t\n\u3000\u00a0") {
+		s = squash(s)
+	}
+	return containsAny(s, sectionHeadWords)
+}
+
+// sectionHeadPrefix is the bytes of a long text node that can hold the
+// word of a heading (a disclaimer's label, up to ten runes in).
+const sectionHeadPrefix = 64
+
+// isSectionHead reports whether text (one text node, normalised) is the
+// heading of a section that is not the article.
+func isSectionHead(text string) bool {
+	n := utf8.RuneCountInString(text)
+	if n == 0 || n > footerLineRunes {
+		return false
+	}
+	if n <= sectionHeadRunes {
+		text = squash(text) // "相 关 新 闻"
+	}
+	if !sectionHeadRE.MatchString(text) {
+		return false
+	}
+	return n <= sectionHeadRunes || strings.Contains(text, "声明") || strings.Contains(text, "聲明")
+}
+
+// removeSections removes the sections inside the containers that begin
+// with a heading matched by isSectionHead: the largest element whose text
+// starts with the heading and that does not hold the body (see holdsBody).
+// A heading inside the article (a related-links box) takes only its own
+// box with it; the containers themselves are never removed.
+func (p *page) removeSections(roots []*html.Node) {
+	isRoot := map[*html.Node]bool{}
+	for _, r := range roots {
+		isRoot[r] = true
+	}
+	var heads []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				if mayBeSectionHead(c.Data) && isSectionHead(normalizeLine(c.Data)) {
+					heads = append(heads, c)
+				}
+			case html.ElementNode:
+				walk(c)
+			}
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	for _, h := range heads {
+		var sec *html.Node
+		for e := h.Parent; e != nil && !isRoot[e] && e.Type == html.ElementNode; e = e.Parent {
+			if firstText(e) != h || p.holdsBody(e) {
+				break
+			}
+			sec = e
+		}
+		if sec == nil {
+			continue
+		}
+		// A heading alone in its block ("<h3>相关新闻</h3>", "<p>声明:</p>")
+		// heads the blocks after it: they go too while they are mostly
+		// links (the list of related articles), and after a disclaimer
+		// heading while they are short (its clauses). A text block ends
+		// the section: an article may put such a heading in its middle.
+		if p.st[sec].text <= sectionHeadRunes {
+			budget := 0
+			if t := h.Data; strings.Contains(t, "声明") || strings.Contains(t, "聲明") {
+				budget = sectionTailRunes
+			}
+			for s := sec.NextSibling; s != nil; {
+				next := s.NextSibling
+				if s.Type == html.ElementNode {
+					st := p.st[s]
+					if p.holdsBody(s) || isRoot[s] || (st.link*2 <= st.text && st.nonLink() > budget) {
+						break
+					}
+					if st.link*2 <= st.text {
+						budget -= st.nonLink()
+					}
+					detach(s)
+				}
+				s = next
+			}
+		}
+		detach(sec)
+	}
+}
+
+// sectionTailRunes bounds the text removed after a disclaimer heading
+// that stands alone.
+const sectionTailRunes = 300
+
+// firstText returns the first text node under n that is not blank.
+func firstText(n *html.Node) *html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				return c
+			}
+		case html.ElementNode:
+			if t := firstText(c); t != nil {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// holdsBody reports whether n holds half of the containers' paragraph
+// text (measured when clean starts): a layout wrapper around the body and
+// a link-heavy side column, never a list of links.
+func (p *page) holdsBody(n *html.Node) bool {
+	return p.dens != nil && p.dens.total > 0 && p.dens.mass[n]*2 >= p.dens.total
 }
 
 func (p *page) isChrome(n *html.Node, total int) bool {
@@ -275,7 +487,9 @@ func (p *page) isChrome(n *html.Node, total int) bool {
 	small := s.nonLink()*2 < total
 	switch n.DataAtom {
 	case atom.Form:
-		if s.nonLink() < 200 {
+		// A form around the whole page (ASP.NET) holds the body; any
+		// other is a search box, a poll or a comment box.
+		if s.nonLink() < 200 || !p.holdsBody(n) {
 			return true
 		}
 	case atom.Nav, atom.Aside, atom.Header, atom.Footer:
@@ -291,7 +505,7 @@ func (p *page) isChrome(n *html.Node, total int) bool {
 	if attr(n, "id") == "_ideConac" {
 		return true
 	}
-	if linkListTags[n.DataAtom] && s.links >= 3 && s.link*10 >= s.text*6 {
+	if linkListTags[n.DataAtom] && s.links >= 3 && s.link*10 >= s.text*6 && !p.holdsBody(n) {
 		return true
 	}
 	return s.text < chromeElementRunes && small && hasChromeToken(n)

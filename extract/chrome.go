@@ -36,15 +36,29 @@ var chromeLineRE = regexp.MustCompile(strings.Join([]string{
 	`(主办|承办|协办)(单位)?[ ]*:`, `技术支持[ ]*:`,
 }, "|"))
 
+// newsLineRE matches the short lines that news and portal pages put
+// around an article: copyright notices and the comment box.
+var newsLineRE = regexp.MustCompile(strings.Join([]string{
+	`(未经|未經).{0,4}(授权|授權|许可|許可).{0,6}(转载|轉載|复制|複製|摘编|摘編|镜像|鏡像)|(不得|禁止|严禁|嚴禁|谢绝|謝絕|请勿|請勿)(转载|轉載)|(转载|轉載)(请|請)(注明|註明)`,
+	`^(我要评论|我要評論|发表评论|發表評論|查看评论|查看評論|点击查看评论|我来说两句|我來說兩句|评论期已过|還未發表評論|还未发表评论|目前没有评论|没有相关新闻|沒有相關新聞)`,
+	`已有.{0,8}(条|條)(评论|評論)|已有(帐|帳|账)(号|號)|马上登录|馬上登錄|修改昵称|修改暱稱|复制成功|复制收藏|盖楼`,
+}, "|"))
+
+// newsLineWords guard newsLineRE as chromeLineWords guard chromeLineRE.
+var newsLineWords = []string{
+	"未经", "未經", "转载", "轉載", "评论", "評論", "说两句", "說兩句", "没有相关", "沒有相關",
+	"帐号", "帳號", "账号", "马上登", "馬上登", "昵称", "暱稱", "复制成", "复制收", "盖楼",
+}
+
 // footerLineRE matches footer lines by their registration numbers. Table
 // rows are exempt: a 网站工作年度报表 lists these numbers as data.
-var footerLineRE = regexp.MustCompile(`ICP[ ]*备[ ]*\d|ICP[ ]*证|公网安备[ ]*\d|网站标识码[ :]*[0-9A-Za-z]{6}`)
+var footerLineRE = regexp.MustCompile(`ICP[ ]*备[ ]*\d|ICP[ ]*证|公网安备[ ]*\d|网站标识码[ :]*[0-9A-Za-z]{6}|(经营|業務|业务)许可证.{0,6}(编号|[::])`)
 
 // breadcrumbRE matches a breadcrumb, which can be long.
 var breadcrumbRE = regexp.MustCompile(`^(当前位置|您.{0,4}位置|你.{0,4}位置|所在位置)[ ]*:?.*(>|»|→|/)`)
 
 // metaLabels name the metadata printed around the body.
-const metaLabels = `来源|文章来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性`
+const metaLabels = `来源|文章来源|本文来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性`
 
 // metaLineRE matches a line that starts with a metadata label and colon.
 var metaLineRE = regexp.MustCompile(`^[【\[(]?[ ]*(` + metaLabels + `)[ ]*:|^日期[ ]*:[ ]*\d{4}`)
@@ -67,7 +81,7 @@ func countLabels(l string) int {
 
 // timeLineRE is a date with a time, alone or followed by metadata labels:
 // a publication stamp, never body.
-var timeLineRE = regexp.MustCompile(`^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ ]+\d{1,2}:\d{2}(:\d{2})?([ ]*$|.*(` + metaLabels + `)[ ]*:)`)
+var timeLineRE = regexp.MustCompile(`^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)[ ]*\d{1,2}:\d{2}(:\d{2})?([ |]*$|.*(` + metaLabels + `)[ ]*:)`)
 
 // toolWords are the words of tool bars: a short line made only of these
 // (and brackets, bars, colons) is chrome, e.g. "【字体:大 中 小】 打印 关闭".
@@ -81,6 +95,9 @@ var toolWords = []string{
 	"无障碍浏览", "无障碍阅读", "无障碍", "适老版", "关爱版", "关怀版", "长者版", "老年版",
 	"适老化", "简体", "繁体", "简", "繁", "语音播报", "朗读", "微信", "微博", "QQ空间",
 	"QQ", "朋友圈", "纠错", "大", "中", "小", "TOP", "Top", "top", "X", "x", "×",
+	// Traditional forms of the words above.
+	"調整字體", "調整字型", "字體", "字型", "字號", "友善列印", "列印本頁", "列印", "關閉視窗",
+	"關閉", "加入收藏", "分享工具", "分享至", "回到頂部", "返回頂部", "頂部", "上一頁", "下一頁",
 }
 
 // toolWordRemover deletes toolWords. strings.Replacer tries them in order,
@@ -114,7 +131,7 @@ var chromeLineWords = []string{
 }
 
 // footerLineWords likewise guard footerLineRE.
-var footerLineWords = []string{"ICP", "公网安备", "网站标识码", "单位"}
+var footerLineWords = []string{"ICP", "公网安备", "网站标识码", "单位", "许可证"}
 
 func containsAny(s string, words []string) bool {
 	for _, w := range words {
@@ -144,6 +161,9 @@ func isChromeLine(l string) bool {
 		return false
 	}
 	if containsAny(l, chromeLineWords) && chromeLineRE.MatchString(l) {
+		return true
+	}
+	if containsAny(l, newsLineWords) && newsLineRE.MatchString(l) {
 		return true
 	}
 	if colons > 0 && (metaLineRE.MatchString(l) || timeLineRE.MatchString(l)) {
@@ -199,4 +219,35 @@ func bodyLines(lines []string, title string) []string {
 		}
 		out = out[cut:]
 	}
+}
+
+// linkLineRunes: only lines shorter than this are dropped for being links.
+// A long paragraph inside a link is broken markup (an unclosed <a>), not
+// navigation.
+const linkLineRunes = 80
+
+// dropLinkLines drops the short lines whose letters are mostly link text:
+// the titles of related and recommended articles, often followed by a
+// date or a source, and menus that survived as lines. links holds each
+// line's link letters.
+func dropLinkLines(lines []string, links []int) []string {
+	out := lines[:0]
+	for i, l := range lines {
+		if links[i] > 0 && isLinkLine(l, links[i]) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func isLinkLine(l string, link int) bool {
+	letters, n := 0, 0
+	for _, c := range l {
+		n++
+		if unicode.IsLetter(c) {
+			letters++
+		}
+	}
+	return n < linkLineRunes && link*2 > letters
 }

@@ -16,25 +16,50 @@
 // colspan are not expanded, an empty cell keeps its tab (so columns do not
 // shift), and a row of empty cells is dropped. A layout table is rendered as blocks
 // instead: one where a cell holds a nested table or more than 150 runes,
-// or where no row has two cells. Leading lines that repeat the title
-// (alone, or split over up to three lines) are dropped.
+// or where no row has two cells. The first line of Text is the title;
+// lines at the top of the body that repeat it (alone, or split over up to
+// three lines) are dropped, so it appears once. Document.Body is Text
+// without that line.
+//
+// A mirror copy is a third-party site's copy of a government page that
+// glues pinyin after converted characters ("領(lǐng)導(dǎo)"). When the text
+// reads as one (LooksMirrored), Document.Mirror is set and the annotations
+// are removed from Title and Text (StripPinyin); real parentheticals stay.
+// A genuine page's occasional gloss of a rare name is left alone.
 //
 // Chrome is everything on the page that is not the report (DOMAIN.md
 // §2.9): navigation, breadcrumbs (当前位置), share and print bars (分享到,
 // 字号 大 中 小, 打印 关闭), counters (点击数), clocks (今天是…星期…), previous
 // and next links, related links, footers (网站标识码, ICP备, 公网安备,
 // 主办单位), 政府网站找错 links, the 信息公开 info table (索引号, 发布机构,
-// 成文日期, 文号) and so on. Chrome is removed in two ways:
+// 成文日期, 文号) and so on. Chrome is removed in three ways:
 //   - as whole elements: by tag (script, style, form controls, nav, aside,
-//     header, footer), hidden by style, lists of links, and short elements
-//     whose class or id names furniture (share, print, breadcrumb …);
-//   - as whole lines, by their wording. Only lines under 60 runes are
-//     dropped this way. The exceptions are footer lines carrying a
-//     registration number, breadcrumbs, and lines with two metadata labels.
+//     header, footer), hidden by style, forms that do not hold the body
+//     (search boxes, polls, comment boxes), lists of links (unless they
+//     hold half of the page's paragraph text: a layout table around the
+//     body is not a list of links), and short elements whose class or id
+//     names furniture (share, print, breadcrumb …);
+//   - as sections: an element whose text begins with the heading of a
+//     section that is not the article (相关新闻, 推荐阅读, 热门…, 网友评论,
+//     发表评论, 声明:, 免责声明 …) and that does not hold half of the
+//     paragraph text. A heading alone in its block takes the following
+//     blocks while they are mostly links (after a disclaimer heading,
+//     also up to 300 runes of its clauses); the first text block ends it,
+//     so a related-links box in the middle of an article takes only
+//     itself;
+//   - as whole lines: by their wording (only lines under 60 runes, except
+//     footer lines carrying a registration number, breadcrumbs, and lines
+//     with two metadata labels), and lines under 80 runes whose letters
+//     are mostly link text (titles of other articles, with or without
+//     their dates). Links to attachments (.pdf, .doc, .xls …) do not count
+//     as link text.
 //
 // So a body paragraph that mentions 主办单位 or 打印 is kept. Counters and
 // clocks are always removed, so two fetches that differ only in them give
 // the same Text.
+//
+// Link text is the text of <a href> elements of up to 200 runes; longer
+// "links" are text that an unclosed <a> swallowed.
 //
 // A container is the element holding the body. It is, in order:
 //  1. the site's Options.ContentSelector (after Options.RemoveSelectors);
@@ -43,8 +68,9 @@
 //     runes of non-link text. A generic name (#content, div.content,
 //     div.article) must also hold half of the page's paragraph text;
 //  3. by text density, the deepest element holding three quarters of the
-//     page's paragraph text (blocks with 10 or more runes that are mostly
-//     not links), with its short following siblings.
+//     page's paragraph text (blocks with 10 or more runes whose runes and
+//     letters are mostly not links), with its short following siblings
+//     that are mostly not links and not named as furniture.
 //
 // # Metadata
 //

@@ -14,7 +14,7 @@ import (
 // Version identifies the extractor's rules; it is recorded with every
 // archived version. Change it whenever a change to this package can change
 // a Document (above all its Text) for the same page.
-const Version = "extract/1"
+const Version = "extract/2"
 
 // Options are optional per-site overrides from the site file.
 type Options struct {
@@ -52,13 +52,22 @@ func (o Options) compile() (content cascadia.Matcher, remove []cascadia.Matcher,
 
 // Document is what a page yields.
 type Document struct {
-	Title      string `json:"title"`          // report title
-	Published  string `json:"published"`      // "YYYY-MM-DD", or "YYYY-MM-DD HH:MM" / "YYYY-MM-DD HH:MM:SS" when the page gives the time; "" if unknown
-	Source     string `json:"source"`         // 来源 / ContentSource / 发布机构, "" if unknown
-	Kind       string `json:"kind"`           // "fzzf" (法治政府建设年度报告), "xxgk" (政府信息公开工作年度报告), or "other"
-	Year       int    `json:"year"`           // the year the report is ABOUT (title "2020年度…报告" → 2020; if the title has no year, published year − 1 for fzzf/xxgk; else 0)
-	SiteIDCode string `json:"site_id_code"`   // 政府网站标识码 from meta SiteIDCode or the footer/jiucuo link, "" if none
-	Text       string `json:"text,omitempty"` // the report body (see the package documentation)
+	Title      string `json:"title"`        // report title
+	Published  string `json:"published"`    // "YYYY-MM-DD", or "YYYY-MM-DD HH:MM" / "YYYY-MM-DD HH:MM:SS" when the page gives the time; "" if unknown
+	Source     string `json:"source"`       // 来源 / ContentSource / 发布机构, "" if unknown
+	Kind       string `json:"kind"`         // "fzzf" (法治政府建设年度报告), "xxgk" (政府信息公开工作年度报告), or "other"
+	Year       int    `json:"year"`         // the year the report is ABOUT (title "2020年度…报告" → 2020; if the title has no year, published year − 1 for fzzf/xxgk; else 0)
+	SiteIDCode string `json:"site_id_code"` // 政府网站标识码 from meta SiteIDCode or the footer/jiucuo link, "" if none
+	// Issuer, DocNumber and IndexNumber come from the 信息公开 info table:
+	// 发布机构 (or 发文机关), 文号 (or 发文字号) and 索引号; "" when absent.
+	Issuer      string `json:"issuer"`
+	DocNumber   string `json:"doc_number"`
+	IndexNumber string `json:"index_number"`
+	// Mirror is set when the text carried pinyin annotations glued after
+	// its characters ("領(lǐng)導(dǎo)"), the mark of a mirror site's copy of a
+	// government page. The annotations are removed from Title and Text.
+	Mirror bool   `json:"mirror"`
+	Text   string `json:"text,omitempty"` // the title line, then the report body (see the package documentation)
 }
 
 // Extract turns a decoded (UTF-8) HTML page into a Document. pageURL may be
@@ -70,7 +79,7 @@ type Document struct {
 // 信息公开 info table) before anything is removed; remove
 // opts.RemoveSelectors and the info table; pick the container; remove the
 // chrome inside it; render it to lines; drop chrome lines and leading title
-// lines.
+// lines; put the title first; strip pinyin from a mirror copy.
 func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	content, remove, err := opts.compile()
 	if err != nil {
@@ -86,10 +95,13 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	infoBlocks := p.findInfoBlocks()
 	info := p.parseInfo(infoBlocks)
 	doc := &Document{
-		Title:      p.title(),
-		Published:  p.published(all, pageURL),
-		Source:     p.source(all, info),
-		SiteIDCode: p.siteIDCode(all),
+		Title:       p.title(),
+		Published:   p.published(all, pageURL),
+		Source:      p.source(all, info),
+		SiteIDCode:  p.siteIDCode(all),
+		Issuer:      firstOf(info, "发布机构", "发文机关"),
+		DocNumber:   firstOf(info, "文号", "发文字号"),
+		IndexNumber: info["索引号"],
 	}
 	doc.Kind, doc.Year = Classify(doc.Title, doc.Published)
 
@@ -111,10 +123,43 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	roots := p.container(content)
 	p.clean(roots)
 	p.restat(roots...)
-	if lines := bodyLines(p.lines(roots...), doc.Title); len(lines) > 0 {
+	if lines := bodyLines(dropLinkLines(p.linkLines(roots...)), doc.Title); len(lines) > 0 {
+		// The title is the text's first line: a person reading or grepping
+		// the archived file sees which report it is, and a retitled report
+		// is a changed report. Copies of it at the top of the body were
+		// dropped by bodyLines.
+		if doc.Title != "" {
+			lines = append([]string{doc.Title}, lines...)
+		}
 		doc.Text = strings.Join(lines, "\n") + "\n"
 	}
+	// Only a text that reads as a mirror copy loses its parentheses: a
+	// genuine report may gloss a rare place name, and that is its text.
+	if LooksMirrored(doc.Text) {
+		doc.Mirror = true
+		doc.Text, _ = StripPinyin(doc.Text)
+		doc.Title, _ = StripPinyin(doc.Title)
+	}
 	return doc, nil
+}
+
+// Body is the Text without its first line, the title: what a further page
+// of a report split over several pages adds to the first page's Text.
+func (d *Document) Body() string {
+	if d.Title == "" {
+		return d.Text
+	}
+	return strings.TrimPrefix(d.Text, d.Title+"\n")
+}
+
+// firstOf returns the first non-empty value of keys in m.
+func firstOf(m map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := m[k]; v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // Title returns the page's report title by the same rules as Extract: meta

@@ -191,8 +191,8 @@ func TestOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if doc.Text != tc.want {
-				t.Errorf("text = %q, want %q", doc.Text, tc.want)
+			if got := bodyText(doc); got != tc.want {
+				t.Errorf("text = %q, want %q", got, tc.want)
 			}
 		})
 	}
@@ -228,5 +228,23 @@ func TestEmptyAndDegenerate(t *testing.T) {
 		if doc.Kind != "other" {
 			t.Errorf("Extract(%q).Kind = %q", page, doc.Kind)
 		}
+	}
+}
+
+// bodyText is a Document's text without its title line: most tests are
+// about what the body keeps and drops.
+func bodyText(doc *Document) string { return doc.Body() }
+
+func TestTitleIsTheFirstLine(t *testing.T) {
+	page := `<html><head><meta name="ArticleTitle" content="某区2023年法治政府建设年度报告"></head><body>
+<h1>某区2023年法治政府建设年度报告</h1><div class="TRS_Editor"><p>某区2023年法治政府建设年度报告</p>
+<p>2023年,某区坚持以习近平法治思想为指导,扎实推进法治政府建设,各项工作取得积极成效。</p></div></body></html>`
+	doc, err := Extract([]byte(page), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "某区2023年法治政府建设年度报告\n2023年,某区坚持以习近平法治思想为指导,扎实推进法治政府建设,各项工作取得积极成效。\n"
+	if doc.Text != want {
+		t.Errorf("text = %q, want the title once, then the body: %q", doc.Text, want)
 	}
 }

@@ -26,6 +26,10 @@ type nodeStat struct {
 	table bool // a <table> below this element
 }
 
+// longLinkRunes: a link with more text than this is not navigation but
+// text that an unclosed <a> swallowed, and counts as ordinary text.
+const longLinkRunes = 200
+
 // nonLink is the text that is not link text.
 func (s nodeStat) nonLink() int { return s.text - s.link }
 
@@ -48,7 +52,7 @@ func (s stats) compute(n *html.Node) nodeStat {
 			r.table = r.table || cs.table || c.DataAtom == atom.Table
 		}
 	}
-	if n.Type == html.ElementNode && n.DataAtom == atom.A && hasAttr(n, "href") {
+	if n.Type == html.ElementNode && n.DataAtom == atom.A && hasAttr(n, "href") && r.text <= longLinkRunes {
 		r.link = r.text
 		if r.text > 0 {
 			r.links++
@@ -92,6 +96,7 @@ type page struct {
 	metas    map[string]string // lower-cased meta name → content (first non-empty)
 	titleTag string            // <title> text, normalised
 	siteCode string            // site_code from a 政府网站找错 link or script
+	dens     *density          // paragraph mass, measured when the container is chosen
 }
 
 // newPage takes a parsed tree, records the <head> metadata and the
@@ -221,12 +226,20 @@ func isHidden(n *html.Node) bool {
 
 // lines renders n (with the page's current stats) into normalised lines.
 func (p *page) lines(nodes ...*html.Node) []string {
+	lines, _ := p.linkLines(nodes...)
+	return lines
+}
+
+// linkLines is lines, also returning each line's link letters: the
+// letters (not digits, spaces or punctuation) inside <a href> elements
+// that are not attachments.
+func (p *page) linkLines(nodes ...*html.Node) ([]string, []int) {
 	r := newRenderer(p.st)
 	for _, n := range nodes {
 		r.node(n)
 		r.flush()
 	}
-	return finishLines(r.lines)
+	return finishLinks(r.lines, r.links)
 }
 
 // metaWords are in every line that published, source and siteIDCode

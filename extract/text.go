@@ -35,11 +35,14 @@ const layoutCellRunes = 150
 // renderer turns a DOM subtree into lines. It only collapses whitespace;
 // NFKC and the final trimming happen in finishLines.
 type renderer struct {
-	st    stats
-	lines []string
-	cur   strings.Builder
-	space bool // a space is pending before the next visible rune
-	pre   int  // depth of <pre>-like elements: newlines are kept
+	st      stats
+	lines   []string
+	links   []int // per line: the letters inside links (see linkLetters)
+	cur     strings.Builder
+	curLink int
+	space   bool // a space is pending before the next visible rune
+	pre     int  // depth of <pre>-like elements: newlines are kept
+	inLink  int  // depth of counted links
 }
 
 func newRenderer(st stats) *renderer { return &renderer{st: st} }
@@ -48,8 +51,10 @@ func newRenderer(st stats) *renderer { return &renderer{st: st} }
 func (r *renderer) flush() {
 	if r.cur.Len() > 0 {
 		r.lines = append(r.lines, r.cur.String())
+		r.links = append(r.links, r.curLink)
 		r.cur.Reset()
 	}
+	r.curLink = 0
 	r.space = false
 }
 
@@ -77,6 +82,9 @@ func (r *renderer) text(s string) {
 				r.space = false
 			}
 			r.cur.WriteRune(c)
+			if r.inLink > 0 && unicode.IsLetter(c) {
+				r.curLink++
+			}
 		}
 	}
 }
@@ -134,7 +142,37 @@ func (r *renderer) node(n *html.Node) {
 		r.flush()
 		return
 	}
+	if n.DataAtom == atom.A && countedLink(n) {
+		r.inLink++
+		r.children(n)
+		r.inLink--
+		return
+	}
 	r.children(n)
+}
+
+// documentExts are the file types of attachments: a link to one is part
+// of the report ("附件: 1. …报告.pdf"), not navigation.
+var documentExts = []string{
+	".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar", ".7z", ".txt", ".csv",
+}
+
+// countedLink reports whether <a> n is a link whose text counts as link
+// text in a line: it has an href that is not an attachment.
+func countedLink(n *html.Node) bool {
+	if !hasAttr(n, "href") {
+		return false
+	}
+	href := strings.ToLower(strings.TrimSpace(attr(n, "href")))
+	if i := strings.IndexAny(href, "?#"); i >= 0 {
+		href = href[:i]
+	}
+	for _, e := range documentExts {
+		if strings.HasSuffix(href, e) {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *renderer) children(n *html.Node) {
@@ -210,18 +248,26 @@ func (r *renderer) dataTable(t *html.Node) {
 			if i > 0 {
 				r.sep("\t")
 			}
-			r.sep(r.cellText(c))
+			text, link := r.cellText(c)
+			r.sep(text)
+			r.curLink += link
 		}
 		r.flush()
 	}
 }
 
 // cellText renders a cell on one line: inner line breaks become spaces.
-func (r *renderer) cellText(c *html.Node) string {
+// It also returns the cell's link letters.
+func (r *renderer) cellText(c *html.Node) (string, int) {
 	sub := newRenderer(r.st)
+	sub.inLink = r.inLink
 	sub.children(c)
 	sub.flush()
-	return strings.Join(sub.lines, " ")
+	link := 0
+	for _, n := range sub.links {
+		link += n
+	}
+	return strings.Join(sub.lines, " "), link
 }
 
 // inlineText renders n on one normalised line (used for titles).
@@ -311,13 +357,27 @@ func endsWithTab(b *strings.Builder) bool {
 // finishLines normalises lines and drops the empty ones (a table row of
 // empty cells is empty).
 func finishLines(lines []string) []string {
+	out, _ := finishLinks(lines, nil)
+	return out
+}
+
+// finishLinks is finishLines keeping links, the link letters of each line,
+// in step with the lines (links may be nil).
+func finishLinks(lines []string, links []int) ([]string, []int) {
 	out := lines[:0]
-	for _, l := range lines {
+	var outLinks []int
+	if links != nil {
+		outLinks = links[:0]
+	}
+	for i, l := range lines {
 		if l = normalizeLine(l); strings.Trim(l, "\t") != "" {
 			out = append(out, l)
+			if links != nil {
+				outLinks = append(outLinks, links[i])
+			}
 		}
 	}
-	return out
+	return out, outLinks
 }
 
 // runeCount counts the runes of s that are not whitespace.

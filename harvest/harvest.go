@@ -150,7 +150,7 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 		log.Warn("extraction failed", "url", p.URL, "err", err)
 		return nil
 	}
-	text := doc.Text
+	text, mirror := doc.Text, doc.Mirror
 	var parts []archive.Part
 	for _, part := range p.Parts {
 		pu, _ := url.Parse(part.URL)
@@ -160,7 +160,8 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 			log.Warn("extraction failed", "url", part.URL, "err", err)
 			return nil
 		}
-		text += pd.Text // each part's text ends with a newline; repeated titles are already dropped
+		text += pd.Body() // each part repeats the title; its text ends with a newline
+		mirror = mirror || pd.Mirror
 		parts = append(parts, archive.Part{URL: part.URL, Body: part.Body, Encoding: part.Encoding})
 	}
 	if text == "" {
@@ -183,6 +184,10 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 		Published:   doc.Published,
 		Source:      doc.Source,
 		SiteIDCode:  doc.SiteIDCode,
+		Issuer:      doc.Issuer,
+		DocNumber:   doc.DocNumber,
+		IndexNumber: doc.IndexNumber,
+		Mirror:      mirror,
 		Kind:        kind,
 		Year:        year,
 		Text:        []byte(text),

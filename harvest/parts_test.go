@@ -63,8 +63,8 @@ func TestRunSiteJoinsArticleParts(t *testing.T) {
 	if i1 < 0 || i2 < i1 || i3 < i2 {
 		t.Errorf("parts missing or out of order:\n%s", text)
 	}
-	if n := strings.Count(string(text), title); n != 0 {
-		t.Errorf("the title is repeated %d times in the joined text:\n%s", n, text)
+	if n := strings.Count(string(text), title); n != 1 || !strings.HasPrefix(string(text), title+"\n") {
+		t.Errorf("the title appears %d times in the joined text, want once, as its first line:\n%s", n, text)
 	}
 	raw := vers[0].Raw
 	if raw == nil || len(raw.Parts) != 3 || !strings.HasSuffix(raw.Parts[2].URL, "/c/t20240301_7_2.html") || raw.Parts[1].Offset != raw.Parts[0].Bytes {

@@ -33,7 +33,9 @@ crawler reads it. Use it while writing a site file: --content and --remove
 try the same overrides a site file's selectors would set.
 
 With --json, one JSON object per file with file, title, published, source,
-kind, year, encoding and text.`,
+kind, year, site_id_code, issuer, doc_number, index_number, mirror (the page
+looked like a mirror site's copy: pinyin annotations, now removed),
+encoding and text.`,
 		Args: cobraArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runExtract(g, o, args) },
 	}
@@ -47,15 +49,19 @@ kind, year, encoding and text.`,
 
 // extracted is one file's result, as printed with --json.
 type extracted struct {
-	File       string `json:"file"`
-	Title      string `json:"title"`
-	Published  string `json:"published"`
-	Source     string `json:"source"`
-	Kind       string `json:"kind"`
-	Year       int    `json:"year"`
-	SiteIDCode string `json:"site_id_code,omitempty"`
-	Encoding   string `json:"encoding"`
-	Text       string `json:"text"`
+	File        string `json:"file"`
+	Title       string `json:"title"`
+	Published   string `json:"published"`
+	Source      string `json:"source"`
+	Kind        string `json:"kind"`
+	Year        int    `json:"year"`
+	SiteIDCode  string `json:"site_id_code"`
+	Issuer      string `json:"issuer"`
+	DocNumber   string `json:"doc_number"`
+	IndexNumber string `json:"index_number"`
+	Mirror      bool   `json:"mirror"`
+	Encoding    string `json:"encoding"`
+	Text        string `json:"text"`
 }
 
 func runExtract(g *globalOptions, o extractOptions, files []string) error {
@@ -84,7 +90,8 @@ func runExtract(g *globalOptions, o extractOptions, files []string) error {
 		}
 		if o.JSON {
 			if err := enc.Encode(extracted{File: f, Title: doc.Title, Published: doc.Published, Source: doc.Source,
-				Kind: doc.Kind, Year: doc.Year, SiteIDCode: doc.SiteIDCode, Encoding: encName, Text: doc.Text}); err != nil {
+				Kind: doc.Kind, Year: doc.Year, SiteIDCode: doc.SiteIDCode, Issuer: doc.Issuer, DocNumber: doc.DocNumber,
+				IndexNumber: doc.IndexNumber, Mirror: doc.Mirror, Encoding: encName, Text: doc.Text}); err != nil {
 				return err
 			}
 			continue

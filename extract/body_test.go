@@ -1,0 +1,72 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSections checks the block rules that keep a news-style page's
+// furniture out of the text: sections headed "相关新闻", "声明:", "网友评论",
+// lines of links, link-heavy wrappers, polls, and long text inside an
+// unclosed <a>. Every case must keep the body lines and drop the rest.
+func TestSections(t *testing.T) {
+	const (
+		p1 = "2024年,某区坚持以习近平新时代中国特色社会主义思想为指导,统筹推进法治政府建设全面提质增效,取得明显成效。"
+		p2 = "一是深入推进依法行政,全面落实重大行政决策程序规定,全年审查规范性文件二十三件。"
+		p3 = "二是严格规范公正文明执法,推行行政执法三项制度,执法案卷评查合格率达到百分之百。"
+	)
+	body := "<p>" + p1 + "</p><p>" + p2 + "</p><p>" + p3 + "</p>"
+	links := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString(`<li><a href="/n` + string(rune('a'+i)) + `.html">其他新闻标题第` + string(rune('一'+i)) + `条内容</a> (2012-1-17 11:08)</li>`)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		html string
+		want []string
+	}{
+		{"related list with dates after the body",
+			`<div class="article">` + body + `<div><h3>相关新闻</h3><ul>` + links(5) + `</ul></div></div>`,
+			[]string{p1, p2, p3}},
+		{"related links heading inside the body keeps the paragraphs after it",
+			`<div class="article"><p>` + p1 + `</p><p>相关新闻:</p><p><a href="/a.html">另一篇报道的标题</a></p><p><a href="/b.html">又一篇报道的标题</a></p><p>` + p2 + `</p><p>` + p3 + `</p></div>`,
+			[]string{p1, p2, p3}},
+		{"disclaimer heading and its clauses",
+			`<div class="article">` + body + `<p>声明:</p><p>• 凡注明为其他媒体来源的信息,均为转载自其他媒体,转载并不代表本网赞同其观点。</p><p>电话:021-12345678 传真:021-87654321</p></div>`,
+			[]string{p1, p2, p3}},
+		{"disclaimer paragraph",
+			`<div class="article">` + body + `<p>免责声明:本文仅代表作者个人观点,与本网无关。其原创性以及文中陈述文字和内容未经本站证实,对本文以及其中全部或者部分内容、文字的真实性、完整性、及时性本站不作任何保证或承诺,请读者仅作参考,并请自行核实相关内容。</p></div>`,
+			[]string{p1, p2, p3}},
+		{"comment section",
+			`<div class="article">` + body + `<div class="cmt"><div>网友评论</div><p>这篇文章写得很好,希望政府继续加强法治建设,多为群众办实事。</p><p>已有0条评论</p></div></div>`,
+			[]string{p1, p2, p3}},
+		{"link-heavy layout table around the body",
+			`<table><tr><td>` + `<h1>标题</h1>` + body + `</td><td><ul>` + links(40) + `</ul></td></tr></table>`,
+			[]string{p1, p2, p3}},
+		{"poll form",
+			`<div class="article">` + body + `<form action="/vote"><p>调查:你如何看待这件事?</p><p><input type="radio">政府应当进一步加强执法力度,切实维护群众的合法权益</p><p><input type="radio">应当加强普法宣传,提高群众的法治意识和守法自觉</p><p><input type="radio">很难说,事件的原因尚未公布难下定夺</p></form></div>`,
+			[]string{p1, p2, p3}},
+		{"attachment links are kept",
+			`<div class="article">` + body + `<p>附件:<a href="/files/report.pdf">某区2024年度法治政府建设情况报告</a></p></div>`,
+			[]string{p1, p2, p3, "附件:某区2024年度法治政府建设情况报告"}},
+		{"long text in an unclosed link counts as text",
+			`<div class="nav"><a href="/1">首页</a> <a href="/2">新闻</a> <a href="/3">政务</a></div><div><a href="/self.html">` + p1 + p2 + p3 + `</div>`,
+			[]string{p1 + p2 + p3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>标题</title></head><body>` + tc.html + `</body></html>`
+			doc, err := Extract([]byte(page), nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := strings.Join(tc.want, "\n") + "\n"
+			if got := bodyText(doc); got != want {
+				t.Errorf("text:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
