@@ -23,6 +23,9 @@ type Deps struct {
 	Crawl   crawler.Options
 	Logger  *slog.Logger
 	Now     func() time.Time
+	// RunID names the run's record; "" gives "<start time>-<site>". The
+	// daemon passes the id its API announced, so both name the same run.
+	RunID string
 }
 
 // Error kinds a run adds to the crawler's.
@@ -87,7 +90,10 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	opts.Logger = deps.Logger
 	opts.Now = deps.Now
 	start := deps.Now()
-	sum := Summary{Site: site.Name, StartedAt: start.UTC(), RunID: start.UTC().Format("20060102T150405.000Z")}
+	sum := Summary{Site: site.Name, StartedAt: start.UTC(), RunID: deps.RunID}
+	if sum.RunID == "" {
+		sum.RunID = start.UTC().Format("20060102T150405.000Z") + "-" + site.Name
+	}
 	log.Info("crawl started", "start", []string(site.Start))
 
 	xopts := extract.Options{ContentSelector: site.Selectors.Content, RemoveSelectors: site.Selectors.Remove}

@@ -49,8 +49,17 @@ func TestRunSite(t *testing.T) {
 	if err != nil || sum.Unchanged != 1 || sum.NewDocuments != 0 {
 		t.Errorf("second run: %+v, %v", sum, err)
 	}
+	// Two sites starting in the same millisecond get records of their own.
+	other := *site
+	other.Name = "u"
+	fixed := func() time.Time { return time.Date(2026, 3, 3, 3, 0, 0, 0, time.UTC) }
+	s1, err1 := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: deps.Crawl, Now: fixed})
+	s2, err2 := harvest.RunSite(context.Background(), &other, harvest.Deps{Archive: a, Crawl: deps.Crawl, Now: fixed})
+	if err1 != nil || err2 != nil || s1.RunID == s2.RunID {
+		t.Errorf("same-millisecond runs: ids %q and %q (%v, %v)", s1.RunID, s2.RunID, err1, err2)
+	}
 	runs, err := a.Runs(context.Background(), "t", 10)
-	if err != nil || len(runs) != 2 || runs[0].Status != "ok" || runs[0].StartedAt.Before(runs[1].StartedAt) {
+	if err != nil || len(runs) != 3 || runs[0].Status != "ok" || runs[0].StartedAt.Before(runs[1].StartedAt) {
 		t.Errorf("runs %+v, %v", runs, err)
 	}
 	a.Close()
