@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -28,10 +29,67 @@ func (e *LockError) Error() string {
 
 func (e *LockError) Unwrap() error { return ErrLocked }
 
+// Holding is what the holder wrote about itself, parsed.
+func (e *LockError) Holding() LockHolder { return ParseLockHolder(e.Holder) }
+
+// LockHolder is what the process holding the lock wrote in the lock file:
+//
+//	pid 1234: nianbao crawl --all, since 2026-11-22T10:00:00Z
+//	pid 1234: nianbao serve, listen 127.0.0.1:8427, since 2026-11-22T10:00:00Z
+//
+// The second form is a daemon, which other processes can ask over HTTP to
+// crawl instead of waiting for the lock.
+type LockHolder struct {
+	PID     int
+	Command string    // "nianbao crawl --all", "nianbao serve"
+	Listen  string    // the daemon's HTTP address; empty for any other holder
+	Since   time.Time // when the lock was taken
+}
+
+// ParseLockHolder parses a lock file's line. Parts it cannot read are left
+// zero: the line is written by nianbao, but possibly by another version.
+func ParseLockHolder(s string) LockHolder {
+	var h LockHolder
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "pid "); ok {
+		if num, after, ok := strings.Cut(rest, ": "); ok {
+			if n, err := strconv.Atoi(num); err == nil {
+				h.PID = n
+				s = after
+			}
+		}
+	}
+	if i := strings.LastIndex(s, ", since "); i >= 0 {
+		if t, err := time.Parse(time.RFC3339, s[i+len(", since "):]); err == nil {
+			h.Since = t
+			s = s[:i]
+		}
+	}
+	if i := strings.LastIndex(s, ", listen "); i >= 0 {
+		h.Listen = s[i+len(", listen "):]
+		s = s[:i]
+	}
+	h.Command = s
+	return h
+}
+
+// SetLockHolder replaces how the lock file describes this process (by
+// default its command line) with desc, keeping its pid and the time the lock
+// was taken. The daemon writes "nianbao serve, listen ADDR" once it listens,
+// so that `nianbao crawl --wait` can find it. It fails on a read-only
+// archive, which holds no lock.
+func (a *Archive) SetLockHolder(desc string) error {
+	if a.lock == nil || a.lock.f == nil {
+		return ErrReadOnly
+	}
+	return a.lock.describe(desc)
+}
+
 // lock is an exclusive flock(2) on <archive>/lock. The kernel releases it
 // when the process dies, so a crash never leaves the archive locked.
 type lock struct {
-	f *os.File
+	f     *os.File
+	since time.Time
 }
 
 func acquireLock(dir string, now time.Time) (*lock, error) {
@@ -48,10 +106,22 @@ func acquireLock(dir string, now time.Time) (*lock, error) {
 		}
 		return nil, fmt.Errorf("archive: lock %s: %w", p, err)
 	}
-	_ = f.Truncate(0)
-	_, _ = f.WriteAt([]byte(fmt.Sprintf("pid %d: %s, since %s\n", os.Getpid(),
-		strings.Join(os.Args, " "), now.UTC().Format(time.RFC3339))), 0)
-	return &lock{f: f}, nil
+	l := &lock{f: f, since: now}
+	_ = l.describe(strings.Join(os.Args, " "))
+	return l, nil
+}
+
+// describe writes the holder line. The new line is written over the old one
+// before the file is cut to its length, so a reader never finds it empty.
+func (l *lock) describe(desc string) error {
+	line := []byte(fmt.Sprintf("pid %d: %s, since %s\n", os.Getpid(), desc, l.since.UTC().Format(time.RFC3339)))
+	if _, err := l.f.WriteAt(line, 0); err != nil {
+		return fmt.Errorf("archive: write lock holder: %w", err)
+	}
+	if err := l.f.Truncate(int64(len(line))); err != nil {
+		return fmt.Errorf("archive: write lock holder: %w", err)
+	}
+	return nil
 }
 
 func (l *lock) release() error {

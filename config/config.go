@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,8 +20,17 @@ type Config struct {
 	SitesDir   string `yaml:"sites_dir"`
 	ArchiveDir string `yaml:"archive_dir"`
 	UserAgent  string `yaml:"user_agent"`
-	// Listen is the daemon's HTTP address.
+	// Listen is the daemon's HTTP address. An address that is not a
+	// loopback one needs APIToken.
 	Listen string `yaml:"listen"`
+	// APIToken, when set, is required (as "Authorization: Bearer <token>") on
+	// every POST to the daemon. The environment variable NIANBAO_API_TOKEN
+	// overrides it; see Token.
+	APIToken string `yaml:"api_token"`
+	// ScheduleJitter spreads the sites that share a schedule: each site's
+	// scheduled start is delayed by a stable offset in [0, ScheduleJitter)
+	// derived from its name. 0 turns it off.
+	ScheduleJitter strictyaml.Duration `yaml:"schedule_jitter"`
 	// LogFormat is "text" or "json".
 	LogFormat string `yaml:"log_format"`
 	// MaxConcurrentSites bounds how many sites crawl at once.
@@ -106,6 +116,9 @@ func Parse(data []byte, path string) (*Config, error) {
 	if strings.TrimSpace(c.UserAgent) == "" {
 		add(pos.Line("user_agent", 1), "user_agent", "must not be empty: portals should see who is crawling")
 	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		add(pos.Line("listen", 1), "listen", fmt.Sprintf("%q is not a host:port address such as 127.0.0.1:8427", c.Listen))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		add(pos.Line("log_format", 1), "log_format", fmt.Sprintf("%q: use text or json", c.LogFormat))
 	}
@@ -132,6 +145,33 @@ func Parse(data []byte, path string) (*Config, error) {
 		return nil, &Error{Problems: probs}
 	}
 	return c, nil
+}
+
+// TokenEnv is the environment variable that overrides api_token.
+const TokenEnv = "NIANBAO_API_TOKEN"
+
+// Token is the daemon's API token: getenv(TokenEnv) if it is set, else
+// api_token. getenv is os.Getenv outside tests.
+func (c *Config) Token(getenv func(string) string) string {
+	if t := strings.TrimSpace(getenv(TokenEnv)); t != "" {
+		return t
+	}
+	return strings.TrimSpace(c.APIToken)
+}
+
+// ListenIsLoopback reports whether Listen only accepts connections from this
+// machine (127.0.0.0/8, ::1 or localhost). An empty host listens on every
+// interface, so it is not loopback.
+func (c *Config) ListenIsLoopback() bool {
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil || host == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // dir is the directory relative paths in the file are resolved against.

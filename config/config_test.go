@@ -40,6 +40,8 @@ func TestLoadBad(t *testing.T) {
 			"testdata/values.bad.yaml:5: max_concurrent_sites: must be at least 1",
 			"testdata/values.bad.yaml:3: defaults.timeout: must be more than 0",
 			"testdata/values.bad.yaml:2: defaults.max_pages: must be at least 1",
+			"testdata/values.bad.yaml:6: listen: \"8427\" is not a host:port address",
+			"testdata/values.bad.yaml:7: schedule_jitter: invalid duration \"-5s\"",
 		}},
 		{"types.bad.yaml", []string{
 			"testdata/types.bad.yaml:1: user_agent: must not be empty",
@@ -61,6 +63,59 @@ func TestLoadBad(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error lacks %q:\n%v", w, err)
 				}
+			}
+		})
+	}
+}
+
+func TestDaemonKeys(t *testing.T) {
+	c, err := Parse([]byte("listen: 0.0.0.0:9000\napi_token: \" file-token \"\nschedule_jitter: 90s\n"), "c.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Duration(c.ScheduleJitter) != 90*time.Second {
+		t.Errorf("schedule_jitter = %v", time.Duration(c.ScheduleJitter))
+	}
+	if d := Default(); d.ScheduleJitter != 0 || d.APIToken != "" {
+		t.Errorf("defaults: jitter %v token %q, want off and none", time.Duration(d.ScheduleJitter), d.APIToken)
+	}
+	noEnv := func(string) string { return "" }
+	env := func(k string) string {
+		if k == TokenEnv {
+			return "env-token"
+		}
+		return ""
+	}
+	if got := c.Token(noEnv); got != "file-token" {
+		t.Errorf("Token without env = %q, want file-token", got)
+	}
+	if got := c.Token(env); got != "env-token" {
+		t.Errorf("Token with %s = %q, want env-token", TokenEnv, got)
+	}
+}
+
+func TestListenIsLoopback(t *testing.T) {
+	tests := []struct {
+		listen string
+		want   bool
+	}{
+		{"127.0.0.1:8427", true},
+		{"127.0.0.2:80", true},
+		{"[::1]:8427", true},
+		{"localhost:8427", true},
+		{"0.0.0.0:8427", false},
+		{":8427", false},
+		{"[::]:8427", false},
+		{"192.168.1.10:8427", false},
+		{"example.org:80", false},
+		{"nonsense", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.listen, func(t *testing.T) {
+			c := Default()
+			c.Listen = tt.listen
+			if got := c.ListenIsLoopback(); got != tt.want {
+				t.Errorf("ListenIsLoopback(%q) = %v, want %v", tt.listen, got, tt.want)
 			}
 		})
 	}

@@ -25,10 +25,15 @@ import (
 type crawlOptions struct {
 	All  bool
 	JSON bool
+	// Wait makes a crawl beside a holder of the archive lock wait for it
+	// (another crawl) or ask it to crawl (a daemon), instead of exiting 3.
+	Wait bool
+	// LockPoll is how often --wait tries the lock again.
+	LockPoll time.Duration
 }
 
 func newCrawlCommand(g *globalOptions) *cobra.Command {
-	var o crawlOptions
+	o := crawlOptions{LockPoll: time.Second}
 	cmd := &cobra.Command{
 		Use:   "crawl [SITE...] | --all",
 		Short: "Crawl sites now, in the foreground, and print a summary per site",
@@ -37,7 +42,13 @@ new, and print one summary line per site: list pages and pages fetched,
 reports found, new documents, new versions, new sources (reposts),
 unchanged reports, and failures by kind.
 
-Pages that fail do not fail the command (exit 0); the summary counts them.`,
+Pages that fail do not fail the command (exit 0); the summary counts them.
+
+Only one process writes the archive. If another one holds it, crawl exits 3
+naming it, unless --wait is given: then, if the holder is the daemon
+('nianbao serve'), crawl asks the daemon to crawl the sites, waits for its
+runs and prints their summaries; if it is another crawl, crawl waits until
+that one is done and then crawls.`,
 		Args: cobraArgs(func(cmd *cobra.Command, args []string) error {
 			if o.All == (len(args) > 0) {
 				return errors.New("name the sites to crawl, or pass --all")
@@ -50,6 +61,7 @@ Pages that fail do not fail the command (exit 0); the summary counts them.`,
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "crawl every site in the sites directory")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "print each site's summary as a JSON object")
+	cmd.Flags().BoolVar(&o.Wait, "wait", false, "if another nianbao process holds the archive, have the daemon crawl, or wait for the other crawl to finish")
 	return cmd
 }
 
@@ -82,6 +94,16 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		return &config.Error{Problems: []string{fmt.Sprintf("%s: no site files (*.yaml) to crawl", cfg.SitesPath())}}
 	}
 	a, err := archive.Open(cfg.ArchivePath(), archive.Options{Logger: log})
+	var lockErr *archive.LockError
+	if errors.As(err, &lockErr) {
+		if !o.Wait {
+			return lockedHint(err, lockErr)
+		}
+		a, err = openArchiveWaiting(ctx, cfg.ArchivePath(), log, o.LockPoll)
+		if errors.As(err, &lockErr) && lockErr.Holding().Listen != "" {
+			return crawlViaDaemon(ctx, g, o, cfg, chosen, lockErr.Holding(), loadErr)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -117,15 +139,8 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	}
 	wg.Wait()
 
-	if o.JSON {
-		enc := json.NewEncoder(g.stdout)
-		for _, s := range sums {
-			if err := enc.Encode(s); err != nil {
-				return err
-			}
-		}
-	} else {
-		printSummaries(g.stdout, sums)
+	if err := writeSummaries(g.stdout, o.JSON, sums); err != nil {
+		return err
 	}
 	if err := errors.Join(errs...); err != nil {
 		if ctx.Err() != nil {
@@ -135,6 +150,21 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	}
 	if loadErr != nil {
 		return loadErr // the broken site files make the run exit 2, after the good ones ran
+	}
+	return nil
+}
+
+// writeSummaries prints the summaries as a table, or as JSON objects.
+func writeSummaries(w io.Writer, asJSON bool, sums []harvest.Summary) error {
+	if !asJSON {
+		printSummaries(w, sums)
+		return nil
+	}
+	enc := json.NewEncoder(w)
+	for _, s := range sums {
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ const (
 	exitOK     = 0 // done, even if some pages failed
 	exitError  = 1 // anything else
 	exitConfig = 2 // invalid config, site file or usage
-	exitLocked = 3 // another process is writing the archive
+	exitLocked = 3 // another process is writing the archive (crawl --wait waits for it, or asks the daemon)
 )
 
 // globalOptions are the flags every command has.
@@ -45,7 +45,8 @@ each report's text in a versioned archive that people can read, grep and
 verify with sha256sum.
 
 Exit codes: 0 done (even if some pages failed), 1 other error,
-2 invalid config, site file or usage, 3 archive locked by another process.`,
+2 invalid config, site file or usage, 3 archive locked by another process
+(the message names it; 'crawl --wait' waits for it, or asks the daemon).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       "0.1.0",
@@ -58,6 +59,7 @@ Exit codes: 0 done (even if some pages failed), 1 other error,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newCrawlCommand(g),
+		newServeCommand(g),
 		newSitesCommand(g),
 		newArchiveCommand(g),
 		newExtractCommand(g),

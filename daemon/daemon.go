@@ -1,0 +1,397 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// Options configure a Daemon.
+type Options struct {
+	// Config supplies sites_dir, the crawl defaults, max_concurrent_sites,
+	// schedule_jitter, user_agent, max_body_size and max_probes.
+	Config *config.Config
+	// Archive is open for writing; the caller holds its lock and closes it
+	// after Run returns.
+	Archive *archive.Archive
+	Logger  *slog.Logger
+	// Now is the clock for run times and the status page (nil: time.Now).
+	// Cron itself keeps wall-clock time.
+	Now func() time.Time
+	// Token, when set, must accompany every POST as "Authorization: Bearer …".
+	Token string
+	// PollInterval is how often sites_dir is checked for changed files
+	// (0: 5 s, so a change takes effect within 10 s).
+	PollInterval time.Duration
+	// History is how many finished runs are kept per site (0: 30).
+	History int
+	// Crawl, when its Transport is set, replaces the crawler's HTTP
+	// transport; the rest comes from Config.
+	Crawl crawler.Options
+}
+
+// DefaultPollInterval is how often sites_dir is checked when Options leave it 0.
+const DefaultPollInterval = 5 * time.Second
+
+// Daemon schedules and runs crawls and serves their status. Build it with
+// New, then call Run once.
+type Daemon struct {
+	cfg     *config.Config
+	archive *archive.Archive
+	log     *slog.Logger
+	now     func() time.Time
+	token   string
+	poll    time.Duration
+
+	reg     *registry
+	sched   *scheduler
+	runs    *runManager
+	metrics *metrics
+	docs    *docCounts
+	pages   *pages
+
+	reloadMu sync.Mutex
+	stamp    string // dirStamp of the last load
+}
+
+// New loads the sites, schedules them and reads past runs from the archive.
+// It fails only if the sites directory cannot be read (a *config.Error);
+// broken site files are logged and shown, and the others are scheduled.
+func New(ctx context.Context, opts Options) (*Daemon, error) {
+	if opts.Config == nil || opts.Archive == nil {
+		return nil, errors.New("daemon: Config and Archive are required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = DefaultPollInterval
+	}
+	if opts.History <= 0 {
+		opts.History = 30
+	}
+	cfg := opts.Config
+	d := &Daemon{
+		cfg:     cfg,
+		archive: opts.Archive,
+		log:     opts.Logger,
+		now:     opts.Now,
+		token:   opts.Token,
+		poll:    opts.PollInterval,
+		reg:     newRegistry(),
+		metrics: newMetrics(),
+		docs:    newDocCounts(opts.Archive),
+	}
+	crawl := opts.Crawl
+	crawl.UserAgent = cfg.UserAgent
+	crawl.MaxBodySize = cfg.MaxBodySize
+	crawl.MaxProbes = cfg.MaxProbes
+	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger}
+	d.runs = newRunManager(deps, cfg.MaxConcurrentSites, opts.History, opts.Logger, opts.Now)
+	d.runs.onEnd = d.runEnded
+	d.sched = newScheduler(opts.Logger, time.Duration(cfg.ScheduleJitter), d.tick)
+	var err error
+	if d.pages, err = newPages(); err != nil {
+		return nil, err
+	}
+
+	if err := d.Reload(); err != nil {
+		var cerr *config.Error
+		if errors.As(err, &cerr) {
+			return nil, err
+		}
+	}
+	if err := d.docs.refreshAll(ctx); err != nil {
+		d.log.Warn("could not count the archived documents", "err", err)
+	}
+	d.seedHistory(ctx, opts.History)
+	return d, nil
+}
+
+// seedHistory reads the runs the archive recorded before this start.
+func (d *Daemon) seedHistory(ctx context.Context, keep int) {
+	var all []RunInfo
+	for _, rs := range d.reg.list() {
+		recs, err := d.archive.Runs(ctx, rs.site.Name, keep)
+		if err != nil {
+			d.log.Warn("could not read past runs", "site", rs.site.Name, "err", err)
+			continue
+		}
+		for _, rec := range recs {
+			r := fromArchive(rec)
+			all = append(all, r)
+			if r.Status == StatusOK {
+				d.metrics.seedLastSuccess(r.Site, r.FinishedAt)
+			}
+		}
+	}
+	d.runs.seed(all)
+}
+
+// Run starts the scheduler, the sites_dir poller and the HTTP server on ln,
+// and blocks until ctx is cancelled (or the server fails). Then it stops
+// scheduling, cancels the running crawls and waits for them to end (the
+// crawler and its politeness wait honour cancellation, so this takes
+// moments, and the archive's writes are atomic, so no file is left half
+// written), and shuts the server down. It returns nil after a cancellation.
+func (d *Daemon) Run(ctx context.Context, ln net.Listener) error {
+	runCtx, cancelRuns := context.WithCancel(ctx)
+	defer cancelRuns()
+	d.runs.start(runCtx)
+	d.sched.start()
+
+	srv := &http.Server{
+		Handler:           d.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		d.pollSites(runCtx)
+	}()
+	d.log.Info("daemon started", "listen", ln.Addr().String(), "sites", len(d.reg.list()),
+		"max_concurrent_sites", d.cfg.MaxConcurrentSites, "schedule_jitter", time.Duration(d.cfg.ScheduleJitter))
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		d.log.Info("shutting down: stopping the schedule and cancelling running crawls")
+	case serveErr = <-served:
+		d.log.Error("HTTP server failed; shutting down", "err", serveErr)
+	}
+	<-d.sched.stop().Done()
+	cancelRuns()
+	<-polled
+	d.runs.shutdown()
+	// The server stays up while runs end, so a client waiting on a run
+	// sees it cancelled; now it can go.
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		d.log.Warn("HTTP server shutdown", "err", err)
+		srv.Close()
+	}
+	d.log.Info("daemon stopped")
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("daemon: serve http: %w", serveErr)
+	}
+	return nil
+}
+
+// pollSites reloads the sites when the files of sites_dir change.
+func (d *Daemon) pollSites(ctx context.Context) {
+	t := time.NewTicker(d.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		d.reloadMu.Lock()
+		changed := dirStamp(d.cfg.SitesPath()) != d.stamp
+		d.reloadMu.Unlock()
+		if changed {
+			_ = d.Reload() // logged there
+		}
+	}
+}
+
+// Reload reads sites_dir again and applies the changes: new sites are
+// scheduled, changed ones rescheduled, removed ones unscheduled (a run of a
+// removed site that is going finishes). A broken file keeps its site's last
+// good version. The error is for a directory that cannot be read, in which
+// case every known site stays as it was.
+func (d *Daemon) Reload() error {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
+	d.stamp = dirStamp(d.cfg.SitesPath()) // before loading: a change during the load shows at the next poll
+	loaded, err := d.cfg.LoadSites()
+	var probs sites.Problems
+	if err != nil && !errors.As(err, &probs) {
+		d.reg.failDir(err)
+		d.log.Error("cannot read the sites directory; keeping the sites already loaded", "err", err)
+		return err
+	}
+	first := d.reg.empty()
+	changes := d.reg.apply(loaded, probs)
+	if first {
+		// One line for the initial load, not one per site.
+		d.log.Info("sites loaded", "sites", len(loaded), "files_with_problems", len(probs.Files()), "dir", d.cfg.SitesPath())
+	}
+	for _, c := range changes {
+		switch c.kind {
+		case siteRemoved:
+			d.sched.remove(c.name)
+			d.log.Info("site removed", "site", c.name, "file", c.old.File)
+		case siteBroken:
+			d.log.Warn("site file has problems; the site's last good version keeps running", "site", c.name, "file", c.site.File)
+		default:
+			if err := d.sched.set(c.site); err != nil {
+				d.log.Error("cannot schedule site", "site", c.name, "err", err)
+				continue
+			}
+			level := slog.LevelInfo
+			if first {
+				level = slog.LevelDebug
+			}
+			d.log.Log(context.Background(), level, "site "+string(c.kind), "site", c.name, "file", c.site.File, "schedule", c.site.Schedule)
+		}
+	}
+	for _, p := range probs {
+		d.log.Warn("site file problem", "file", p.File, "line", p.Line, "err", p.Error())
+	}
+	known := func(site string) bool { _, ok := d.reg.site(site); return ok }
+	d.runs.forget(known)
+	d.metrics.forget(known)
+	d.docs.forget(known)
+	return nil
+}
+
+// tick is a site's scheduled time.
+func (d *Daemon) tick(name string, offset time.Duration) {
+	site, ok := d.reg.site(name)
+	if !ok {
+		return // removed since the tick was due
+	}
+	r, err := d.runs.trigger(site, TriggerSchedule, offset)
+	var busy *BusyError
+	switch {
+	case errors.As(err, &busy):
+		d.metrics.skip(name)
+		d.log.Warn("scheduled run skipped: the previous run is still going", "site", name, "run", busy.Run.ID, "status", busy.Run.Status)
+	case errors.Is(err, ErrStopping), errors.Is(err, ErrNotRunning):
+	case err != nil:
+		d.log.Error("scheduled run not started", "site", name, "err", err)
+	default:
+		d.log.Debug("scheduled run queued", "site", name, "run", r.ID, "jitter", offset)
+	}
+}
+
+// Trigger starts a run of the named site now, ahead of its schedule. It
+// fails with ErrUnknownSite, a *BusyError if the site already has a run
+// going (which is then the run to wait for), or ErrStopping.
+func (d *Daemon) Trigger(name string) (RunInfo, error) {
+	site, ok := d.reg.site(name)
+	if !ok {
+		return RunInfo{}, fmt.Errorf("%q: %w", name, ErrUnknownSite)
+	}
+	r, err := d.runs.trigger(site, TriggerManual, 0)
+	if err == nil {
+		d.log.Info("run triggered", "site", name, "run", r.ID)
+	}
+	return r, err
+}
+
+// runEnded updates the metrics and the document counts after a run.
+func (d *Daemon) runEnded(r RunInfo, crawled bool) {
+	d.metrics.observe(r)
+	if crawled && r.Summary != nil && (r.Summary.NewDocuments > 0 || r.Summary.NewVersions > 0) {
+		// The run's own context may be gone; the count is quick.
+		if err := d.docs.refresh(context.Background(), r.Site); err != nil {
+			d.log.Warn("could not count the archived documents", "site", r.Site, "err", err)
+		}
+	}
+}
+
+// docCounts caches, per site, how many documents the archive holds for each
+// year, for the page and the metrics; it is refreshed after runs that added
+// something.
+type docCounts struct {
+	archive *archive.Archive
+	mu      sync.RWMutex
+	bySite  map[string]map[int]int // site → year (0: undated) → documents
+}
+
+func newDocCounts(a *archive.Archive) *docCounts {
+	return &docCounts{archive: a, bySite: map[string]map[int]int{}}
+}
+
+func countDocs(vs []archive.Version) map[string]map[int]int {
+	out := map[string]map[int]int{}
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if seen[v.Doc] {
+			continue
+		}
+		seen[v.Doc] = true
+		if out[v.Site] == nil {
+			out[v.Site] = map[int]int{}
+		}
+		out[v.Site][v.Year]++
+	}
+	return out
+}
+
+func (c *docCounts) refreshAll(ctx context.Context) error {
+	vs, err := c.archive.Versions(ctx, archive.Filter{})
+	if err != nil {
+		return err
+	}
+	counts := countDocs(vs)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bySite = counts
+	return nil
+}
+
+func (c *docCounts) refresh(ctx context.Context, site string) error {
+	vs, err := c.archive.Versions(ctx, archive.Filter{Site: site})
+	if err != nil {
+		return err
+	}
+	counts := countDocs(vs)[site]
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bySite[site] = counts
+	return nil
+}
+
+// years returns a copy of a site's counts per year.
+func (c *docCounts) years(site string) map[int]int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make(map[int]int, len(c.bySite[site]))
+	for y, n := range c.bySite[site] {
+		out[y] = n
+	}
+	return out
+}
+
+func (c *docCounts) total(site string) int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	n := 0
+	for _, k := range c.bySite[site] {
+		n += k
+	}
+	return n
+}
+
+// forget drops the counts of sites that are gone; their documents stay in the archive.
+func (c *docCounts) forget(keep func(site string) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for s := range c.bySite {
+		if !keep(s) {
+			delete(c.bySite, s)
+		}
+	}
+}

@@ -1,0 +1,43 @@
+// Package daemon is `nianbao serve`: the long-running process that crawls
+// every site on its schedule, picks up site files as they are added, changed
+// or removed, lets a person trigger a crawl, and shows what happened on a
+// status page, a JSON API and Prometheus metrics.
+//
+// The nouns:
+//
+//   - The registry is the set of sites the daemon knows: the last good
+//     version of each site file under sites_dir, with the problems of its file
+//     if the file is broken now, and the problems of files that never loaded.
+//     It is reloaded when the directory's listing (names, sizes, modification
+//     times) changes, which is polled every few seconds, and on Reload (SIGHUP).
+//     A broken file never disturbs the other sites, and the last good version
+//     of its own site keeps running.
+//   - The scheduler is a robfig/cron/v3 instance parsing with
+//     sites.ScheduleParser, the same parser `nianbao sites check` uses, so a
+//     schedule that checks is a schedule that runs. Each site has one entry.
+//   - The jitter offset of a site is a stable delay in [0, schedule_jitter),
+//     derived from a hash of its name, added to each scheduled start, so that
+//     a thousand sites sharing "0 3 * * *" do not start in the same second.
+//   - A run is one crawl of one site: harvest.RunSite, the function `nianbao
+//     crawl` calls too. A run is queued (waiting for its jitter offset or for
+//     a slot of max_concurrent_sites), then running, then ok, failed or
+//     cancelled. A site has at most one queued or running run: a tick or a
+//     trigger that finds one is skipped and reported, never queued behind it.
+//     Its id is the daemon's; the archive's record of the run is in its
+//     summary (run_id).
+//   - The history is a bounded ring of recent runs per site, kept in memory
+//     and seeded at startup from the run records in the archive, so the page
+//     is not empty after a restart.
+//
+// Ownership: the caller opens the archive as its one writer (holding the
+// archive lock) and passes it in; the Daemon writes to it only through
+// harvest.RunSite and never closes it. Run returns after the scheduler is
+// stopped, every run has ended (their context is Run's, so cancelling it
+// cancels them) and the HTTP server is shut down.
+//
+// The HTTP surface (see Handler): GET /healthz, GET /api/sites, GET
+// /api/sites/{name}, POST /api/sites/{name}/crawl, GET /api/runs?site=, GET
+// /metrics, and the server-rendered status pages / and /sites/{name}, which
+// need no JavaScript. POST requests need the API token when one is set, and
+// are refused when they come from another web origin.
+package daemon

@@ -1,0 +1,246 @@
+package daemon
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nianbao/nianbao/harvest"
+)
+
+// SiteInfo is one site as GET /api/sites shows it.
+type SiteInfo struct {
+	Name     string   `json:"name"`
+	Title    string   `json:"title,omitempty"`
+	File     string   `json:"file"`
+	Start    []string `json:"start"`
+	Schedule string   `json:"schedule"`
+	// NextRun is the next scheduled start, jitter offset included.
+	NextRun time.Time `json:"next_run,omitzero"`
+	// Status is the current run's status (queued, running), else the last
+	// run's (ok, failed, cancelled), else "never".
+	Status string `json:"status"`
+	// CurrentRun is the queued or running run, if any.
+	CurrentRun *RunInfo `json:"current_run,omitempty"`
+	// LastRun is the last finished run, with its counts in its summary.
+	LastRun *RunInfo `json:"last_run,omitempty"`
+	// LastSuccess is when the last ok run finished.
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	// Documents is how many documents of the site the archive holds.
+	Documents int `json:"documents"`
+	// ConfigError lists the problems of the site's file when it is broken
+	// now; the site runs as it was last loaded.
+	ConfigError string `json:"config_error,omitempty"`
+}
+
+// SitesResponse is the body of GET /api/sites.
+type SitesResponse struct {
+	Sites []SiteInfo `json:"sites"`
+	// Problems lists every site file that does not load.
+	Problems []FileProblems `json:"problems"`
+	// DirError is set when sites_dir itself could not be read at the last
+	// reload; the sites loaded before keep running.
+	DirError string `json:"dir_error,omitempty"`
+}
+
+// RunsResponse is the body of GET /api/runs.
+type RunsResponse struct {
+	Runs []RunInfo `json:"runs"`
+}
+
+// errorBody is the body of every API error.
+type errorBody struct {
+	Error string   `json:"error"`
+	Run   *RunInfo `json:"run,omitempty"` // the run already going, with 409
+}
+
+// Handler is the daemon's HTTP interface.
+func (d *Daemon) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", d.healthz)
+	mux.HandleFunc("GET /api/sites", d.apiSites)
+	mux.HandleFunc("GET /api/sites/{name}", d.apiSite)
+	mux.HandleFunc("GET /api/runs", d.apiRuns)
+	mux.HandleFunc("GET /metrics", d.serveMetrics)
+	mux.HandleFunc("GET /{$}", d.indexPage)
+	mux.HandleFunc("GET /sites/{name}", d.sitePage)
+
+	// Writes: the token when one is set, and never from another web origin
+	// (a page elsewhere must not make a browser on this machine trigger crawls).
+	cop := http.NewCrossOriginProtection()
+	mux.Handle("POST /api/sites/{name}/crawl", cop.Handler(d.requireToken(http.HandlerFunc(d.apiCrawl))))
+	mux.Handle("POST /sites/{name}/crawl", cop.Handler(d.requireToken(http.HandlerFunc(d.formCrawl))))
+	return mux
+}
+
+func (d *Daemon) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// requireToken refuses a request without the API token, when one is set.
+func (d *Daemon) requireToken(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.token != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(d.token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="nianbao"`)
+				writeJSON(w, http.StatusUnauthorized, errorBody{Error: "this daemon needs its API token: send Authorization: Bearer <api_token>"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (d *Daemon) apiSites(w http.ResponseWriter, _ *http.Request) {
+	probs, dirErr := d.reg.problems()
+	if probs == nil {
+		probs = []FileProblems{}
+	}
+	writeJSON(w, http.StatusOK, SitesResponse{Sites: d.siteInfos(), Problems: probs, DirError: dirErr})
+}
+
+func (d *Daemon) apiSite(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	for _, s := range d.siteInfos() {
+		if s.Name == name {
+			writeJSON(w, http.StatusOK, s)
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, errorBody{Error: "no site " + strconv.Quote(name)})
+}
+
+// siteInfos builds the API view of every site.
+func (d *Daemon) siteInfos() []SiteInfo {
+	next := d.sched.next()
+	list := d.reg.list()
+	out := make([]SiteInfo, 0, len(list))
+	for _, rs := range list {
+		s := rs.site
+		si := SiteInfo{
+			Name: s.Name, Title: s.Title, File: s.File, Start: []string(s.Start), Schedule: s.Schedule,
+			NextRun: next[s.Name], Status: "never", Documents: d.docs.total(s.Name),
+			ConfigError: strings.Join(rs.problems, "\n"),
+		}
+		if si.Start == nil {
+			si.Start = []string{}
+		}
+		last, ok := d.runs.last(s.Name)
+		if last != nil {
+			si.LastRun = last
+			si.Status = last.Status
+		}
+		if ok != nil {
+			si.LastSuccess = ok.FinishedAt
+		}
+		if cur, going := d.runs.current(s.Name); going {
+			si.CurrentRun = &cur
+			si.Status = cur.Status
+		}
+		out = append(out, si)
+	}
+	return out
+}
+
+func (d *Daemon) apiRuns(w http.ResponseWriter, r *http.Request) {
+	site := r.URL.Query().Get("site")
+	limit := 100
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeJSON(w, http.StatusBadRequest, errorBody{Error: "limit must be a positive number"})
+			return
+		}
+		limit = n
+	}
+	runs := d.runs.recent(site, limit)
+	if runs == nil {
+		runs = []RunInfo{}
+	}
+	writeJSON(w, http.StatusOK, RunsResponse{Runs: runs})
+}
+
+// apiCrawl answers 202 with the new run, 409 with the run already going,
+// 404 for an unknown site and 503 while shutting down.
+func (d *Daemon) apiCrawl(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	run, err := d.Trigger(name)
+	var busy *BusyError
+	switch {
+	case err == nil:
+		w.Header().Set("Location", "/api/runs?site="+url.QueryEscape(name))
+		writeJSON(w, http.StatusAccepted, run)
+	case errors.As(err, &busy):
+		writeJSON(w, http.StatusConflict, errorBody{Error: err.Error(), Run: &busy.Run})
+	case errors.Is(err, ErrUnknownSite):
+		writeJSON(w, http.StatusNotFound, errorBody{Error: "no site " + strconv.Quote(name) + " is loaded"})
+	case errors.Is(err, ErrStopping), errors.Is(err, ErrNotRunning):
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: err.Error()})
+	default:
+		writeJSON(w, http.StatusInternalServerError, errorBody{Error: err.Error()})
+	}
+}
+
+// formCrawl is the status page's "Crawl now" button: it triggers a run
+// (a run already going is fine) and goes back to the site's page.
+func (d *Daemon) formCrawl(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	_, err := d.Trigger(name)
+	var busy *BusyError
+	switch {
+	case err == nil, errors.As(err, &busy):
+		http.Redirect(w, r, "/sites/"+url.PathEscape(name), http.StatusSeeOther)
+	case errors.Is(err, ErrUnknownSite):
+		http.Error(w, "no site "+strconv.Quote(name)+" is loaded", http.StatusNotFound)
+	default:
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	}
+}
+
+func (d *Daemon) serveMetrics(w http.ResponseWriter, _ *http.Request) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	queued, running := d.runs.counts()
+	probs, _ := d.reg.problems()
+	list := d.reg.list()
+	docs := make(map[string]int, len(list))
+	for _, rs := range list {
+		docs[rs.site.Name] = d.docs.total(rs.site.Name)
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	err := d.metrics.write(w, gauges{sites: len(list), brokenFiles: len(probs), queued: queued, running: running,
+		documents: docs, goroutines: runtime.NumGoroutine(), heapBytes: ms.HeapAlloc})
+	if err != nil {
+		d.log.Debug("writing metrics", "err", err)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// summaryErrors is a run's failures by kind, as "http_4xx=2 robots=1".
+func summaryErrors(s *harvest.Summary) string {
+	if s == nil || len(s.Errors) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range sortedKeys(s.Errors) {
+		parts = append(parts, k+"="+strconv.Itoa(s.Errors[k]))
+	}
+	return strings.Join(parts, " ")
+}

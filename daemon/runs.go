@@ -1,0 +1,395 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// Run statuses. A run is queued, then running, then one of the last three.
+const (
+	StatusQueued    = "queued"
+	StatusRunning   = "running"
+	StatusOK        = "ok"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// What started a run.
+const (
+	TriggerSchedule = "schedule"
+	TriggerManual   = "manual"
+)
+
+// RunInfo is one run as the API shows it.
+type RunInfo struct {
+	// ID is the daemon's id of the run, returned by a trigger. For a run
+	// recorded before this daemon started, it is the archive's run id.
+	ID   string `json:"id"`
+	Site string `json:"site"`
+	// Trigger is schedule or manual; empty for a run read from the archive.
+	Trigger    string    `json:"trigger,omitempty"`
+	Status     string    `json:"status"`
+	QueuedAt   time.Time `json:"queued_at,omitzero"`
+	StartedAt  time.Time `json:"started_at,omitzero"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	Error      string    `json:"error,omitempty"`
+	// Summary is what the run did, once it is over.
+	Summary *harvest.Summary `json:"summary,omitempty"`
+}
+
+// Done reports whether the run is over.
+func (r RunInfo) Done() bool {
+	return r.Status == StatusOK || r.Status == StatusFailed || r.Status == StatusCancelled
+}
+
+// ErrStopping means the daemon is shutting down and starts no more runs.
+var ErrStopping = errors.New("the daemon is shutting down")
+
+// ErrNotRunning means Run has not been called yet.
+var ErrNotRunning = errors.New("the daemon is not running yet")
+
+// ErrUnknownSite means no site of that name is loaded.
+var ErrUnknownSite = errors.New("no such site")
+
+// BusyError means the site already has a queued or running run; Run is it.
+type BusyError struct {
+	Run RunInfo
+}
+
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("site %s is already %s (run %s)", e.Run.Site, e.Run.Status, e.Run.ID)
+}
+
+// runManager starts runs, one at a time per site and at most
+// max_concurrent_sites at once, and keeps their history.
+type runManager struct {
+	deps    harvest.Deps
+	log     *slog.Logger
+	now     func() time.Time
+	sem     chan struct{}
+	keep    int                 // finished runs kept per site
+	onStart func(RunInfo)       // called when a run starts crawling
+	onEnd   func(RunInfo, bool) // called when a run is over; the bool says it crawled
+
+	mu       sync.Mutex
+	ctx      context.Context // the runs' context; nil until started
+	stopping bool
+	seq      int
+	active   map[string]*RunInfo  // per site: its queued or running run
+	history  map[string][]RunInfo // per site: finished runs, oldest first
+	wg       sync.WaitGroup
+}
+
+func newRunManager(deps harvest.Deps, max, keep int, log *slog.Logger, now func() time.Time) *runManager {
+	m := &runManager{
+		deps:    deps,
+		log:     log,
+		now:     now,
+		sem:     make(chan struct{}, max),
+		keep:    keep,
+		onStart: func(RunInfo) {},
+		onEnd:   func(RunInfo, bool) {},
+		active:  map[string]*RunInfo{},
+		history: map[string][]RunInfo{},
+	}
+	return m
+}
+
+// start lets runs begin; they run under ctx, so cancelling it cancels them.
+func (m *runManager) start(ctx context.Context) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.ctx = ctx
+}
+
+// shutdown refuses new runs and waits for the started ones to end; their
+// context must be cancelled for that to be prompt.
+func (m *runManager) shutdown() {
+	m.mu.Lock()
+	m.stopping = true
+	n := len(m.active)
+	m.mu.Unlock()
+	if n > 0 {
+		m.log.Info("waiting for runs to stop", "runs", n)
+	}
+	m.wg.Wait()
+}
+
+// trigger queues a run of site, to start after delay (a jitter offset) once
+// a slot is free. It fails with a *BusyError if the site already has a run
+// queued or running.
+func (m *runManager) trigger(site *sites.Site, trigger string, delay time.Duration) (RunInfo, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ctx == nil {
+		return RunInfo{}, ErrNotRunning
+	}
+	if m.stopping {
+		return RunInfo{}, ErrStopping
+	}
+	if r, ok := m.active[site.Name]; ok {
+		return RunInfo{}, &BusyError{Run: *r}
+	}
+	m.seq++
+	now := m.now()
+	r := &RunInfo{
+		ID:       now.UTC().Format("20060102T150405.000Z") + "-" + site.Name + "-" + strconv.Itoa(m.seq),
+		Site:     site.Name,
+		Trigger:  trigger,
+		Status:   StatusQueued,
+		QueuedAt: now.UTC(),
+	}
+	m.active[site.Name] = r
+	info := *r
+	m.wg.Add(1)
+	go m.run(m.ctx, site, r, delay)
+	return info, nil
+}
+
+func (m *runManager) run(ctx context.Context, site *sites.Site, r *RunInfo, delay time.Duration) {
+	defer m.wg.Done()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			m.end(r, harvest.Summary{}, ctx.Err(), false)
+			return
+		}
+	}
+	select {
+	case m.sem <- struct{}{}:
+	case <-ctx.Done():
+		m.end(r, harvest.Summary{}, ctx.Err(), false)
+		return
+	}
+	defer func() { <-m.sem }()
+
+	m.mu.Lock()
+	r.Status = StatusRunning
+	r.StartedAt = m.now().UTC()
+	info := *r
+	m.mu.Unlock()
+	m.onStart(info)
+
+	var (
+		sum harvest.Summary
+		err error
+	)
+	func() {
+		// A bug in one crawl must not take the daemon and every other site down.
+		defer func() {
+			if p := recover(); p != nil {
+				m.log.Error("run panicked", "site", site.Name, "panic", p, "stack", string(debug.Stack()))
+				err = fmt.Errorf("crawl %s: panic: %v", site.Name, p)
+			}
+		}()
+		deps := m.deps
+		deps.Now = m.now
+		deps.RunID = r.ID // the archive's record of the run has the id the API gave
+		sum, err = harvest.RunSite(ctx, site, deps)
+	}()
+	m.end(r, sum, err, true)
+}
+
+// end records a run's outcome and moves it from active to history. The
+// onEnd hook (metrics, document counts) runs first, so that whoever sees
+// the run over sees its effects too.
+func (m *runManager) end(r *RunInfo, sum harvest.Summary, err error, crawled bool) {
+	m.mu.Lock()
+	fin := *r
+	m.mu.Unlock()
+	fin.FinishedAt = m.now().UTC()
+	switch {
+	case crawled && sum.Status != "":
+		fin.Status = sum.Status
+		fin.Error = sum.Error
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		fin.Status = StatusCancelled
+		fin.Error = "the daemon stopped before the run started"
+		if crawled {
+			fin.Error = err.Error()
+		}
+	default:
+		fin.Status = StatusFailed
+		if err != nil {
+			fin.Error = err.Error()
+		}
+	}
+	if fin.Status == StatusOK && err != nil {
+		// The crawl went through but its record could not be stored.
+		fin.Status, fin.Error = StatusFailed, err.Error()
+	}
+	if crawled {
+		if sum.Site == "" {
+			sum.Site = fin.Site
+		}
+		if sum.Status == "" {
+			sum.Status = fin.Status
+		}
+		fin.Summary = &sum
+	}
+	m.onEnd(fin, crawled)
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	*r = fin
+	if m.active[r.Site] == r {
+		delete(m.active, r.Site)
+	}
+	m.push(fin)
+}
+
+// keepFailures is how many of a site's newest runs keep their list of
+// failed pages; older runs keep the counts by kind. A thousand sites' worth
+// of history stays a few megabytes.
+const keepFailures = 5
+
+// push appends a finished run to its site's history, dropping the oldest
+// beyond keep. Called with mu held.
+func (m *runManager) push(r RunInfo) {
+	h := m.history[r.Site]
+	if len(h) >= m.keep {
+		h = append(h[:0:0], h[len(h)-m.keep+1:]...) // a fresh array, so dropped runs can be collected
+	}
+	h = append(h, r)
+	if i := len(h) - 1 - keepFailures; i >= 0 && h[i].Summary != nil && h[i].Summary.Failures != nil {
+		s := *h[i].Summary // a copy: the summary may be shared with a caller
+		s.Failures = nil
+		h[i].Summary = &s
+	}
+	m.history[r.Site] = h
+}
+
+// seed adds runs recorded in the archive before the daemon started.
+func (m *runManager) seed(runs []RunInfo) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	sort.Slice(runs, func(i, j int) bool { return runs[i].StartedAt.Before(runs[j].StartedAt) })
+	for _, r := range runs {
+		m.push(r)
+	}
+}
+
+// forget drops the history of sites that are gone and have no run going.
+func (m *runManager) forget(keep func(site string) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for site := range m.history {
+		if _, running := m.active[site]; !running && !keep(site) {
+			delete(m.history, site)
+		}
+	}
+}
+
+// current returns a site's queued or running run.
+func (m *runManager) current(site string) (RunInfo, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.active[site]
+	if !ok {
+		return RunInfo{}, false
+	}
+	return *r, true
+}
+
+// recent returns up to limit runs of a site (every site if site is ""),
+// newest first: queued and running runs, then finished ones.
+func (m *runManager) recent(site string, limit int) []RunInfo {
+	m.mu.Lock()
+	var out []RunInfo
+	add := func(name string) {
+		if r, ok := m.active[name]; ok {
+			out = append(out, *r)
+		}
+		out = append(out, m.history[name]...)
+	}
+	if site != "" {
+		add(site)
+	} else {
+		names := map[string]bool{}
+		for n := range m.active {
+			names[n] = true
+		}
+		for n := range m.history {
+			names[n] = true
+		}
+		for n := range names {
+			add(n)
+		}
+	}
+	m.mu.Unlock()
+	sort.SliceStable(out, func(i, j int) bool { return runTime(out[i]).After(runTime(out[j])) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// last returns a site's most recent finished run, and its most recent ok one.
+func (m *runManager) last(site string) (last, ok *RunInfo) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	h := m.history[site]
+	for i := len(h) - 1; i >= 0; i-- {
+		if last == nil {
+			r := h[i]
+			last = &r
+		}
+		if h[i].Status == StatusOK {
+			r := h[i]
+			ok = &r
+			break
+		}
+	}
+	return last, ok
+}
+
+// counts returns how many runs are queued and running.
+func (m *runManager) counts() (queued, running int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range m.active {
+		if r.Status == StatusRunning {
+			running++
+		} else {
+			queued++
+		}
+	}
+	return queued, running
+}
+
+// runTime orders runs: by when they started, or were queued.
+func runTime(r RunInfo) time.Time {
+	if !r.StartedAt.IsZero() {
+		return r.StartedAt
+	}
+	return r.QueuedAt
+}
+
+// fromArchive turns a run record of the archive into a RunInfo.
+func fromArchive(rec archive.Run) RunInfo {
+	r := RunInfo{ID: rec.ID, Site: rec.Site, Status: rec.Status, Error: rec.Error,
+		StartedAt: rec.StartedAt, FinishedAt: rec.FinishedAt}
+	// The index hands the summary back as decoded JSON; re-decode it typed.
+	if b, err := json.Marshal(rec.Summary); err == nil {
+		var s harvest.Summary
+		if json.Unmarshal(b, &s) == nil && s.Site != "" {
+			r.Summary = &s
+		}
+	}
+	return r
+}
