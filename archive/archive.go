@@ -50,6 +50,10 @@ type Archive struct {
 	now   func() time.Time
 	ro    bool
 	mu    sync.Mutex
+
+	// What opening as a writer cleaned up after an interrupted run.
+	removedTemp int
+	recovered   int
 }
 
 // Open opens the archive in dir. A writer takes the archive's lock (failing
@@ -92,6 +96,7 @@ func Open(dir string, opts Options) (*Archive, error) {
 			a.lock.release()
 			return nil, fmt.Errorf("archive: remove temporary files: %w", err)
 		} else if n > 0 {
+			a.removedTemp = n
 			a.log.Info("removed temporary files left by an interrupted write", "count", n)
 		}
 		if statErr != nil {
@@ -175,6 +180,7 @@ func (a *Archive) recoverPending(ctx context.Context) error {
 		if err := a.recoverDoc(ctx, dir); err != nil {
 			return err
 		}
+		a.recovered++
 		if err := a.files.Remove(marker); err != nil {
 			return err
 		}
@@ -749,6 +755,54 @@ func (a *Archive) Rebuild(ctx context.Context) error {
 	}
 	a.log.Info("index rebuilt", "documents", n, "runs", len(runs))
 	return nil
+}
+
+// Repaired says what Repair did.
+type Repaired struct {
+	TempFilesRemoved int // left by interrupted writes
+	WritesFinished   int // documents whose interrupted write was finished
+	FilesRemoved     int // text or raw files of versions whose metadata was never written
+	DocumentsIndexed int // in the rebuilt index
+}
+
+// Repair makes the index agree with the files, never the other way round:
+// opening the archive for writing already removed temporary files and
+// finished interrupted writes; Repair removes the files of versions whose
+// metadata was never written, then rebuilds the index from the files. Damage to the files themselves (a text that no longer matches its
+// hash) cannot be repaired: Verify still reports it.
+func (a *Archive) Repair(ctx context.Context) (Repaired, error) {
+	if a.ro {
+		return Repaired{}, ErrReadOnly
+	}
+	rep := Repaired{TempFilesRemoved: a.removedTemp, WritesFinished: a.recovered}
+	dirs, err := fs.Glob(a.files, "*/*/*")
+	if err != nil {
+		return rep, err
+	}
+	for _, dir := range dirs {
+		if strings.HasPrefix(dir, "_") {
+			continue
+		}
+		before, _ := fs.ReadDir(a.files, dir)
+		if _, err := a.committedVersion(dir); err != nil {
+			return rep, err
+		}
+		after, _ := fs.ReadDir(a.files, dir)
+		rep.FilesRemoved += len(before) - len(after)
+	}
+	if err := a.Rebuild(ctx); err != nil {
+		return rep, err
+	}
+	vers, err := a.index.Versions(ctx, Filter{})
+	if err != nil {
+		return Repaired{}, err
+	}
+	docs := map[string]bool{}
+	for _, v := range vers {
+		docs[v.Doc] = true
+	}
+	rep.DocumentsIndexed = len(docs)
+	return rep, nil
 }
 
 // RecordRun stores a run's record, as a file under _runs/<site>/ and in the index.

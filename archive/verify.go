@@ -24,17 +24,35 @@ type Problem struct {
 
 func (p Problem) String() string { return p.File + ": " + p.Msg }
 
+// Report is what Verify found.
+type Report struct {
+	Documents int // document directories read
+	Versions  int // versions checked
+	// Problems are damage: a text or raw file that does not hash to its
+	// metadata, a missing or unexpected file, a gap in the versions, an
+	// index that disagrees with the files.
+	Problems []Problem
+	// Leftovers are what an interrupted write left behind — temporary
+	// files, files of a version whose metadata was never written, a write
+	// marked in progress. They are not damage: the next writer (or verify
+	// --repair) finishes or removes them.
+	Leftovers []Problem
+}
+
 // Verify checks the archive against itself: every version's text hashes to
-// the sha256 its metadata records, its raw bytes to theirs, versions are
-// numbered 1…N without gaps, no text lacks its metadata, and the index
-// lists exactly the versions the files hold. What a crash leaves is not
-// damage: temporary files, and the text or raw bytes of a version whose
-// metadata was never written; the next writer removes them. It reads every
-// file.
-func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
-	var probs []Problem
+// the sha256 its metadata records, its raw bytes (and each raw part) to
+// theirs, versions are numbered 1…N without gaps, no text lacks its
+// metadata, and the index lists exactly the versions the files hold. It
+// reads every file. progress, if not nil, is called after each document
+// directory with the count done and the total.
+func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*Report, error) {
+	rep := &Report{}
+	var probs, leftovers []Problem
 	add := func(file, format string, args ...any) {
 		probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
+	}
+	leftover := func(file, format string, args ...any) {
+		leftovers = append(leftovers, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
 	onDisk := map[string]string{} // "doc@vN" → sha256
 	// Documents whose write a crash interrupted: the next writer finishes
@@ -42,14 +60,28 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 	interrupted := map[string]bool{}
 	if entries, err := fs.ReadDir(a.files, pendingDir); err == nil {
 		for _, en := range entries {
+			name := path.Join(pendingDir, en.Name())
+			if strings.Contains(en.Name(), tempMarker) {
+				leftover(name, "temporary file of an interrupted write")
+				continue
+			}
 			interrupted[en.Name()] = true
+			leftover(name, "a write of document %s was interrupted; the next writer finishes it", en.Name())
+		}
+	}
+	if tmps, _ := fs.Glob(a.files, runsDir+"/*/.*"); len(tmps) > 0 {
+		for _, t := range tmps {
+			leftover(t, "temporary file of an interrupted write")
 		}
 	}
 	dirs, err := fs.Glob(a.files, "*/*/*")
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range dirs {
+	for i, dir := range dirs {
+		if progress != nil {
+			progress(i, len(dirs))
+		}
 		if strings.HasPrefix(dir, "_") {
 			continue
 		}
@@ -73,6 +105,7 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 				continue
 			}
 			if strings.Contains(en.Name(), tempMarker) {
+				leftover(path.Join(dir, en.Name()), "temporary file of an interrupted write")
 				continue
 			}
 			m := versionFileRe.FindStringSubmatch(en.Name())
@@ -103,12 +136,19 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 			committed = nums[len(nums)-1]
 		}
 		for n, names := range other {
-			// Above the last committed version: the files of a write a
-			// crash interrupted, which the next write removes; not damage.
-			if !meta[n] && n < committed {
+			switch {
+			case meta[n]:
+			case n < committed:
 				add(path.Join(dir, names[0]), "no v%d.json: the metadata of this version is missing", n)
+			default:
+				// Above the last committed version: the files of a write a
+				// crash interrupted, which the next write removes.
+				for _, name := range names {
+					leftover(path.Join(dir, name), "part of version %d, whose write was interrupted before its metadata", n)
+				}
 			}
 		}
+		rep.Documents++
 		if len(nums) > 0 && !hasDoc {
 			add(path.Join(dir, "doc.json"), "missing")
 		}
@@ -132,6 +172,7 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 				add(v.Path, "sha256 %s (%d bytes) does not match its metadata %s (%d bytes)", got, len(text), v.SHA256, v.Bytes)
 			}
 			onDisk[fmt.Sprintf("%s@v%d", v.Doc, v.Version)] = v.SHA256
+			rep.Versions++
 			if v.Raw != nil {
 				if err := checkRaw(a.files, v.Raw); err != nil {
 					add(v.Raw.Path, "%v", err)
@@ -139,11 +180,20 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 			}
 		}
 	}
+	if progress != nil {
+		progress(len(dirs), len(dirs))
+	}
+	sortProblems := func() {
+		sort.Slice(probs, func(i, j int) bool { return probs[i].File < probs[j].File })
+		sort.Slice(leftovers, func(i, j int) bool { return leftovers[i].File < leftovers[j].File })
+		rep.Problems, rep.Leftovers = probs, leftovers
+	}
 	if a.index == nil {
 		if len(onDisk) > 0 {
 			add(IndexFile, "missing")
 		}
-		return probs, nil
+		sortProblems()
+		return rep, nil
 	}
 	indexed, err := a.index.Versions(ctx, Filter{})
 	if err != nil {
@@ -167,8 +217,8 @@ func (a *Archive) Verify(ctx context.Context) ([]Problem, error) {
 			add(IndexFile, "does not list %s %s", doc, ver)
 		}
 	}
-	sort.Slice(probs, func(i, j int) bool { return probs[i].File < probs[j].File })
-	return probs, nil
+	sortProblems()
+	return rep, nil
 }
 
 func checkRaw(fsys fs.FS, r *Raw) error {

@@ -21,6 +21,7 @@ const (
 	exitError  = 1 // anything else
 	exitConfig = 2 // invalid config, site file or usage
 	exitLocked = 3 // another process is writing the archive (crawl --wait waits for it, or asks the daemon)
+	exitDamage = 4 // archive verify found damage
 )
 
 // globalOptions are the flags every command has.
@@ -46,7 +47,8 @@ verify with sha256sum.
 
 Exit codes: 0 done (even if some pages failed), 1 other error,
 2 invalid config, site file or usage, 3 archive locked by another process
-(the message names it; 'crawl --wait' waits for it, or asks the daemon).`,
+(the message names it; 'crawl --wait' waits for it, or asks the daemon),
+4 archive verify found damage.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       "0.1.0",
@@ -105,8 +107,11 @@ func exitCode(err error) int {
 		cfgErr  *config.Error
 		probs   sites.Problems
 		lockErr *archive.LockError
+		damage  damageError
 	)
 	switch {
+	case errors.As(err, &damage):
+		return exitDamage
 	case errors.As(err, &lockErr):
 		return exitLocked
 	case errors.As(err, &cfgErr), errors.As(err, &probs), isUsage(err):

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+)
+
+// archiveVerifyOptions are the flags of `nianbao archive verify`.
+type archiveVerifyOptions struct {
+	Repair bool
+}
+
+// damageError means verify found damage in the archive's files (exit 4).
+type damageError struct{ n int }
+
+func (e damageError) Error() string {
+	return fmt.Sprintf("the archive has %d problem(s)", e.n)
+}
+
+func newArchiveVerifyCommand(g *globalOptions) *cobra.Command {
+	var o archiveVerifyOptions
+	cmd := &cobra.Command{
+		Use:   "verify [--repair]",
+		Short: "Re-hash every archived file and check it against its metadata and the index",
+		Long: `Re-hash every version's text and raw bytes and check them against their
+metadata and the index; find missing, unexpected and half-written files.
+Every problem is printed naming its file; the exit code is 4 if there is any.
+
+What an interrupted write leaves (temporary files, the files of a version
+whose metadata was never written) is listed as a note, not a problem: the
+next crawl, or --repair, removes it.
+
+--repair rebuilds the index from the files (never the other way round) and
+removes leftovers; it needs the archive's lock, like a crawl. Damage to the
+files themselves cannot be repaired and is still reported.`,
+		Args: cobraArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return runArchiveVerify(cmd.Context(), g, o) },
+	}
+	cmd.Flags().BoolVar(&o.Repair, "repair", false, "rebuild the index from the files and remove leftovers of interrupted writes")
+	return cmd
+}
+
+func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOptions) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	log, err := g.logger(cfg)
+	if err != nil {
+		return err
+	}
+	dir := cfg.ArchivePath()
+	a, err := archive.Open(dir, archive.Options{ReadOnly: !o.Repair, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if o.Repair {
+		r, err := a.Repair(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stdout, "repaired %s: removed %d temporary file(s) and %d file(s) of uncommitted versions, finished %d interrupted write(s), rebuilt the index of %d document(s) from the files\n",
+			dir, r.TempFilesRemoved, r.FilesRemoved, r.WritesFinished, r.DocumentsIndexed)
+	}
+	rep, err := a.Verify(ctx, progressLine(g.stderr, "verifying", "documents"))
+	if err != nil {
+		return err
+	}
+	for _, l := range rep.Leftovers {
+		fmt.Fprintf(g.stdout, "note: %s: %s\n", displayFile(dir, l.File), l.Msg)
+	}
+	for _, p := range rep.Problems {
+		fmt.Fprintf(g.stdout, "%s: %s\n", displayFile(dir, p.File), p.Msg)
+	}
+	fmt.Fprintf(g.stdout, "verified %d document(s), %d version(s) in %s: %d problem(s)", rep.Documents, rep.Versions, dir, len(rep.Problems))
+	if len(rep.Leftovers) > 0 {
+		fmt.Fprintf(g.stdout, ", %d leftover(s) of interrupted writes (removed by the next crawl, or by --repair)", len(rep.Leftovers))
+	}
+	fmt.Fprintln(g.stdout)
+	if len(rep.Problems) > 0 {
+		return damageError{len(rep.Problems)}
+	}
+	return nil
+}
+
+// displayFile names an archive file by its path as the user can open it.
+func displayFile(dir, name string) string {
+	if dir == "." {
+		return name
+	}
+	return dir + string(os.PathSeparator) + name
+}
+
+// progressLine returns a progress callback that redraws one line on w when w
+// is a terminal, and nil (no progress) otherwise: logs and pipes get no
+// carriage-return noise.
+func progressLine(w io.Writer, verb, noun string) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return func(done, total int) {
+		if done%50 != 0 && done != total {
+			return
+		}
+		fmt.Fprintf(w, "\r%s %d/%d %s", verb, done, total, noun)
+		if done == total {
+			fmt.Fprint(w, "\r\033[K")
+		}
+	}
+}
