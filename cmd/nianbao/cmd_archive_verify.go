@@ -102,11 +102,7 @@ func displayFile(dir, name string) string {
 // is a terminal, and nil (no progress) otherwise: logs and pipes get no
 // carriage-return noise.
 func progressLine(w io.Writer, verb, noun string) func(done, total int) {
-	f, ok := w.(*os.File)
-	if !ok {
-		return nil
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+	if !isTerminal(w) {
 		return nil
 	}
 	return func(done, total int) {

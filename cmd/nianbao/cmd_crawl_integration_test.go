@@ -219,6 +219,16 @@ func TestCrawlPortal(t *testing.T) {
 	if code != 0 || out != string(v1Before) {
 		t.Errorf("archive show %s@v1 differs from v1.txt", v1.Doc)
 	}
+	code, out, errOut = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc)
+	if code != 0 || !strings.Contains(out, "@@ v1 line") || !strings.Contains(out, "\n+ "+added+"\n") || strings.Contains(out, "\n- ") {
+		t.Errorf("archive diff %s: exit %d %s\n%s", v1.Doc, code, errOut, out)
+	}
+	if code, out, _ = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc, "v2", "v2"); code != 0 || !strings.Contains(out, "(the same text)") {
+		t.Errorf("archive diff v2 v2: exit %d\n%s", code, out)
+	}
+	if code, _, errOut = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc, "v9"); code != exitConfig || !strings.Contains(errOut, "has versions v1 to v2") {
+		t.Errorf("archive diff v9: exit %d, %s", code, errOut)
+	}
 	vers = lsJSON(t, cfg)
 	if len(vers) != len(reports)+1 {
 		t.Errorf("archive ls --json: %d versions, want %d", len(vers), len(reports)+1)

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/internal/textdiff"
+)
+
+func newArchiveDiffCommand(g *globalOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "diff DOC [vA [vB]]",
+		Short: "Show what changed between two versions of a document",
+		Long: `Show what changed between two versions of a document, line by line: by
+default its last two versions; with vA, vA against the latest; with vA and
+vB, those two. Within a changed line the changed characters are marked,
+[-deleted-] and {+inserted+} (and coloured on a terminal), so a change of
+one figure in a long paragraph is easy to find. Unchanged lines are not
+shown; each change is headed by its line numbers in the two versions.`,
+		Args: cobraArgs(cobra.RangeArgs(1, 3)),
+		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveDiff(cmd.Context(), g, args) },
+	}
+}
+
+func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error {
+	a, err := openArchiveRO(g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	latest, err := a.Resolve(ctx, args[0])
+	if err != nil {
+		if errors.Is(err, archive.ErrNotFound) {
+			return usageError{err}
+		}
+		return err
+	}
+	versionArg := func(s string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
+		if err != nil || n < 1 || n > latest.Version {
+			return 0, usageError{fmt.Errorf("%q: %s has versions v1 to v%d", s, latest.Doc, latest.Version)}
+		}
+		return n, nil
+	}
+	va, vb := latest.Version-1, latest.Version
+	switch len(args) {
+	case 2:
+		if va, err = versionArg(args[1]); err != nil {
+			return err
+		}
+	case 3:
+		if va, err = versionArg(args[1]); err != nil {
+			return err
+		}
+		if vb, err = versionArg(args[2]); err != nil {
+			return err
+		}
+	}
+	if va < 1 {
+		fmt.Fprintf(g.stdout, "%s has one version: nothing to compare\n", latest.Doc)
+		return nil
+	}
+	load := func(n int) (archive.Version, string, error) {
+		v, err := a.Resolve(ctx, fmt.Sprintf("%s@v%d", latest.Doc, n))
+		if err != nil {
+			return v, "", err
+		}
+		text, err := a.ReadText(v)
+		return v, string(text), err
+	}
+	A, textA, err := load(va)
+	if err != nil {
+		return err
+	}
+	B, textB, err := load(vb)
+	if err != nil {
+		return err
+	}
+	color := isTerminal(g.stdout)
+	fmt.Fprintf(g.stdout, "--- %s@v%d  %s  %s\n", A.Doc, A.Version, A.FetchedAt.Local().Format("2006-01-02 15:04"), A.URL)
+	fmt.Fprintf(g.stdout, "+++ %s@v%d  %s  %s\n", B.Doc, B.Version, B.FetchedAt.Local().Format("2006-01-02 15:04"), B.URL)
+	if A.SHA256 == B.SHA256 {
+		fmt.Fprintln(g.stdout, "(the same text)")
+		return nil
+	}
+	inHunk := false
+	for _, e := range textdiff.Lines(textA, textB) {
+		if e.Kind == textdiff.Equal {
+			inHunk = false
+			continue
+		}
+		if !inHunk {
+			fmt.Fprintf(g.stdout, "@@ v%d line %d, v%d line %d @@\n", A.Version, max(e.ALine, 1), B.Version, max(e.BLine, 1))
+			inHunk = true
+		}
+		fmt.Fprintln(g.stdout, formatEdit(e, color))
+	}
+	return nil
+}
+
+// formatEdit renders one changed line with its changed characters marked.
+func formatEdit(e textdiff.Edit, color bool) string {
+	var b strings.Builder
+	b.WriteByte(byte(e.Kind))
+	b.WriteByte(' ')
+	if e.Spans == nil {
+		if color {
+			b.WriteString(colorOf(e.Kind) + e.Text + "\033[0m")
+		} else {
+			b.WriteString(e.Text)
+		}
+		return b.String()
+	}
+	for _, s := range e.Spans {
+		switch {
+		case !s.Changed:
+			b.WriteString(s.Text)
+		case color:
+			b.WriteString(colorOf(e.Kind) + s.Text + "\033[0m")
+		case e.Kind == textdiff.Delete:
+			b.WriteString("[-" + s.Text + "-]")
+		default:
+			b.WriteString("{+" + s.Text + "+}")
+		}
+	}
+	return b.String()
+}
+
+func colorOf(k textdiff.Kind) string {
+	if k == textdiff.Delete {
+		return "\033[1;31m"
+	}
+	return "\033[1;32m"
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,182 @@
+// Package textdiff compares two texts line by line and, within a changed
+// line, character by character — what a reader of long Chinese paragraphs
+// needs to see, where a whole-line diff shows two near-identical walls of
+// text.
+//
+// An Edit is one line of the result: kept, deleted or inserted. A Span is a
+// run of characters within a changed line, marked as changed or not.
+package textdiff
+
+import "strings"
+
+// Kind says what happened to a line or a span.
+type Kind byte
+
+// Kinds of Edit and Span.
+const (
+	Equal  Kind = '='
+	Delete Kind = '-'
+	Insert Kind = '+'
+)
+
+// Span is a run of a changed line's characters.
+type Span struct {
+	Changed bool
+	Text    string
+}
+
+// Edit is one line of a diff. ALine and BLine are 1-based line numbers in
+// the old and new text (0 when the line is not in that text). A deleted
+// line paired with an inserted one (a changed line) has Spans marking the
+// characters that differ.
+type Edit struct {
+	Kind         Kind
+	Text         string
+	ALine, BLine int
+	Spans        []Span
+}
+
+// maxCells bounds the dynamic-programming table of one comparison; beyond
+// it the unequal middle is reported as replaced whole, so that a huge text
+// costs memory in proportion to its size, not its square.
+const maxCells = 16 << 20
+
+// Lines diffs two texts split into lines.
+func Lines(a, b string) []Edit {
+	al, bl := split(a), split(b)
+	ops := lcs(len(al), len(bl), func(i, j int) bool { return al[i] == bl[j] })
+	var out []Edit
+	ai, bi := 0, 0
+	var dels, ins []Edit
+	flush := func() {
+		n := min(len(dels), len(ins))
+		for k := 0; k < n; k++ {
+			da, db := Runes(dels[k].Text, ins[k].Text)
+			dels[k].Spans, ins[k].Spans = da, db
+		}
+		out = append(out, dels...)
+		out = append(out, ins...)
+		dels, ins = nil, nil
+	}
+	for _, op := range ops {
+		switch op {
+		case Equal:
+			flush()
+			out = append(out, Edit{Kind: Equal, Text: al[ai], ALine: ai + 1, BLine: bi + 1})
+			ai++
+			bi++
+		case Delete:
+			dels = append(dels, Edit{Kind: Delete, Text: al[ai], ALine: ai + 1})
+			ai++
+		case Insert:
+			ins = append(ins, Edit{Kind: Insert, Text: bl[bi], BLine: bi + 1})
+			bi++
+		}
+	}
+	flush()
+	return out
+}
+
+// Runes marks the characters that differ between an old and a new line.
+func Runes(a, b string) (before, after []Span) {
+	ar, br := []rune(a), []rune(b)
+	ops := lcs(len(ar), len(br), func(i, j int) bool { return ar[i] == br[j] })
+	add := func(spans []Span, changed bool, r rune) []Span {
+		if n := len(spans); n > 0 && spans[n-1].Changed == changed {
+			spans[n-1].Text += string(r)
+			return spans
+		}
+		return append(spans, Span{Changed: changed, Text: string(r)})
+	}
+	i, j := 0, 0
+	for _, op := range ops {
+		switch op {
+		case Equal:
+			before = add(before, false, ar[i])
+			after = add(after, false, br[j])
+			i++
+			j++
+		case Delete:
+			before = add(before, true, ar[i])
+			i++
+		case Insert:
+			after = add(after, true, br[j])
+			j++
+		}
+	}
+	return before, after
+}
+
+func split(s string) []string {
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// lcs returns the edit script turning a sequence of length n into one of
+// length m, by longest common subsequence after trimming the common prefix
+// and suffix. eq compares element i of the first with element j of the
+// second.
+func lcs(n, m int, eq func(i, j int) bool) []Kind {
+	pre := 0
+	for pre < n && pre < m && eq(pre, pre) {
+		pre++
+	}
+	suf := 0
+	for suf < n-pre && suf < m-pre && eq(n-1-suf, m-1-suf) {
+		suf++
+	}
+	var ops []Kind
+	for range pre {
+		ops = append(ops, Equal)
+	}
+	an, bm := n-pre-suf, m-pre-suf
+	if an*bm > maxCells {
+		for range an {
+			ops = append(ops, Delete)
+		}
+		for range bm {
+			ops = append(ops, Insert)
+		}
+	} else {
+		// t[i][j]: the LCS length of the middles' suffixes from i and j.
+		w := bm + 1
+		t := make([]int32, (an+1)*w)
+		for i := an - 1; i >= 0; i-- {
+			for j := bm - 1; j >= 0; j-- {
+				if eq(pre+i, pre+j) {
+					t[i*w+j] = t[(i+1)*w+j+1] + 1
+				} else {
+					t[i*w+j] = max(t[(i+1)*w+j], t[i*w+j+1])
+				}
+			}
+		}
+		i, j := 0, 0
+		for i < an && j < bm {
+			switch {
+			case eq(pre+i, pre+j):
+				ops = append(ops, Equal)
+				i++
+				j++
+			case t[(i+1)*w+j] >= t[i*w+j+1]:
+				ops = append(ops, Delete)
+				i++
+			default:
+				ops = append(ops, Insert)
+				j++
+			}
+		}
+		for ; i < an; i++ {
+			ops = append(ops, Delete)
+		}
+		for ; j < bm; j++ {
+			ops = append(ops, Insert)
+		}
+	}
+	for range suf {
+		ops = append(ops, Equal)
+	}
+	return ops
+}
