@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
@@ -228,6 +229,18 @@ func TestCrawlPortal(t *testing.T) {
 	}
 	if code, _, errOut = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc, "v9"); code != exitConfig || !strings.Contains(errOut, "has versions v1 to v2") {
 		t.Errorf("archive diff v9: exit %d, %s", code, errOut)
+	}
+	// export: one record per document (the latest version), or per version.
+	code, out, errOut = runCmd(t, "--config", cfg, "archive", "export", "--format", "jsonl")
+	if n := strings.Count(out, "\n"); code != 0 || n != len(reports) || !strings.Contains(out, `"version":2,"versions":2`) || !strings.Contains(out, added) {
+		t.Errorf("archive export: exit %d, %d records %s\n%.400s", code, n, errOut, out)
+	}
+	code, out, _ = runCmd(t, "--config", cfg, "archive", "export", "--format", "csv", "--all-versions", "--kind", "fzzf", "--year", "2024")
+	if recs, err := csv.NewReader(strings.NewReader(out)).ReadAll(); code != 0 || err != nil || len(recs) != 1+3 || recs[0][0] != "site" || recs[0][len(recs[0])-1] != "text" {
+		t.Errorf("archive export csv: exit %d, %v, %d rows", code, err, len(recs))
+	}
+	if code, _, _ = runCmd(t, "--config", cfg, "archive", "export", "--format", "xml"); code != exitConfig {
+		t.Errorf("export --format xml: exit %d", code)
 	}
 	vers = lsJSON(t, cfg)
 	if len(vers) != len(reports)+1 {
