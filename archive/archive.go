@@ -255,6 +255,10 @@ type Entry struct {
 	// Parts are the further pages of a report split over several pages,
 	// whose texts follow Raw's in Text.
 	Parts []Part
+	// Reextracted, with RawFrom, makes a re-extracted version: its raw
+	// bytes are the earlier version's file, referenced, not copied.
+	Reextracted *Reextraction
+	RawFrom     *Raw
 }
 
 // Part is a further page of a report, as received.
@@ -563,7 +567,11 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, erro
 		FetchedAt:   e.FetchedAt.UTC(),
 		Extractor:   e.Extractor,
 	}
-	if e.Raw != nil {
+	v.Reextracted = e.Reextracted
+	if e.RawFrom != nil {
+		raw := *e.RawFrom
+		v.Raw = &raw
+	} else if e.Raw != nil {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		all := sha256.New()

@@ -29,6 +29,16 @@ type Version struct {
 	FetchedAt time.Time `json:"fetched_at"`
 	Extractor string    `json:"extractor"`
 	Raw       *Raw      `json:"raw,omitempty"`
+	// Reextracted is set on a version made by re-extracting an earlier
+	// version's raw bytes (no network): Raw is that version's, and
+	// FetchedAt is when those bytes were fetched.
+	Reextracted *Reextraction `json:"reextracted,omitempty"`
+}
+
+// Reextraction says where a re-extracted version's text came from.
+type Reextraction struct {
+	From int       `json:"from"` // the version whose raw bytes were re-extracted
+	At   time.Time `json:"at"`
 }
 
 // Raw describes the response a version's text was extracted from, kept

@@ -29,7 +29,7 @@ func newArchiveCommand(g *globalOptions) *cobra.Command {
 		Short: "List and show archived reports",
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("archive needs a subcommand: ls, show, diff, export or verify")}
+			return usageError{errors.New("archive needs a subcommand: ls, show, diff, export, reextract or verify")}
 		},
 	}
 	var ls archiveLsOptions
@@ -55,7 +55,7 @@ version's metadata and the document's sources as JSON instead.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveShow(cmd.Context(), g, show, args[0]) },
 	}
 	showCmd.Flags().BoolVar(&show.Meta, "meta", false, "print metadata as JSON instead of the text")
-	cmd.AddCommand(lsCmd, showCmd, newArchiveDiffCommand(g), newArchiveExportCommand(g), newArchiveVerifyCommand(g))
+	cmd.AddCommand(lsCmd, showCmd, newArchiveDiffCommand(g), newArchiveExportCommand(g), newArchiveReextractCommand(g), newArchiveVerifyCommand(g))
 	return cmd
 }
 
