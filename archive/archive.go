@@ -765,6 +765,19 @@ func (a *Archive) Rebuild(ctx context.Context) error {
 	return nil
 }
 
+// warcDir holds the WARC files written when config.yaml sets warc: true.
+const warcDir = "_warc"
+
+// StoreWARC stores a run's WARC file, written once, as
+// _warc/<site>/<run>.warc.gz, and returns its path relative to the archive.
+func (a *Archive) StoreWARC(site, run string, data []byte) (string, error) {
+	if a.ro {
+		return "", ErrReadOnly
+	}
+	name := path.Join(warcDir, site, run+".warc.gz")
+	return name, a.files.Create(name, data)
+}
+
 // Repaired says what Repair did.
 type Repaired struct {
 	TempFilesRemoved int // left by interrupted writes

@@ -24,6 +24,7 @@
 //	<site>/<year>/<doc>/v1.raw.gz     the response body it was extracted from, gzip-compressed
 //	_runs/<site>/<run>.json           one record per crawl run
 //	_pending/<doc>                    a write in progress (a crash leaves it; the next writer finishes it)
+//	_warc/<site>/<run>.warc.gz        with warc: true, each run's archived responses as WARC/1.1 records
 //
 // <year> is the year the report is about, or "undated". Each vN.json's
 // sha256 is of vN.txt's bytes exactly, so `sha256sum v1.txt` verifies it.

@@ -39,8 +39,12 @@ type Config struct {
 	MaxBodySize int `yaml:"max_body_size"`
 	// MaxProbes bounds, per site and run, the detail pages fetched only to read
 	// their title because the list truncated it.
-	MaxProbes int            `yaml:"max_probes"`
-	Defaults  sites.Defaults `yaml:"defaults"`
+	MaxProbes int `yaml:"max_probes"`
+	// WARC, when true, also writes every archived response as WARC/1.1
+	// request and response records, one file per run under
+	// <archive_dir>/_warc/<site>/.
+	WARC     bool           `yaml:"warc"`
+	Defaults sites.Defaults `yaml:"defaults"`
 
 	// File is the path the config was loaded from.
 	File string `yaml:"-"`
