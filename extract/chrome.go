@@ -214,11 +214,25 @@ func bodyLines(lines []string, title string) []string {
 				break
 			}
 		}
+		if cut == 0 && len(out) > 0 && titleDateLine(squash(out[0]), t) {
+			cut = 1
+		}
 		if cut == 0 {
 			return out
 		}
 		out = out[cut:]
 	}
+}
+
+// datestampRE matches what follows the title on a "title + date" line: a
+// date, maybe a time, nothing else.
+var datestampRE = regexp.MustCompile(`^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(\d{1,2}:\d{2}(:\d{2})?)?$`)
+
+// titleDateLine reports whether a (whitespace-free) line is the title
+// followed only by a date stamp, as many pages print above the body.
+func titleDateLine(line, title string) bool {
+	rest, ok := strings.CutPrefix(line, title)
+	return ok && datestampRE.MatchString(rest)
 }
 
 // linkLineRunes: only lines shorter than this are dropped for being links.

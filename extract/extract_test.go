@@ -248,3 +248,19 @@ func TestTitleIsTheFirstLine(t *testing.T) {
 		t.Errorf("text = %q, want the title once, then the body: %q", doc.Text, want)
 	}
 }
+
+func TestTitleDateLineDropped(t *testing.T) {
+	page := `<html><head><meta name="ArticleTitle" content="某区2023年法治政府建设年度报告"></head><body>
+<div class="TRS_Editor"><table><tr><td>某区2023年法治政府建设年度报告</td><td>2024-03-28 10:05</td></tr></table>
+<p>2023年,某区坚持以习近平法治思想为指导,扎实推进法治政府建设,各项工作取得积极成效。</p>
+<p>某区2023年法治政府建设年度报告的编制依据了相关规定,2024年3月28日向社会公开。</p></div></body></html>`
+	doc, err := Extract([]byte(page), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "2023年,某区坚持以习近平法治思想为指导,扎实推进法治政府建设,各项工作取得积极成效。\n" +
+		"某区2023年法治政府建设年度报告的编制依据了相关规定,2024年3月28日向社会公开。\n"
+	if got := doc.Body(); got != want {
+		t.Errorf("body = %q, want the title+date line dropped and the rest kept: %q", got, want)
+	}
+}
