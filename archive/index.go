@@ -31,6 +31,11 @@ type Index interface {
 	RecordRun(ctx context.Context, r Run) error
 	Runs(ctx context.Context, site string, limit int) ([]Run, error)
 	SetFetchState(ctx context.Context, s FetchState) error
+	// FetchState is what the last recorded fetch of a URL returned.
+	FetchState(ctx context.Context, url string) (FetchState, bool, error)
+	// SeenSource updates a known source's last-seen time without a text
+	// (a 304); false means the URL is not a source.
+	SeenSource(ctx context.Context, url string, t time.Time) (bool, error)
 	Reset(ctx context.Context) error
 	Close() error
 }
@@ -366,6 +371,50 @@ func (x *sqliteIndex) SetFetchState(ctx context.Context, s FetchState) error {
 		return fmt.Errorf("archive: index: fetch state %s: %w", s.URL, err)
 	}
 	return nil
+}
+
+func (x *sqliteIndex) FetchState(ctx context.Context, u string) (FetchState, bool, error) {
+	s := FetchState{URL: u}
+	var at string
+	err := x.db.QueryRowContext(ctx, `SELECT site, status, etag, last_modified, sha256, bytes, fetched_at FROM fetch_state WHERE url = ?`, u).
+		Scan(&s.Site, &s.Status, &s.ETag, &s.LastModified, &s.SHA256, &s.Bytes, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, false, fmt.Errorf("archive: index: fetch state %s: %w", u, err)
+	}
+	s.FetchedAt = parseTime(at)
+	return s, true, nil
+}
+
+func (x *sqliteIndex) SeenSource(ctx context.Context, u string, t time.Time) (bool, error) {
+	res, err := x.db.ExecContext(ctx, `UPDATE sources SET last_seen = ? WHERE url = ?`, t.UTC().Format(timeFmt), u)
+	if err != nil {
+		return false, fmt.Errorf("archive: index: source %s: %w", u, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
+}
+
+// FetchState returns what the last recorded fetch of a URL returned; false
+// when none is recorded.
+func (a *Archive) FetchState(ctx context.Context, u string) (FetchState, bool, error) {
+	if a.index == nil {
+		return FetchState{}, false, nil
+	}
+	return a.index.FetchState(ctx, CanonicalURL(u))
+}
+
+// Seen records that a source URL was seen at t with its text unchanged,
+// without the text: the server answered a conditional request with 304. No
+// file is written. It returns false when the URL is not a source of any
+// document (the caller should then fetch the page in full).
+func (a *Archive) Seen(ctx context.Context, u string, t time.Time) (bool, error) {
+	if a.ro || a.index == nil {
+		return false, ErrReadOnly
+	}
+	return a.index.SeenSource(ctx, CanonicalURL(u), t)
 }
 
 // Reset empties the derived tables before a rebuild; fetch state, a cache of

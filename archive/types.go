@@ -97,7 +97,10 @@ type Run struct {
 	Summary    any       `json:"summary"`
 }
 
-// FetchState is what the last fetch of a URL returned, for cheap re-crawls.
+// FetchState is what the last fetch of a URL returned, for cheap re-crawls:
+// its ETag and Last-Modified make the next request conditional. It is
+// recorded only once the page's text is archived, so validators never stand
+// for a page the archive does not have.
 type FetchState struct {
 	URL          string
 	Site         string

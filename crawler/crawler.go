@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
+	"github.com/temoto/robotstxt"
 
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/sites"
@@ -31,7 +32,39 @@ type Options struct {
 	Logger      *slog.Logger
 	Now         func() time.Time
 	// Transport, when set, replaces the HTTP transport (nil: Go's default).
+	// For a site with `tls: legacy`, an *http.Transport is cloned and its TLS
+	// settings widened; another RoundTripper is used as it is.
 	Transport http.RoundTripper
+	// Validators, when set, returns the ETag and Last-Modified a report page
+	// was archived with ("" for none). A report page with either is requested
+	// conditionally (If-None-Match, If-Modified-Since), and a 304 answer is
+	// handed over as a Page with NotModified set. List pages are always read
+	// in full: their links are needed.
+	Validators func(ctx context.Context, url string) (etag, lastModified string)
+	// Attempts bounds the tries per URL (default 3): timeouts, connection
+	// errors, 5xx and 429 are tried again after an exponential backoff with
+	// jitter, or after the server's Retry-After when that is longer.
+	Attempts int
+	// Backoff is the wait before the second try (default 500ms); it doubles for
+	// each further try.
+	Backoff time.Duration
+	// MaxRetryAfter caps the wait a Retry-After header may ask for (default 5m).
+	MaxRetryAfter time.Duration
+	// MaxRedirects bounds a redirect chain (default 10).
+	MaxRedirects int
+	// Progress, when set, is called after every fetch with the run's counts
+	// so far, on the crawling goroutine: it must return quickly.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a crawl's counts, for a live display.
+type Progress struct {
+	ListPages   int
+	Pages       int
+	NotModified int
+	Reports     int
+	Errors      int
+	Bytes       int64
 }
 
 // Page is one fetched report page.
@@ -46,6 +79,11 @@ type Page struct {
 	HTML      []byte // Body decoded to UTF-8
 	Encoding  string // the encoding Body was decoded from
 	FetchedAt time.Time
+	// NotModified is set when the server answered a conditional request
+	// with 304: the page is as archived, and Body, HTML and Parts are empty.
+	// A Handler that cannot use that (it no longer knows the page) returns
+	// ErrRefetch, and the page is fetched again in full.
+	NotModified bool
 	// Parts are the further pages of a report split over several pages
 	// (t…_1.html, t…_2.html), in order; nil for a one-page report.
 	Parts []Part
@@ -73,26 +111,42 @@ const (
 	ErrTooLarge = "too_large"
 	ErrDecode   = "decode"
 	ErrNetwork  = "network"
+	ErrBlocked  = "blocked"  // an anti-bot challenge or WAF page: the host is left alone for the rest of the run
+	ErrRedirect = "redirect" // a redirect loop, or a chain longer than MaxRedirects
 )
+
+// ErrRefetch, returned by a Handler for a NotModified page, asks for the page
+// to be fetched again without validators.
+var ErrRefetch = errors.New("crawler: fetch again in full")
 
 // Reasons a report link was not fetched or not handed over, the keys of
 // Stats.Skipped.
 const (
-	SkipOffsite    = "offsite"    // its host is not one of the site's
-	SkipAttachment = "attachment" // a PDF, DOC, OFD… link: attachments are not archived yet
-	SkipNotHTML    = "not_html"   // the server answered with something other than a web page
+	SkipOffsite    = "offsite"      // its host is not one of the site's
+	SkipAttachment = "attachment"   // a PDF, DOC, OFD… link: attachments are not archived yet
+	SkipNotHTML    = "not_html"     // the server answered with something other than a web page (by type, or by content: a PDF sent as text/html)
+	SkipBlocked    = "blocked_host" // not requested: its host answered an anti-bot challenge earlier in the run
 )
 
 // Stats counts what one crawl of a site did.
 type Stats struct {
-	ListPages int            `json:"list_pages"` // list pages read
-	Pages     int            `json:"pages"`      // responses received (list, report and probe pages)
-	Bytes     int64          `json:"bytes"`      // body bytes received
-	Reports   int            `json:"reports"`    // distinct report pages found
-	Probes    int            `json:"probes"`     // detail pages fetched to read a truncated title
-	Skipped   map[string]int `json:"skipped"`    // report links not fetched, by reason (offsite, not_html)
-	Errors    map[string]int `json:"errors"`     // failed fetches by kind
-	Failures  []FetchError   `json:"failures"`   // the first few failures, for the summary
+	ListPages int   `json:"list_pages"` // list pages read
+	Pages     int   `json:"pages"`      // responses received (list, report and probe pages)
+	Bytes     int64 `json:"bytes"`      // body bytes received
+	Reports   int   `json:"reports"`    // distinct report pages found
+	Probes    int   `json:"probes"`     // detail pages fetched to read a truncated title
+	// NotModified counts report pages the server answered 304 to a
+	// conditional request: no body moved, nothing to archive.
+	NotModified int `json:"not_modified"`
+	// Retries counts the further tries made after timeouts, connection
+	// errors, 5xx and 429.
+	Retries int `json:"retries"`
+	// BlockedHosts are the hosts that answered an anti-bot page and were not
+	// requested again in the run.
+	BlockedHosts []string       `json:"blocked_hosts,omitempty"`
+	Skipped      map[string]int `json:"skipped"`  // report links not fetched, by reason (offsite, not_html)
+	Errors       map[string]int `json:"errors"`   // failed fetches by kind
+	Failures     []FetchError   `json:"failures"` // the first few failures, for the summary
 }
 
 func (s *Stats) skip(reason string) {
@@ -146,18 +200,23 @@ func Crawl(ctx context.Context, site *sites.Site, opts Options, handle Handler) 
 }
 
 type crawl struct {
-	site   *sites.Site
-	opts   Options
-	log    *slog.Logger
-	c      *colly.Collector
-	hosts  map[string]bool
-	pacer  *pacer
-	stats  Stats
-	hints  []string
-	raw    *rawTransport
-	result struct {
+	site    *sites.Site
+	opts    Options
+	log     *slog.Logger
+	c       *colly.Collector
+	hosts   map[string]bool
+	pacer   *pacer
+	stats   Stats
+	hints   []string
+	raw     *rawTransport
+	next    http.RoundTripper                // the transport under raw, for robots.txt
+	robots  map[string]*robotstxt.RobotsData // by host; nil data allows all
+	blocked map[string]bool                  // hosts that answered a challenge
+	rand    *rand.Rand
+	result  struct {
 		resp *colly.Response
 		err  *FetchError
+		errR *colly.Response // the response behind err, if any
 	}
 }
 
@@ -171,13 +230,28 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 	if opts.MaxBodySize <= 0 {
 		opts.MaxBodySize = 20 << 20
 	}
+	if opts.Attempts <= 0 {
+		opts.Attempts = 3
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = 500 * time.Millisecond
+	}
+	if opts.MaxRetryAfter <= 0 {
+		opts.MaxRetryAfter = 5 * time.Minute
+	}
+	if opts.MaxRedirects <= 0 {
+		opts.MaxRedirects = 10
+	}
 	cr := &crawl{
-		site:  site,
-		opts:  opts,
-		log:   opts.Logger.With("site", site.Name),
-		hosts: map[string]bool{},
-		pacer: newPacer(site.DelayDuration(), opts.Now),
-		hints: probeHints(site),
+		site:    site,
+		opts:    opts,
+		log:     opts.Logger.With("site", site.Name),
+		hosts:   map[string]bool{},
+		pacer:   newPacer(site.DelayDuration(), opts.Now),
+		hints:   probeHints(site),
+		robots:  map[string]*robotstxt.RobotsData{},
+		blocked: map[string]bool{},
+		rand:    rand.New(rand.NewPCG(uint64(opts.Now().UnixNano()), 0)),
 	}
 	for _, s := range site.Start {
 		u, err := url.Parse(s)
@@ -199,8 +273,8 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 func (cr *crawl) collector(ctx context.Context) *colly.Collector {
 	c := colly.NewCollector()
 	c.UserAgent = cr.opts.UserAgent
-	c.IgnoreRobotsTxt = false // colly's default ignores robots.txt
-	c.AllowURLRevisit = true  // the frontier is ours: colly would mark URLs visited before fetching them
+	c.IgnoreRobotsTxt = true // robots.txt is read by the crawl itself (robotsAllow), to honour Crawl-delay too
+	c.AllowURLRevisit = true // the frontier is ours: colly would mark URLs visited before fetching them
 	c.MaxDepth = 0
 	c.Async = false
 	c.DetectCharset = false // we decode, from the raw bytes (see Decode)
@@ -213,9 +287,14 @@ func (cr *crawl) collector(ctx context.Context) *colly.Collector {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if cr.site.TLS == sites.TLSLegacy {
+		next = legacyTLS(next)
+	}
+	cr.next = next
 	cr.raw = &rawTransport{next: next, limit: int64(cr.opts.MaxBodySize) + 1}
 	c.WithTransport(cr.raw)
 	c.SetRequestTimeout(cr.site.TimeoutDuration())
+	c.SetRedirectHandler(cr.checkRedirect)
 	c.OnResponseHeaders(func(r *colly.Response) {
 		if !isHTMLType(r.Headers.Get("Content-Type")) {
 			r.Request.Abort()
@@ -224,6 +303,7 @@ func (cr *crawl) collector(ctx context.Context) *colly.Collector {
 	c.OnResponse(func(r *colly.Response) { cr.result.resp = r })
 	c.OnError(func(r *colly.Response, err error) {
 		cr.result.err = classify(r.Request.URL.String(), r.StatusCode, err)
+		cr.result.errR = r
 	})
 	return c
 }
@@ -238,92 +318,6 @@ func isHTMLType(ct string) bool {
 		return true
 	}
 	return strings.HasPrefix(mt, "text/") || strings.Contains(mt, "html")
-}
-
-// response is one fetched page.
-type response struct {
-	url      string // final URL
-	status   int
-	header   http.Header
-	body     []byte
-	html     []byte
-	encoding string
-	at       time.Time
-}
-
-// fetch gets one page, waiting its turn on the host first. It returns a
-// FetchError for failures the summary counts, or the context's error.
-func (cr *crawl) fetch(ctx context.Context, raw string) (*response, *FetchError, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: err.Error()}, nil
-	}
-	if err := cr.pacer.wait(ctx, u.Host); err != nil {
-		return nil, nil, err
-	}
-	cr.result.resp, cr.result.err = nil, nil
-	cr.raw.take()
-	at := cr.opts.Now()
-	verr := cr.c.Visit(raw)
-	if ctx.Err() != nil {
-		return nil, nil, ctx.Err()
-	}
-	if errors.Is(verr, colly.ErrAbortedAfterHeaders) {
-		return nil, &FetchError{URL: raw, Kind: SkipNotHTML, Err: errNotHTML.Error()}, nil
-	}
-	if cr.result.err != nil {
-		return nil, cr.result.err, nil
-	}
-	if verr != nil {
-		return nil, classify(raw, 0, verr), nil
-	}
-	r := cr.result.resp
-	if r == nil {
-		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, nil
-	}
-	body := cr.raw.take()
-	cr.stats.Pages++
-	cr.stats.Bytes += int64(len(body))
-	if len(body) > cr.opts.MaxBodySize {
-		return nil, &FetchError{URL: raw, Kind: ErrTooLarge, Status: r.StatusCode,
-			Err: fmt.Sprintf("body larger than max_body_size (%d bytes)", cr.opts.MaxBodySize)}, nil
-	}
-	html, enc, err := Decode(body, r.Headers.Get("Content-Type"), cr.site.Encoding)
-	if err != nil {
-		return nil, &FetchError{URL: raw, Kind: ErrDecode, Status: r.StatusCode, Err: err.Error()}, nil
-	}
-	cr.log.Debug("fetched", "url", r.Request.URL.String(), "status", r.StatusCode, "bytes", len(body), "encoding", enc)
-	return &response{
-		url:      r.Request.URL.String(),
-		status:   r.StatusCode,
-		header:   r.Headers.Clone(),
-		body:     body,
-		html:     html,
-		encoding: enc,
-		at:       at,
-	}, nil, nil
-}
-
-// classify turns a colly error into a FetchError of a known kind.
-func classify(raw string, status int, err error) *FetchError {
-	fe := &FetchError{URL: raw, Status: status, Kind: ErrNetwork}
-	if err != nil {
-		fe.Err = err.Error()
-	}
-	var ne net.Error
-	switch {
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		fe.Kind, fe.Err = ErrRobots, "disallowed by robots.txt"
-	case status >= 500:
-		fe.Kind = ErrHTTP5xx
-	case status >= 400:
-		fe.Kind = ErrHTTP4xx
-	case status >= 300:
-		fe.Kind, fe.Err = ErrHTTP4xx, fmt.Sprintf("unexpected HTTP status %d", status)
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		fe.Kind = ErrTimeout
-	}
-	return fe
 }
 
 // job is a list page waiting to be read.
@@ -364,9 +358,14 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			continue
 		}
 		attempts++
-		resp, fe, err := cr.fetch(ctx, j.url)
+		resp, fe, err := cr.fetch(ctx, j.url, "", "")
 		if err != nil {
 			return cr.stats, err
+		}
+		if fe != nil && isSkip(fe.Kind) {
+			cr.stats.skip(fe.Kind)
+			cr.log.Info("list page skipped", "url", j.url, "reason", fe.Kind, "err", fe.Err)
+			continue
 		}
 		if fe != nil {
 			cr.stats.fail(fe)
@@ -464,16 +463,36 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.log.Info("report published as an attachment: not archived yet", "url", c.URL, "title", c.title())
 		return nil
 	}
-	resp, fe, err := cr.fetch(ctx, c.URL)
+	var etag, lastMod string
+	if cr.opts.Validators != nil {
+		etag, lastMod = cr.opts.Validators(ctx, c.URL)
+	}
+	resp, fe, err := cr.fetch(ctx, c.URL, etag, lastMod)
 	if err != nil {
 		return err
 	}
 	if probe {
 		cr.stats.Probes++
 	}
+	if resp != nil && resp.notModified {
+		cr.stats.Reports++
+		cr.stats.NotModified++
+		cr.progress()
+		herr := handle(ctx, &Page{URL: resp.url, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
+			Status: resp.status, Header: resp.header, FetchedAt: resp.at, NotModified: true})
+		if !errors.Is(herr, ErrRefetch) {
+			return herr
+		}
+		cr.stats.Reports--
+		cr.stats.NotModified--
+		cr.log.Info("not modified, but not known to the handler: fetching in full", "url", c.URL)
+		if resp, fe, err = cr.fetch(ctx, c.URL, "", ""); err != nil {
+			return err
+		}
+	}
 	if fe != nil {
-		if fe.Kind == SkipNotHTML {
-			cr.stats.skip(SkipNotHTML)
+		if isSkip(fe.Kind) {
+			cr.stats.skip(fe.Kind)
 			return nil
 		}
 		cr.stats.fail(fe)
@@ -490,20 +509,23 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	var parts []Part
 	base, _ := url.Parse(resp.url)
 	for _, pu := range articleParts(resp.html, base) {
-		pr, fe, err := cr.fetch(ctx, pu)
+		pr, fe, err := cr.fetch(ctx, pu, "", "")
 		if err != nil {
 			return err
 		}
 		if fe != nil {
 			// Without every part the text is incomplete: archiving it would
 			// add a truncated version. The next run tries again.
-			cr.stats.fail(fe)
+			if !isSkip(fe.Kind) {
+				cr.stats.fail(fe)
+			}
 			cr.log.Warn("part of a report failed: report left for the next run", "url", c.URL, "part", pu, "kind", fe.Kind, "err", fe.Err)
 			return nil
 		}
 		parts = append(parts, Part{URL: pr.url, Status: pr.status, Header: pr.header, Body: pr.body, HTML: pr.html, Encoding: pr.encoding})
 	}
 	cr.stats.Reports++
+	cr.progress()
 	return handle(ctx, &Page{
 		Parts:     parts,
 		URL:       resp.url,
@@ -522,14 +544,24 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 // pacer spaces requests to one host by a delay. Its wait returns as soon as
 // the context is cancelled.
 type pacer struct {
-	delay time.Duration
-	now   func() time.Time
-	mu    sync.Mutex
-	last  map[string]time.Time
+	delay  time.Duration
+	now    func() time.Time
+	mu     sync.Mutex
+	last   map[string]time.Time
+	delays map[string]time.Duration // hosts whose robots.txt asks for a longer Crawl-delay
 }
 
 func newPacer(delay time.Duration, now func() time.Time) *pacer {
-	return &pacer{delay: delay, now: now, last: map[string]time.Time{}}
+	return &pacer{delay: delay, now: now, last: map[string]time.Time{}, delays: map[string]time.Duration{}}
+}
+
+// raise makes the delay for host at least d.
+func (p *pacer) raise(host string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if d > max(p.delay, p.delays[host]) {
+		p.delays[host] = d
+	}
 }
 
 func (p *pacer) wait(ctx context.Context, host string) error {
@@ -537,7 +569,7 @@ func (p *pacer) wait(ctx context.Context, host string) error {
 		return err
 	}
 	p.mu.Lock()
-	next := p.last[host].Add(p.delay)
+	next := p.last[host].Add(max(p.delay, p.delays[host]))
 	now := p.now()
 	if next.Before(now) {
 		next = now

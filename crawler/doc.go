@@ -18,9 +18,21 @@
 // page that offers no link not seen before, so calendar-like traps stay
 // bounded.
 //
-// Politeness: robots.txt is honoured, every request carries the configured
+// Politeness: robots.txt is honoured (read once per host per run, its
+// Crawl-delay raising the host's delay), every request carries the configured
 // User-Agent, requests to one host are spaced by the site's delay (a wait
 // that a cancelled context interrupts at once), only the start pages' hosts
 // and the site's allow_hosts are fetched, and a body larger than the limit is
 // an error, never silently truncated.
+//
+// Faults (fetch.go): a fetch is an attempt or more — timeouts, connection
+// errors, 5xx and 429 are tried again, up to Options.Attempts, after an
+// exponential backoff with jitter or a (capped) Retry-After. An anti-bot page
+// (a challenge or WAF interstitial) is an error of kind blocked, and its host
+// is not asked again in the run. Redirect loops and long chains are errors of
+// kind redirect; a binary body sent as HTML is skipped as not_html.
+//
+// Validators: a report page the caller knows (Options.Validators) is asked
+// for conditionally, and a 304 is handed over as a Page with NotModified set
+// and no body. List pages are always read in full.
 package crawler

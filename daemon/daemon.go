@@ -100,7 +100,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	crawl.UserAgent = cfg.UserAgent
 	crawl.MaxBodySize = cfg.MaxBodySize
 	crawl.MaxProbes = cfg.MaxProbes
-	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger}
+	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger, WARC: cfg.WARC}
 	d.runs = newRunManager(deps, cfg.MaxConcurrentSites, opts.History, opts.Logger, opts.Now)
 	d.runs.onEnd = d.runEnded
 	d.sched = newScheduler(opts.Logger, time.Duration(cfg.ScheduleJitter), d.tick)

@@ -29,6 +29,8 @@ type siteMetrics struct {
 	versions      float64
 	sources       float64
 	unchanged     float64
+	notModified   float64
+	retries       float64
 	durBuckets    []float64 // cumulative counts per durationBuckets
 	durSum        float64
 	durCount      float64
@@ -82,6 +84,8 @@ func (m *metrics) observe(r RunInfo) {
 	s.versions += float64(sum.NewVersions)
 	s.sources += float64(sum.NewSources)
 	s.unchanged += float64(sum.Unchanged)
+	s.notModified += float64(sum.NotModified)
+	s.retries += float64(sum.Retries)
 	d := sum.Duration.Seconds()
 	for i, b := range durationBuckets {
 		if d <= b {
@@ -159,7 +163,7 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	counter("nianbao_list_pages_fetched_total", "List pages read.", func(s *siteMetrics) float64 { return s.listPages })
 	counter("nianbao_pages_fetched_total", "Pages fetched: list, report and probe pages.", func(s *siteMetrics) float64 { return s.pages })
 	counter("nianbao_fetched_bytes_total", "Bytes of the pages fetched.", func(s *siteMetrics) float64 { return s.bytes })
-	e.family("nianbao_fetch_errors_total", "counter", "Pages that failed, by site and kind (timeout, http_4xx, http_5xx, robots, too_large, decode, network, extract, empty).")
+	e.family("nianbao_fetch_errors_total", "counter", "Pages that failed, by site and kind (timeout, http_4xx, http_5xx, blocked, too_large, decode, robots, redirect, network, extract, empty).")
 	for _, n := range names {
 		for _, k := range sortedKeys(m.sites[n].errors) {
 			e.sample("nianbao_fetch_errors_total", m.sites[n].errors[k], "site", n, "kind", k)
@@ -169,6 +173,8 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	counter("nianbao_versions_added_total", "New versions of documents already archived.", func(s *siteMetrics) float64 { return s.versions })
 	counter("nianbao_sources_added_total", "New URLs of documents already archived (reposts).", func(s *siteMetrics) float64 { return s.sources })
 	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", func(s *siteMetrics) float64 { return s.unchanged })
+	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", func(s *siteMetrics) float64 { return s.notModified })
+	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", func(s *siteMetrics) float64 { return s.retries })
 
 	e.family("nianbao_run_duration_seconds", "histogram", "How long crawl runs took.")
 	for _, n := range names {

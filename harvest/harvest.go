@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -26,6 +25,28 @@ type Deps struct {
 	// RunID names the run's record; "" gives "<start time>-<site>". The
 	// daemon passes the id its API announced, so both name the same run.
 	RunID string
+	// WARC, when set, also records every response that added to the archive
+	// as WARC/1.1 request and response records, one file per run
+	// (config.yaml's warc).
+	WARC bool
+	// Progress, when set, is called with the run's counts after every fetch
+	// and every archived report, on the run's goroutine: it must return
+	// quickly and be safe to call from several runs at once. nil: no calls.
+	Progress func(Progress)
+}
+
+// Progress is a run's counts so far, for a live display.
+type Progress struct {
+	Site         string
+	ListPages    int
+	Pages        int
+	NotModified  int
+	Reports      int
+	NewDocuments int
+	NewVersions  int
+	Errors       int
+	Bytes        int64
+	Done         bool // the run has ended; this is its last call
 }
 
 // Error kinds a run adds to the crawler's.
@@ -36,23 +57,32 @@ const (
 
 // Summary is what one run of one site did.
 type Summary struct {
-	Site         string               `json:"site"`
-	RunID        string               `json:"run_id"`
-	Status       string               `json:"status"` // ok, failed, cancelled
-	Error        string               `json:"error,omitempty"`
-	StartedAt    time.Time            `json:"started_at"`
-	Duration     time.Duration        `json:"duration_ns"`
-	ListPages    int                  `json:"list_pages"`
-	PagesFetched int                  `json:"pages_fetched"`
-	Bytes        int64                `json:"bytes"`
-	ReportsFound int                  `json:"reports_found"`
-	NewDocuments int                  `json:"new_documents"`
-	NewVersions  int                  `json:"new_versions"`
-	NewSources   int                  `json:"new_sources"`
-	Unchanged    int                  `json:"unchanged"`
+	Site         string        `json:"site"`
+	RunID        string        `json:"run_id"`
+	Status       string        `json:"status"` // ok, failed, cancelled
+	Error        string        `json:"error,omitempty"`
+	StartedAt    time.Time     `json:"started_at"`
+	Duration     time.Duration `json:"duration_ns"`
+	ListPages    int           `json:"list_pages"`
+	PagesFetched int           `json:"pages_fetched"`
+	Bytes        int64         `json:"bytes"`
+	ReportsFound int           `json:"reports_found"`
+	NewDocuments int           `json:"new_documents"`
+	NewVersions  int           `json:"new_versions"`
+	NewSources   int           `json:"new_sources"`
+	Unchanged    int           `json:"unchanged"`
+	// NotModified counts report pages the server answered 304 to a
+	// conditional request: nothing downloaded, nothing added. They are not
+	// in Unchanged, which counts reports fetched in full whose text was
+	// already archived.
+	NotModified  int                  `json:"not_modified"`
+	Retries      int                  `json:"retries"`
+	BlockedHosts []string             `json:"blocked_hosts,omitempty"`
 	Skipped      map[string]int       `json:"skipped,omitempty"`
 	Errors       map[string]int       `json:"errors,omitempty"`
 	Failures     []crawler.FetchError `json:"failures,omitempty"`
+	// WARC is the run's WARC file, relative to the archive, when warc is on and the run archived something.
+	WARC string `json:"warc,omitempty"`
 }
 
 // ErrorCount is the number of failed pages.
@@ -97,15 +127,46 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	log.Info("crawl started", "start", []string(site.Start))
 
 	xopts := extract.Options{ContentSelector: site.Selectors.Content, RemoveSelectors: site.Selectors.Remove}
+	var wr *runWARC
+	if deps.WARC {
+		var err error
+		if wr, err = newRunWARC(sum.RunID+".warc.gz", opts.UserAgent, start); err != nil {
+			return sum, fmt.Errorf("crawl %s: %w", site.Name, err)
+		}
+	}
+	var last crawler.Progress
+	progress := func(done bool) {
+		if deps.Progress != nil {
+			deps.Progress(Progress{Site: site.Name, ListPages: last.ListPages, Pages: last.Pages, NotModified: last.NotModified,
+				Reports: last.Reports, NewDocuments: sum.NewDocuments, NewVersions: sum.NewVersions,
+				Errors: last.Errors + sum.ErrorCount(), Bytes: last.Bytes, Done: done})
+		}
+	}
+	opts.Progress = func(p crawler.Progress) { last = p; progress(false) }
+	opts.Validators = func(ctx context.Context, u string) (string, string) {
+		fs, ok, err := deps.Archive.FetchState(ctx, u)
+		if err != nil || !ok {
+			return "", ""
+		}
+		return fs.ETag, fs.LastModified
+	}
 	handle := func(ctx context.Context, p *crawler.Page) error {
-		return archivePage(ctx, deps.Archive, site, p, xopts, &sum, log)
+		defer progress(false)
+		if p.NotModified {
+			return pageNotModified(ctx, deps.Archive, p, &sum, log)
+		}
+		return archivePage(ctx, deps.Archive, site, p, xopts, &sum, log, wr)
 	}
 	st, err := crawler.Crawl(ctx, site, opts, handle)
+	defer progress(true)
 	sum.ListPages = st.ListPages
 	sum.PagesFetched = st.Pages
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports
 	sum.Skipped = st.Skipped
+	sum.NotModified = st.NotModified
+	sum.Retries = st.Retries
+	sum.BlockedHosts = st.BlockedHosts
 	for k, n := range st.Errors {
 		if sum.Errors == nil {
 			sum.Errors = map[string]int{}
@@ -124,13 +185,24 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		sum.Status = "failed"
 		sum.Error = err.Error()
 	}
+	if wr != nil && wr.n > 0 {
+		// Stored even for a failed or cancelled run: what was archived was fetched.
+		p, werr := deps.Archive.StoreWARC(site.Name, sum.RunID, wr.buf.Bytes())
+		if werr != nil && err == nil {
+			err = werr
+			sum.Status, sum.Error = "failed", werr.Error()
+		}
+		if werr == nil {
+			sum.WARC = p
+		}
+	}
 	rec := archive.Run{ID: sum.RunID, Site: site.Name, StartedAt: sum.StartedAt, FinishedAt: deps.Now().UTC(),
 		Status: sum.Status, Error: sum.Error, Summary: sum}
 	// The record is written even when the run's context is gone.
 	if rerr := deps.Archive.RecordRun(context.WithoutCancel(ctx), rec); rerr != nil && err == nil {
 		err = rerr
 	}
-	log.Info("crawl finished", "status", sum.Status, "pages", sum.PagesFetched, "reports", sum.ReportsFound,
+	log.Info("crawl finished", "status", sum.Status, "pages", sum.PagesFetched, "not_modified", sum.NotModified, "bytes", sum.Bytes, "reports", sum.ReportsFound,
 		"new_documents", sum.NewDocuments, "new_versions", sum.NewVersions, "errors", sum.ErrorCount(),
 		"duration", sum.Duration.Round(time.Millisecond))
 	if err != nil {
@@ -140,35 +212,18 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 }
 
 // archivePage extracts one report page and puts its text in the archive.
-func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page, xopts extract.Options, sum *Summary, log *slog.Logger) error {
-	u, _ := url.Parse(p.URL)
-	raw := sha256.Sum256(p.Body)
-	if err := a.SetFetchState(ctx, archive.FetchState{
-		URL: p.URL, Site: site.Name, Status: p.Status,
-		ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		SHA256: hex.EncodeToString(raw[:]), Bytes: len(p.Body), FetchedAt: p.FetchedAt,
-	}); err != nil {
-		return err
-	}
-	doc, err := extract.Extract(p.HTML, u, xopts)
-	if err != nil {
-		sum.fail(ErrExtract, p.URL, err.Error())
-		log.Warn("extraction failed", "url", p.URL, "err", err)
-		return nil
-	}
-	text, mirror := doc.Text, doc.Mirror
+func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page, xopts extract.Options, sum *Summary, log *slog.Logger, wr *runWARC) error {
+	pages := []pageHTML{{URL: p.URL, HTML: p.HTML}}
 	var parts []archive.Part
 	for _, part := range p.Parts {
-		pu, _ := url.Parse(part.URL)
-		pd, err := extract.Extract(part.HTML, pu, xopts)
-		if err != nil {
-			sum.fail(ErrExtract, part.URL, err.Error())
-			log.Warn("extraction failed", "url", part.URL, "err", err)
-			return nil
-		}
-		text += pd.Body() // each part repeats the title; its text ends with a newline
-		mirror = mirror || pd.Mirror
+		pages = append(pages, pageHTML{URL: part.URL, HTML: part.HTML})
 		parts = append(parts, archive.Part{URL: part.URL, Body: part.Body, Encoding: part.Encoding})
+	}
+	doc, text, mirror, failed, err := extractPages(pages, xopts)
+	if err != nil {
+		sum.fail(ErrExtract, failed, err.Error())
+		log.Warn("extraction failed", "url", failed, "err", err)
+		return nil
 	}
 	if text == "" {
 		sum.fail(ErrEmpty, p.URL, "no text left after extraction")
@@ -208,6 +263,9 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 	if err != nil {
 		return err
 	}
+	if err := recordFetch(ctx, a, site, p); err != nil {
+		return err
+	}
 	switch res.Outcome {
 	case archive.NewDocument:
 		sum.NewDocuments++
@@ -218,6 +276,54 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 	case archive.Unchanged:
 		sum.Unchanged++
 	}
+	if wr != nil && res.Outcome != archive.Unchanged {
+		if err := wr.add(p); err != nil {
+			return err
+		}
+	}
 	log.Info("report", "url", p.URL, "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "title", title)
+	return nil
+}
+
+// recordFetch stores a report page's validators once its text is archived,
+// under the URL fetched and the URL linked (they differ after a redirect), so
+// the next run can ask for it conditionally. A report split over parts is
+// recorded without validators and so is always re-read whole: a 304 on its
+// first page would say nothing about its other pages, and a changed part
+// must make a new version.
+func recordFetch(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page) error {
+	raw := sha256.Sum256(p.Body)
+	fs := archive.FetchState{
+		URL: p.URL, Site: site.Name, Status: p.Status,
+		ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
+		SHA256: hex.EncodeToString(raw[:]), Bytes: len(p.Body), FetchedAt: p.FetchedAt,
+	}
+	if len(p.Parts) > 0 {
+		fs.ETag, fs.LastModified = "", ""
+	}
+	if err := a.SetFetchState(ctx, fs); err != nil {
+		return err
+	}
+	if p.LinkURL != "" && archive.CanonicalURL(p.LinkURL) != archive.CanonicalURL(p.URL) {
+		fs.URL = p.LinkURL
+		return a.SetFetchState(ctx, fs)
+	}
+	return nil
+}
+
+// pageNotModified records a 304: the source was seen, unchanged. A URL the
+// archive does not know as a source is fetched again in full.
+func pageNotModified(ctx context.Context, a *archive.Archive, p *crawler.Page, sum *Summary, log *slog.Logger) error {
+	ok, err := a.Seen(ctx, p.URL, p.FetchedAt)
+	if err == nil && !ok && p.LinkURL != p.URL {
+		ok, err = a.Seen(ctx, p.LinkURL, p.FetchedAt)
+	}
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return crawler.ErrRefetch
+	}
+	log.Debug("report not modified", "url", p.URL)
 	return nil
 }

@@ -203,6 +203,9 @@ func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 			add(pos.Line(fmt.Sprintf("allow_hosts[%d]", i), pos.Line("allow_hosts", 1)), "allow_hosts", fmt.Sprintf("%q is not a host name (write example.gov.cn, not a URL)", h))
 		}
 	}
+	if s.TLS != "" && s.TLS != TLSLegacy {
+		add(pos.Line("tls", 1), "tls", fmt.Sprintf("%q: the only value is %q (leave it out for Go's secure defaults)", s.TLS, TLSLegacy))
+	}
 	checkSelector := func(field, sel string) {
 		if sel == "" {
 			return

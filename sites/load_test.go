@@ -39,6 +39,7 @@ func TestParseBadFiles(t *testing.T) {
 			`testdata/selectors.bad.yaml:4: selectors.content: invalid CSS selector "div[class="`,
 			`testdata/selectors.bad.yaml:7: selectors.remove[1]: invalid CSS selector "##x"`,
 		}},
+		{"tls.bad.yaml", []string{`testdata/tls.bad.yaml:3: tls: "old": the only value is "legacy"`}},
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
 			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,

@@ -16,6 +16,10 @@ const DefaultMatch = `法治政府建设.*(报告|情况)|法治建设.*年度�
 // 政府网站工作年度报表.
 const DefaultExclude = `解读|要点|方案|会议|报表|征求意见|培训|座谈|动员`
 
+// TLSLegacy is the value of a site's tls option that widens TLS for old
+// portals.
+const TLSLegacy = "legacy"
+
 // Defaults are the crawl settings a site inherits unless its file sets them.
 type Defaults struct {
 	Schedule string              `yaml:"schedule"`
@@ -50,6 +54,10 @@ type Site struct {
 	Encoding   string                `yaml:"encoding"`
 	AllowHosts []string              `yaml:"allow_hosts"`
 	Selectors  Selectors             `yaml:"selectors"`
+	// TLS is "" (Go's secure defaults) or "legacy": allow TLS 1.0, legacy
+	// renegotiation and old curves and ciphers, for this site only, for
+	// portals whose handshake Go's defaults refuse.
+	TLS string `yaml:"tls"`
 
 	// File is the path of the site file, as shown in messages.
 	File string `yaml:"-"`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/config"
@@ -110,6 +112,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	defer a.Close()
 
 	deps := harvest.Deps{
+		WARC:    cfg.WARC,
 		Archive: a,
 		Logger:  log,
 		Crawl: crawler.Options{
@@ -117,6 +120,13 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 			MaxBodySize: cfg.MaxBodySize,
 			MaxProbes:   cfg.MaxProbes,
 		},
+	}
+	// On a terminal, a live line per site; elsewhere (cron, CI, pipes,
+	// tests) the log lines alone.
+	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		pv := newProgressView(g.stderr, time.Now)
+		deps.Progress = pv.update
+		defer pv.finish()
 	}
 	sums := make([]harvest.Summary, len(chosen))
 	errs := make([]error, len(chosen))
@@ -213,6 +223,16 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 	}
 	tb.write(w)
 	for _, s := range sums {
+		if s.NotModified == 0 && s.Retries == 0 && len(s.BlockedHosts) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: %s moved, %d not modified (304), %d retries", s.Site, byteSize(s.Bytes), s.NotModified, s.Retries)
+		if len(s.BlockedHosts) > 0 {
+			fmt.Fprintf(w, "; anti-bot page from %s: not requested again this run", strings.Join(s.BlockedHosts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range sums {
 		if s.ErrorCount() == 0 && s.Error == "" {
 			continue
 		}
@@ -236,3 +256,69 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// progressView draws a live line per site on a terminal, redrawn in place
+// (carriage return, cursor up) at most four times a second, and once more
+// when a site ends. It is safe for concurrent use by several runs.
+type progressView struct {
+	w   io.Writer
+	now func() time.Time
+
+	mu    sync.Mutex
+	order []string
+	state map[string]harvest.Progress
+	drawn int // lines on screen
+	last  time.Time
+}
+
+// progressEvery is the shortest time between two redraws.
+const progressEvery = 250 * time.Millisecond
+
+func newProgressView(w io.Writer, now func() time.Time) *progressView {
+	return &progressView{w: w, now: now, state: map[string]harvest.Progress{}}
+}
+
+func (p *progressView) update(pr harvest.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.state[pr.Site]; !ok {
+		p.order = append(p.order, pr.Site)
+	}
+	p.state[pr.Site] = pr
+	if now := p.now(); pr.Done || now.Sub(p.last) >= progressEvery {
+		p.last = now
+		p.draw()
+	}
+}
+
+// finish draws the final state and leaves the cursor below it.
+func (p *progressView) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.order) > 0 {
+		p.draw()
+		io.WriteString(p.w, "\n")
+		p.drawn = 0
+	}
+}
+
+func (p *progressView) draw() {
+	var b strings.Builder
+	if p.drawn > 1 {
+		fmt.Fprintf(&b, "\x1b[%dA", p.drawn-1)
+	}
+	for i, site := range p.order {
+		s := p.state[site]
+		b.WriteString("\r\x1b[K")
+		fmt.Fprintf(&b, "%s: %d pages, %d not modified, %d reports (%d new, %d new versions), %d errors, %s",
+			site, s.Pages, s.NotModified, s.Reports, s.NewDocuments, s.NewVersions, s.Errors, byteSize(s.Bytes))
+		if s.Done {
+			b.WriteString(" — done")
+		}
+		if i < len(p.order)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	p.drawn = len(p.order)
+	io.WriteString(p.w, b.String())
+}

@@ -65,6 +65,7 @@ Exit codes: 0 done (even if some pages failed), 1 other error,
 		newSitesCommand(g),
 		newArchiveCommand(g),
 		newExtractCommand(g),
+		newRunsCommand(g),
 	)
 	return root
 }

@@ -41,6 +41,16 @@
 //	status=NNN           the response status (default 200)
 //	location="…"         a Location header, for redirects (with status=301/302)
 //	delay=2s             wait this long before answering (until the client gives up)
+//	fail=N               answer the first N requests for this file with fail-status
+//	                     (a small HTML error page), then serve it normally
+//	fail-status=NNN      the status of those failures (default 503; 429 for rate limits)
+//	retry-after="…"      a Retry-After header ("1" or an HTTP date), on every answer
+//	drip=1s              send the body one byte per interval (a slow-drip server)
+//
+// SetConditional makes the Handler send ETag and Last-Modified with every file
+// it answers 200, and answer a matching If-None-Match or If-Modified-Since with
+// 304 Not Modified and no body; a page replaced with Set gets a new ETag and a
+// new Last-Modified.
 //
 // An unknown key or bad value answers 500 with the reason, so that a typo in a
 // fixture fails loudly. Without content-type, the type follows the extension

@@ -19,6 +19,10 @@ type frontMatter struct {
 	status      int           // status=NNN: response status (default 200)
 	location    string        // location="…": Location header, for redirects
 	delay       time.Duration // delay=2s: wait this long before answering
+	fail        int           // fail=N: answer the first N requests with failStatus
+	failStatus  int           // fail-status=NNN: the status of those failures (default 503)
+	retryAfter  string        // retry-after="…": a Retry-After header
+	drip        time.Duration // drip=1s: send the body one byte per interval
 }
 
 // parseFrontMatter splits content into its front matter and the body to serve.
@@ -69,6 +73,29 @@ func parseFrontMatter(content []byte) (frontMatter, []byte, error) {
 				return fm, nil, fmt.Errorf("front matter: delay %q: want a duration such as 2s", val)
 			}
 			fm.delay = d
+		case "fail":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return fm, nil, fmt.Errorf("front matter: fail %q: want a number of requests", val)
+			}
+			fm.fail = n
+		case "fail-status":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 100 || n > 999 {
+				return fm, nil, fmt.Errorf("front matter: fail-status %q: want a number from 100 to 999", val)
+			}
+			fm.failStatus = n
+		case "retry-after":
+			if val == "" {
+				return fm, nil, fmt.Errorf("front matter: empty retry-after")
+			}
+			fm.retryAfter = val
+		case "drip":
+			d, err := time.ParseDuration(val)
+			if err != nil || d <= 0 {
+				return fm, nil, fmt.Errorf("front matter: drip %q: want a duration such as 1s", val)
+			}
+			fm.drip = d
 		default:
 			return fm, nil, fmt.Errorf("front matter: unknown key %q", key)
 		}

@@ -2,6 +2,8 @@ package portaltest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"io/fs"
@@ -47,6 +49,10 @@ type Handler struct {
 	vars    map[string]string // SetVar values
 	reqs    []Request
 	now     func() time.Time
+	served  map[string]int       // requests answered from each file name, for fail=N
+	since   map[string]time.Time // when a page was added by Set, for Last-Modified
+	cond    bool                 // SetConditional
+	started time.Time            // Last-Modified of the tree's files
 }
 
 // NewHandler returns a Handler that serves the fixture tree fsys. It does not
@@ -58,7 +64,23 @@ func NewHandler(fsys fs.FS) *Handler {
 		removed: make(map[string]bool),
 		vars:    make(map[string]string),
 		now:     time.Now,
+		served:  make(map[string]int),
+		since:   make(map[string]time.Time),
+		started: time.Now().Truncate(time.Second),
 	}
+}
+
+// SetConditional turns validators on or off (default off). When on, every
+// file answered 200 carries an ETag (a hash of the file as stored, before
+// template variables are expanded — like a static page whose view counter is
+// drawn by a script) and a Last-Modified (when Set added the page, else when
+// the Handler was made), and a GET or HEAD whose If-None-Match matches the
+// ETag — or, without If-None-Match, whose If-Modified-Since is not before
+// Last-Modified — is answered 304 Not Modified with no body.
+func (h *Handler) SetConditional(on bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cond = on
 }
 
 // Set adds or replaces the page at uri (a URL path with an optional query, as
@@ -70,6 +92,7 @@ func (h *Handler) Set(uri string, content []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.pages[name] = bytes.Clone(content)
+	h.since[name] = h.now().Truncate(time.Second)
 	delete(h.removed, name)
 }
 
@@ -256,14 +279,98 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		}
 	}
 	hdr := w.Header()
+	if fm.retryAfter != "" {
+		hdr.Set("Retry-After", fm.retryAfter)
+	}
+	h.mu.Lock()
+	h.served[name]++
+	n, cond := h.served[name], h.cond
+	modified, ok := h.since[name]
+	if !ok {
+		modified = h.started
+	}
+	h.mu.Unlock()
+	if n <= fm.fail {
+		msg := fmt.Sprintf("<html><body>portaltest: failure %d of %d</body></html>\n", n, fm.fail)
+		hdr.Set("Content-Type", "text/html; charset=utf-8")
+		hdr.Set("Content-Length", strconv.Itoa(len(msg)))
+		st := fm.failStatus
+		if st == 0 {
+			st = http.StatusServiceUnavailable
+		}
+		w.WriteHeader(st)
+		if r.Method != http.MethodHead {
+			w.Write([]byte(msg))
+		}
+		return
+	}
+	if cond && fm.status == http.StatusOK {
+		sum := sha256.Sum256(content)
+		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		hdr.Set("ETag", etag)
+		hdr.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+		if notModified(r, etag, modified) {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
 	hdr.Set("Content-Type", ctype)
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	if fm.location != "" {
 		hdr.Set("Location", string(expand([]byte(fm.location), e)))
 	}
 	w.WriteHeader(fm.status)
-	if r.Method != http.MethodHead {
-		w.Write(body) // an error means the client went away; nothing to do
+	if r.Method == http.MethodHead {
+		return
+	}
+	if fm.drip > 0 {
+		drip(w, r, body, fm.drip)
+		return
+	}
+	w.Write(body) // an error means the client went away; nothing to do
+}
+
+// notModified evaluates a request's If-None-Match, or else its
+// If-Modified-Since, against a page's validators (RFC 9110 §13.2.2).
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == etag || t == "*" {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !modified.After(t)
+	}
+	return false
+}
+
+// drip writes body one byte per interval, flushing each, until it is all
+// sent or the client goes away: a server too slow to finish within a
+// client's timeout.
+func drip(w http.ResponseWriter, r *http.Request, body []byte, every time.Duration) {
+	f, _ := w.(http.Flusher)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for i := range body {
+		if _, err := w.Write(body[i : i+1]); err != nil {
+			return
+		}
+		if f != nil {
+			f.Flush()
+		}
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
 	}
 }
 

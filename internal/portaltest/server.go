@@ -96,6 +96,10 @@ func (s *Server) SetVar(name, value string) { s.h.SetVar(name, value) }
 // SetClock replaces the clock behind {{NOW}} and {{TODAY}}; see Handler.SetClock.
 func (s *Server) SetClock(now func() time.Time) { s.h.SetClock(now) }
 
+// SetConditional turns ETag, Last-Modified and 304 answers on or off; see
+// Handler.SetConditional.
+func (s *Server) SetConditional(on bool) { s.h.SetConditional(on) }
+
 // Requests returns every request received so far, in order; see Handler.Requests.
 func (s *Server) Requests() []Request { return s.h.Requests() }
 
