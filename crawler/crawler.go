@@ -35,6 +35,10 @@ type Options struct {
 	// For a site with `tls: legacy`, an *http.Transport is cloned and its TLS
 	// settings widened; another RoundTripper is used as it is.
 	Transport http.RoundTripper
+	// Hosts, when set, is shared with the other crawls running at the same
+	// time: one request at a time per host across all of them (nil: this
+	// crawl's own).
+	Hosts *Hosts
 	// Validators, when set, returns the ETag and Last-Modified a report page
 	// was archived with ("" for none). A report page with either is requested
 	// conditionally (If-None-Match, If-Modified-Since), and a 304 answer is
@@ -247,7 +251,7 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		opts:    opts,
 		log:     opts.Logger.With("site", site.Name),
 		hosts:   map[string]bool{},
-		pacer:   newPacer(site.DelayDuration(), opts.Now),
+		pacer:   newPacer(site.DelayDuration(), opts.Now, opts.Hosts),
 		hints:   probeHints(site),
 		robots:  map[string]*robotstxt.RobotsData{},
 		blocked: map[string]bool{},
@@ -541,18 +545,23 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	})
 }
 
-// pacer spaces requests to one host by a delay. Its wait returns as soon as
-// the context is cancelled.
+// pacer spaces one crawl's requests to each host by the site's delay (or a
+// longer robots.txt Crawl-delay), through the Hosts it shares with the
+// other crawls of the process. Its waits return as soon as the context is
+// cancelled.
 type pacer struct {
 	delay  time.Duration
 	now    func() time.Time
+	hosts  *Hosts
 	mu     sync.Mutex
-	last   map[string]time.Time
 	delays map[string]time.Duration // hosts whose robots.txt asks for a longer Crawl-delay
 }
 
-func newPacer(delay time.Duration, now func() time.Time) *pacer {
-	return &pacer{delay: delay, now: now, last: map[string]time.Time{}, delays: map[string]time.Duration{}}
+func newPacer(delay time.Duration, now func() time.Time, hosts *Hosts) *pacer {
+	if hosts == nil {
+		hosts = NewHosts()
+	}
+	return &pacer{delay: delay, now: now, hosts: hosts, delays: map[string]time.Duration{}}
 }
 
 // raise makes the delay for host at least d.
@@ -564,26 +573,70 @@ func (p *pacer) raise(host string, d time.Duration) {
 	}
 }
 
-func (p *pacer) wait(ctx context.Context, host string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
+// wait takes host's turn: the host is free and this crawl's delay has
+// passed since the last request to it. release must be called when the
+// request is done.
+func (p *pacer) wait(ctx context.Context, host string) (release func(), err error) {
 	p.mu.Lock()
-	next := p.last[host].Add(max(p.delay, p.delays[host]))
-	now := p.now()
-	if next.Before(now) {
-		next = now
-	}
-	p.last[host] = next
+	d := max(p.delay, p.delays[host])
 	p.mu.Unlock()
-	if d := next.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
+	return p.hosts.acquire(ctx, host, d, p.now)
+}
+
+// Hosts coordinates the requests to each host of every crawl that shares
+// it: one request at a time per host, and each crawl's delay counted from
+// the last request to that host by any of them. A process that runs several
+// sites at once (`crawl --all`, the daemon) shares one Hosts, so two site
+// files on the same portal are not two visitors. Options.Hosts nil gives a
+// crawl its own.
+type Hosts struct {
+	mu    sync.Mutex
+	hosts map[string]*hostTurn
+}
+
+type hostTurn struct {
+	slot chan struct{} // holds one token while a request to the host is in flight
+	last time.Time     // when the last request to the host ended
+}
+
+// NewHosts returns an empty Hosts.
+func NewHosts() *Hosts { return &Hosts{hosts: map[string]*hostTurn{}} }
+
+func (h *Hosts) turn(host string) *hostTurn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.hosts[host]
+	if t == nil {
+		t = &hostTurn{slot: make(chan struct{}, 1)}
+		h.hosts[host] = t
+	}
+	return t
+}
+
+func (h *Hosts) acquire(ctx context.Context, host string, delay time.Duration, now func() time.Time) (func(), error) {
+	t := h.turn(host)
+	select {
+	case t.slot <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	h.mu.Lock()
+	next := t.last.Add(delay)
+	h.mu.Unlock()
+	if d := next.Sub(now()); d > 0 && !t.last.IsZero() {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
+			<-t.slot
+			return nil, ctx.Err()
+		case <-timer.C:
 		}
 	}
-	return nil
+	return func() {
+		h.mu.Lock()
+		t.last = now()
+		h.mu.Unlock()
+		<-t.slot
+	}, nil
 }

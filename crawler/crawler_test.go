@@ -3,6 +3,7 @@ package crawler_test
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -204,5 +205,49 @@ func TestCrawlCancelDuringDelay(t *testing.T) {
 	}
 	if srv.Count("/b/") != 0 {
 		t.Error("the second page was fetched despite the delay")
+	}
+}
+
+// Two crawls sharing a Hosts never have two requests in flight to one host,
+// though they run at the same time.
+func TestCrawlsShareHosts(t *testing.T) {
+	const slow = 150 * time.Millisecond
+	page := "<!-- portaltest: delay=150ms -->\n" + report("2023年法治政府建设年度报告")
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"a/index.html": {Data: []byte("<!-- portaltest: delay=150ms -->\n" + list(`<li><a href="r.html">2023年法治政府建设年度报告</a></li>`))},
+		"a/r.html":     {Data: []byte(page)},
+		"b/index.html": {Data: []byte("<!-- portaltest: delay=150ms -->\n" + list(`<li><a href="r.html">2022年法治政府建设年度报告</a></li>`))},
+		"b/r.html":     {Data: []byte(page)},
+	})
+	hosts := crawler.NewHosts()
+	done := make(chan error, 2)
+	for _, col := range []string{"a", "b"} {
+		s := site(t, "name: "+col+"\nstart: "+srv.URL+"/"+col+"/index.html\ndelay: 0s\n")
+		go func() {
+			_, err := crawler.Crawl(context.Background(), s, crawler.Options{UserAgent: "t", Hosts: hosts}, func(context.Context, *crawler.Page) error { return nil })
+			done <- err
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var starts []time.Time
+	for _, r := range srv.Requests() {
+		if r.Path != "/robots.txt" {
+			starts = append(starts, r.Time)
+		}
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Before(starts[j]) })
+	if len(starts) != 4 {
+		t.Fatalf("%d requests, want 4", len(starts))
+	}
+	// Each request takes the server 150 ms: taking turns, no two start
+	// closer together than that.
+	for i := 1; i < len(starts); i++ {
+		if gap := starts[i].Sub(starts[i-1]); gap < slow {
+			t.Errorf("requests %d and %d to the same host overlap: %v apart", i-1, i, gap)
+		}
 	}
 }

@@ -62,10 +62,12 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 		return nil, &FetchError{URL: raw, Kind: ErrRobots, Err: "disallowed by robots.txt"}, nil
 	}
 	for attempt := 1; ; attempt++ {
-		if err := cr.pacer.wait(ctx, u.Host); err != nil {
+		release, err := cr.pacer.wait(ctx, u.Host)
+		if err != nil {
 			return nil, nil, err
 		}
 		resp, fe, retryAfter := cr.once(ctx, raw, etag, lastModified)
+		release()
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}

@@ -97,6 +97,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		docs:    newDocCounts(opts.Archive),
 	}
 	crawl := opts.Crawl
+	crawl.Hosts = crawler.NewHosts() // every run takes turns on a shared portal
 	crawl.UserAgent = cfg.UserAgent
 	crawl.MaxBodySize = cfg.MaxBodySize
 	crawl.MaxProbes = cfg.MaxProbes

@@ -116,6 +116,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		Archive: a,
 		Logger:  log,
 		Crawl: crawler.Options{
+			Hosts:       crawler.NewHosts(), // sites on the same portal take turns
 			UserAgent:   cfg.UserAgent,
 			MaxBodySize: cfg.MaxBodySize,
 			MaxProbes:   cfg.MaxProbes,
