@@ -60,11 +60,7 @@ version's metadata and the document's sources as JSON instead.`,
 }
 
 func openArchiveRO(g *globalOptions) (*archive.Archive, error) {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return nil, err
-	}
-	log, err := g.logger(cfg)
+	cfg, log, err := g.setup()
 	if err != nil {
 		return nil, err
 	}

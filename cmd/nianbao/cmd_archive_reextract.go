@@ -37,11 +37,7 @@ site's selectors. It needs the archive's lock, like a crawl.`,
 }
 
 func runArchiveReextract(ctx context.Context, g *globalOptions, o archiveReextractOptions) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	log, err := g.logger(cfg)
+	cfg, log, err := g.setup()
 	if err != nil {
 		return err
 	}

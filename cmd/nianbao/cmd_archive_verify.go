@@ -47,11 +47,7 @@ files themselves cannot be repaired and is still reported.`,
 }
 
 func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOptions) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	log, err := g.logger(cfg)
+	cfg, log, err := g.setup()
 	if err != nil {
 		return err
 	}

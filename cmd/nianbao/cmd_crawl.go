@@ -68,11 +68,7 @@ that one is done and then crawls.`,
 }
 
 func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []string) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	log, err := g.logger(cfg)
+	cfg, log, err := g.setup()
 	if err != nil {
 		return err
 	}

@@ -64,11 +64,7 @@ SIGTERM or SIGINT stops scheduling, cancels running crawls and exits 0.`,
 }
 
 func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
-	cfg, err := g.loadConfig()
-	if err != nil {
-		return err
-	}
-	log, err := g.logger(cfg)
+	cfg, log, err := g.setup()
 	if err != nil {
 		return err
 	}

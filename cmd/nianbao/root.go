@@ -137,6 +137,19 @@ func (g *globalOptions) loadConfig() (*config.Config, error) {
 	return config.Load(g.ConfigFile)
 }
 
+// setup loads the config and builds the logger, as most commands begin.
+func (g *globalOptions) setup() (*config.Config, *slog.Logger, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := g.logger(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, log, nil
+}
+
 // logger builds the logger for a command: to stderr, in the requested format.
 func (g *globalOptions) logger(cfg *config.Config) (*slog.Logger, error) {
 	var level slog.Level
