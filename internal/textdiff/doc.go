@@ -1,0 +1,8 @@
+// Package textdiff compares two texts line by line and, within a changed
+// line, character by character — what a reader of long Chinese paragraphs
+// needs to see, where a whole-line diff shows two near-identical walls of
+// text.
+//
+// An Edit is one line of the result: kept, deleted or inserted. A Span is a
+// run of characters within a changed line, marked as changed or not.
+package textdiff
