@@ -508,5 +508,76 @@ func (p *page) isChrome(n *html.Node, total int) bool {
 	if linkListTags[n.DataAtom] && s.links >= 3 && s.link*10 >= s.text*6 && !p.holdsBody(n) {
 		return true
 	}
+	if s.links >= teaserItems && p.isTeaserList(n) {
+		return true
+	}
 	return s.text < chromeElementRunes && small && hasChromeToken(n)
+}
+
+// teaserItems is the fewest items of a teaser list, and teaserRunes the
+// most text of its own an item may have: a summary, not a paragraph.
+const (
+	teaserItems = 3
+	teaserRunes = 200
+)
+
+// isTeaserList reports whether n is a list of other articles, each item
+// a link (the title) followed by its summary: a list, table or box of at
+// least teaserItems items, nearly all of which begin with a link and
+// carry a short text of their own. Summaries make such a list too wordy
+// to be a list of links, and a short article next to it may hold less
+// text than the summaries, so it is not kept for holding the body.
+func (p *page) isTeaserList(n *html.Node) bool {
+	var items []*html.Node
+	switch n.DataAtom {
+	case atom.Ul, atom.Ol:
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.Li {
+				items = append(items, c)
+			}
+		}
+	case atom.Table:
+		items, _ = tableRows(n)
+	case atom.Div, atom.Section:
+		// Items in boxes of their own: all of one tag, and not the
+		// paragraphs of a text.
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if c.DataAtom == atom.P || len(items) > 0 && c.DataAtom != items[0].DataAtom {
+				return false
+			}
+			items = append(items, c)
+		}
+	default:
+		return false
+	}
+	full, teasers := 0, 0
+	for _, it := range items {
+		s := p.st[it]
+		if s.text == 0 {
+			continue
+		}
+		full++
+		if s.links > 0 && s.nonLink() >= paragraphMinRunes && s.nonLink() <= teaserRunes && startsWithLink(it) {
+			teasers++
+		}
+	}
+	return teasers >= teaserItems && teasers*4 >= full*3
+}
+
+// startsWithLink reports whether the first text under n that is not
+// blank lies in a link that counts as link text (not an attachment).
+func startsWithLink(n *html.Node) bool {
+	t := firstText(n)
+	if t == nil {
+		return false
+	}
+	for e := t.Parent; e != nil && e != n; e = e.Parent {
+		if e.DataAtom == atom.A && countedLink(e) {
+			return true
+		}
+	}
+	return false
 }

@@ -37,10 +37,13 @@ var chromeLineRE = regexp.MustCompile(strings.Join([]string{
 }, "|"))
 
 // newsLineRE matches the short lines that news and portal pages put
-// around an article: copyright notices and the comment box.
+// around an article: copyright notices, the site's disclaimer, share
+// bars and the comment box.
 var newsLineRE = regexp.MustCompile(strings.Join([]string{
 	`(未经|未經).{0,4}(授权|授權|许可|許可).{0,6}(转载|轉載|复制|複製|摘编|摘編|镜像|鏡像)|(不得|禁止|严禁|嚴禁|谢绝|謝絕|请勿|請勿)(转载|轉載)|(转载|轉載)(请|請)(注明|註明)`,
 	`^(我要评论|我要評論|发表评论|發表評論|查看评论|查看評論|点击查看评论|我来说两句|我來說兩句|评论期已过|還未發表評論|还未发表评论|目前没有评论|没有相关新闻|沒有相關新聞)`,
+	`(本网站|本網站).{0,30}(不代表|观点|觀點|侵犯|侵权|侵權|删除|刪除|转载自|轉載自)`,
+	`一键分享|一鍵分享|^(新闻|新聞)分享$`,
 	`已有.{0,8}(条|條)(评论|評論)|已有(帐|帳|账)(号|號)|马上登录|馬上登錄|修改昵称|修改暱稱|复制成功|复制收藏|盖楼`,
 }, "|"))
 
@@ -48,6 +51,7 @@ var newsLineRE = regexp.MustCompile(strings.Join([]string{
 var newsLineWords = []string{
 	"未经", "未經", "转载", "轉載", "评论", "評論", "说两句", "說兩句", "没有相关", "沒有相關",
 	"帐号", "帳號", "账号", "马上登", "馬上登", "昵称", "暱稱", "复制成", "复制收", "盖楼",
+	"本网站", "本網站", "分享",
 }
 
 // footerLineRE matches footer lines by their registration numbers. Table
@@ -189,8 +193,9 @@ func onlyToolWords(l string) bool {
 	return true
 }
 
-// bodyLines filters rendered lines: chrome lines go, then leading lines
-// that repeat the title (alone, or split over up to three lines).
+// bodyLines filters rendered lines: chrome lines go, then promotions at
+// the edges (see dropPromoLines), then leading lines that repeat the
+// title (alone, or split over up to three lines).
 func bodyLines(lines []string, title string) []string {
 	out := lines[:0]
 	for _, l := range lines {
@@ -198,6 +203,7 @@ func bodyLines(lines []string, title string) []string {
 			out = append(out, l)
 		}
 	}
+	out = dropPromoLines(out)
 	t := squash(title)
 	if t == "" {
 		return out
@@ -264,4 +270,72 @@ func isLinkLine(l string, link int) bool {
 		}
 	}
 	return n < linkLineRunes && link*2 > letters
+}
+
+// promoPlatformRE names the channels a site advertises around its
+// articles: social media pages, 公众号, SMS newspapers, mobile sites.
+var promoPlatformRE = regexp.MustCompile(`(?i)facebook|google ?(plus|\+)|twitter|微博|微信|公众号|公眾號|手机报|手機報|彩信|手机版|手機版|客户端|客戶端`)
+
+// promoCallRE is the call to action of a promotion: follow, like,
+// subscribe, scan, text this number, visit this mobile domain.
+var promoCallRE = regexp.MustCompile(`(?i)关注我们|關注我們|欢迎关注|歡迎關注|\blike\b|\bfollow\b|\bfans\b|专页|專頁|扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|长按|長按|订阅|訂閱|(移动|移動|联通|聯通|电信|電信)[ ]*(发|發)|\b(3g|wap|m)\.[a-z0-9-]+\.(cn|com|net)`)
+
+// promoSelfRE is a promotion on its own: "成为…的Fans".
+var promoSelfRE = regexp.MustCompile(`(?i)(成为|成為).{0,20}(fans|粉丝|粉絲)`)
+
+// promoLineRunes bounds a promotion line.
+const promoLineRunes = 200
+
+// isPromoLine reports whether l advertises the site's channels: a
+// platform and a call to action, in a line shorter than promoLineRunes.
+// A report that counts its own 微博 and 公众号 followers does not call
+// the reader to act, and is not at the edge of the body anyway.
+func isPromoLine(l string) bool {
+	if utf8.RuneCountInString(l) >= promoLineRunes {
+		return false
+	}
+	return promoSelfRE.MatchString(l) || promoPlatformRE.MatchString(l) && promoCallRE.MatchString(l)
+}
+
+// promoEdgeLines bounds the lines at the top of the body searched for
+// promotions.
+const promoEdgeLines = 6
+
+// dropPromoLines removes the promotions a page puts before and after the
+// article. At the top, promotion lines among the first short lines go;
+// at the bottom, once only short lines and promotions follow the text,
+// the first promotion and everything after it go (the site's boxes that
+// follow it: 专题, 微博 feeds, share bars). Lines are taken at the edges
+// only: a long line that is not a promotion ends the search.
+func dropPromoLines(lines []string) []string {
+	edge := func(l string) (promo, stop bool) {
+		if isPromoLine(l) {
+			return true, false
+		}
+		return false, utf8.RuneCountInString(l) >= shortLineRunes
+	}
+	cut := len(lines)
+	for i := len(lines) - 1; i >= 0; i-- {
+		promo, stop := edge(lines[i])
+		if stop {
+			break
+		}
+		if promo {
+			cut = i
+		}
+	}
+	lines = lines[:cut]
+	out := lines[:0]
+	top := true
+	for i, l := range lines {
+		if top && i < promoEdgeLines {
+			promo, stop := edge(l)
+			if promo {
+				continue
+			}
+			top = !stop
+		}
+		out = append(out, l)
+	}
+	return out
 }

@@ -37,8 +37,11 @@
 //     header, footer), hidden by style, forms that do not hold the body
 //     (search boxes, polls, comment boxes), lists of links (unless they
 //     hold half of the page's paragraph text: a layout table around the
-//     body is not a list of links), and short elements whose class or id
-//     names furniture (share, print, breadcrumb …);
+//     body is not a list of links), teaser lists (a list, table or box of
+//     three or more items that each begin with a link, the title of
+//     another article, and add a summary of up to 200 runes), and short
+//     elements whose class or id names furniture (share, print,
+//     breadcrumb …);
 //   - as sections: an element whose text begins with the heading of a
 //     section that is not the article (相关新闻, 推荐阅读, 热门…, 网友评论,
 //     发表评论, 声明:, 免责声明 …) and that does not hold half of the
@@ -52,7 +55,13 @@
 //     with two metadata labels), and lines under 80 runes whose letters
 //     are mostly link text (titles of other articles, with or without
 //     their dates). Links to attachments (.pdf, .doc, .xls …) do not count
-//     as link text.
+//     as link text;
+//   - as promotions at the edges of the body: lines under 200 runes that
+//     name a channel (Facebook, 微博, 微信公众号, 手机报, 手机版 …) and
+//     call the reader to act (关注我们, like, follow, 订阅, 扫码, 移动发…到
+//     …). Among the first short lines they are dropped; at the end, once
+//     only short lines and promotions follow the text, the first
+//     promotion and everything after it go.
 //
 // So a body paragraph that mentions 主办单位 or 打印 is kept. Counters and
 // clocks are always removed, so two fetches that differ only in them give

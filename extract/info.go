@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -56,13 +57,26 @@ func infoMask(s string) uint32 {
 		s = squash(s)
 	}
 	var m uint32
-	for i := 0; i < infoCounted; i++ {
-		if strings.Contains(s, infoLabels[i]) {
-			m |= 1 << i
+	for i, c := range s {
+		for _, k := range infoLabelsByRune[c] {
+			if strings.HasPrefix(s[i:], infoLabels[k]) {
+				m |= 1 << k
+			}
 		}
 	}
 	return m
 }
+
+// infoLabelsByRune indexes the counted infoLabels by their first rune, so
+// that infoMask reads a text node once.
+var infoLabelsByRune = func() map[rune][]int {
+	m := map[rune][]int{}
+	for i, l := range infoLabels[:infoCounted] {
+		c, _ := utf8.DecodeRuneInString(l)
+		m[c] = append(m[c], i)
+	}
+	return m
+}()
 
 // infoScore counts the labels in m, 索引号 twice.
 func infoScore(m uint32) int {

@@ -104,14 +104,16 @@ type page struct {
 // style, form controls …) and hidden elements that are not a large part of
 // the page.
 func newPage(root *html.Node) *page {
-	p := &page{root: root, metas: map[string]string{}, st: stats{}}
+	p := &page{root: root, metas: map[string]string{}}
 	var junk, hidden []*html.Node
+	elements := 1
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type != html.ElementNode {
 				continue
 			}
+			elements++
 			p.record(c)
 			switch {
 			case skipTags[c.DataAtom]:
@@ -135,6 +137,7 @@ func newPage(root *html.Node) *page {
 	if p.body == nil {
 		p.body = root
 	}
+	p.st = make(stats, elements) // sized once: growing it is a hot spot
 	p.st.compute(p.root)
 	// A hidden element that holds most of the page is a wrapper that
 	// script reveals (anti-flicker); keep it.

@@ -67,7 +67,23 @@ func (r *renderer) sep(s string) {
 // text appends a text node's data with whitespace collapsed and invisible
 // characters dropped. Invalid UTF-8 becomes U+FFFD.
 func (r *renderer) text(s string) {
-	for _, c := range s {
+	for i := 0; i < len(s); {
+		// A run of plain runes (the common case) is copied at once.
+		if j := plainRun(s[i:]); j > 0 {
+			if r.space {
+				r.cur.WriteByte(' ')
+				r.space = false
+			}
+			r.cur.WriteString(s[i : i+j])
+			if r.inLink > 0 {
+				_, l := runeLetterCount(s[i : i+j])
+				r.curLink += l
+			}
+			i += j
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		switch {
 		case c == '\n' && r.pre > 0:
 			r.flush()
@@ -87,6 +103,29 @@ func (r *renderer) text(s string) {
 			}
 		}
 	}
+}
+
+// plainRun returns the length in bytes of the run of runes at the start
+// of s that the renderer copies as they are: valid, not space, not
+// invisible.
+func plainRun(s string) int {
+	i := 0
+	for i < len(s) {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b <= ' ' || b == 0x7f {
+				return i
+			}
+			i++
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		if c == utf8.RuneError || unicode.IsSpace(c) || invisible(c) {
+			return i
+		}
+		i += size
+	}
+	return i
 }
 
 // invisible reports runes that render as nothing and would only make two
