@@ -26,7 +26,7 @@ func TestTriggerRunsAndReports(t *testing.T) {
 	}
 	c := NewClient(strings.TrimPrefix(e.url, "http://"), "")
 	c.Poll = 20 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	done, err := c.Wait(ctx, "tiny", r.ID)
 	if err != nil {

@@ -181,11 +181,11 @@ func (e *testEnv) post(path string, headers ...string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// waitFor polls cond until it holds, failing the test after 10 s: an upper
+// waitFor polls cond until it holds, failing the test after 60 s: an upper
 // bound for liveness, not a timing assertion.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)

@@ -150,10 +150,12 @@ func (s *serving) finished(site, trigger, status string) []daemon.RunInfo {
 // waitUntil polls cond; the 10 s is an upper bound for liveness, not a timing assertion.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	// A liveness bound, not a timing assertion: under -race on a loaded
+	// 2-core machine one crawl of the fake portal takes seconds.
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after 10s waiting for %s", what)
+			t.Fatalf("timed out after 60s waiting for %s", what)
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
