@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -199,13 +200,20 @@ func (c *Config) resolve(p string) string {
 	return filepath.Join(c.dir(), p)
 }
 
-// LoadSites loads every site file of the configured sites directory.
-func (c *Config) LoadSites() ([]*sites.Site, error) {
+// LoadSites loads every site file of the configured sites directory. The
+// sites of good files come back along with the problems of the others;
+// err is for a directory that cannot be read at all.
+func (c *Config) LoadSites() ([]*sites.Site, sites.Problems, error) {
 	dir := c.SitesPath()
 	if _, err := os.Stat(dir); err != nil {
-		return nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
+		return nil, nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
 	}
-	return sites.Load(os.DirFS(dir), displayPath(dir), c.Defaults)
+	all, err := sites.Load(os.DirFS(dir), displayPath(dir), c.Defaults)
+	var probs sites.Problems
+	if err != nil && !errors.As(err, &probs) {
+		return nil, nil, err
+	}
+	return all, probs, nil
 }
 
 // displayPath shows p relative to the working directory when it is below

@@ -14,7 +14,6 @@ import (
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/harvest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 // Options configure a Daemon.
@@ -224,9 +223,8 @@ func (d *Daemon) Reload() error {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 	d.stamp = dirStamp(d.cfg.SitesPath()) // before loading: a change during the load shows at the next poll
-	loaded, err := d.cfg.LoadSites()
-	var probs sites.Problems
-	if err != nil && !errors.As(err, &probs) {
+	loaded, probs, err := d.cfg.LoadSites()
+	if err != nil {
 		d.reg.failDir(err)
 		d.log.Error("cannot read the sites directory; keeping the sites already loaded", "err", err)
 		return err

@@ -42,6 +42,15 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// Err is the problems as an error, or nil when there are none (a nil
+// Problems converted to error would not be nil).
+func (ps Problems) Err() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
 // Files lists the problems per file name, for callers that keep the good sites
 // of a directory while reporting the bad ones.
 func (ps Problems) Files() map[string]Problems {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -10,7 +9,6 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/harvest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 // archiveReextractOptions are the flags of `nianbao archive reextract`.
@@ -41,11 +39,11 @@ func runArchiveReextract(ctx context.Context, g *globalOptions, o archiveReextra
 	if err != nil {
 		return err
 	}
-	all, loadErr := cfg.LoadSites()
-	var probs sites.Problems
-	if loadErr != nil && !errors.As(loadErr, &probs) {
-		return loadErr
+	all, probs, err := cfg.LoadSites()
+	if err != nil {
+		return err
 	}
+	loadErr := probs.Err()
 	a, err := archive.Open(cfg.ArchivePath(), archive.Options{Logger: log})
 	if err != nil {
 		return err

@@ -72,11 +72,11 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	if err != nil {
 		return err
 	}
-	all, loadErr := cfg.LoadSites()
-	var probs sites.Problems
-	if loadErr != nil && !errors.As(loadErr, &probs) {
-		return loadErr
+	all, probs, err := cfg.LoadSites()
+	if err != nil {
+		return err
 	}
+	loadErr := probs.Err()
 	chosen, err := pickSites(all, names, probs)
 	if err != nil {
 		return err

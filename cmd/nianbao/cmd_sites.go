@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/nianbao/nianbao/sites"
 )
 
 func newSitesCommand(g *globalOptions) *cobra.Command {
@@ -43,13 +41,12 @@ func runSitesCheck(g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	all, err := cfg.LoadSites()
+	all, probs, err := cfg.LoadSites()
 	if err != nil {
-		var probs sites.Problems
-		if errors.As(err, &probs) {
-			return fmt.Errorf("%w\n%d problem(s) in %d site file(s)", probs, len(probs), len(probs.Files()))
-		}
 		return err
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("%w\n%d problem(s) in %d site file(s)", probs, len(probs), len(probs.Files()))
 	}
 	fmt.Fprintf(g.stdout, "ok: %s and %d site(s) in %s\n", cfg.File, len(all), cfg.SitesPath())
 	return nil
@@ -60,11 +57,11 @@ func runSitesList(g *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	all, loadErr := cfg.LoadSites()
-	var probs sites.Problems
-	if loadErr != nil && !errors.As(loadErr, &probs) {
-		return loadErr
+	all, probs, err := cfg.LoadSites()
+	if err != nil {
+		return err
 	}
+	loadErr := probs.Err()
 	tb := newTable("NAME", "TITLE", "SCHEDULE", "START")
 	for _, s := range all {
 		tb.add(s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "))
