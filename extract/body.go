@@ -100,8 +100,9 @@ const paragraphMinRunes = 10
 // density is the paragraph mass of every element and of the whole
 // subtrees measured (the body, or the containers).
 type density struct {
-	mass  map[*html.Node]int
-	total int
+	mass    map[*html.Node]int
+	total   int
+	teasers []*html.Node // blocks not counted: teaser summaries (see isTeaserSummary)
 }
 
 // density measures paragraph mass. Each block's own text (not inside a
@@ -110,6 +111,7 @@ type density struct {
 // it a paragraph); nav, aside, header and footer count nothing.
 func (p *page) density(roots ...*html.Node) *density {
 	mass := map[*html.Node]int{}
+	var teasers []*html.Node
 	// own is the inline text of a block so far: it belongs to the
 	// enclosing block.
 	type own struct{ text, link, letters, linkLetters int }
@@ -140,7 +142,11 @@ func (p *page) density(roots ...*html.Node) *density {
 		}
 		if blockTags[n.DataAtom] {
 			if o.text >= paragraphMinRunes && o.link*2 < o.text && o.linkLetters*2 < o.letters {
-				m += o.text - o.link
+				if p.isTeaserSummary(n, o.text) {
+					teasers = append(teasers, n)
+				} else {
+					m += o.text - o.link
+				}
 			}
 			o = own{}
 		}
@@ -154,7 +160,61 @@ func (p *page) density(roots ...*html.Node) *density {
 		walk(r)
 		total += mass[r]
 	}
-	return &density{mass: mass, total: total}
+	return &density{mass: mass, total: total, teasers: teasers}
+}
+
+// holdsTeaser reports whether n holds a teaser summary.
+func (d *density) holdsTeaser(n *html.Node) bool {
+	for _, t := range d.teasers {
+		for e := t; e != nil; e = e.Parent {
+			if e == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// teaserTitleTags hold the title of a teaser.
+var teaserTitleTags = map[atom.Atom]bool{
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true, atom.Dt: true,
+}
+
+// isTeaserSummary reports whether block n, with text runes of its own,
+// is the summary of a teaser for another article: a short text (up to
+// teaserRunes) that follows a heading made only of link text (not the
+// page's own title), with at most short labels (an author, a date)
+// between them. A box of other articles next to a short article would
+// otherwise hold as much paragraph text as the article.
+func (p *page) isTeaserSummary(n *html.Node, text int) bool {
+	if text > teaserRunes {
+		return false
+	}
+	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+		switch s.Type {
+		case html.TextNode:
+			if strings.TrimSpace(s.Data) != "" {
+				return false
+			}
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		st := p.st[s]
+		switch {
+		case st.text == 0:
+			continue // an image, an empty box
+		case st.links > 0 && st.link == st.text:
+			// The title of another article is a heading (or the term
+			// of a dl); the article's own heading is in <title>.
+			return teaserTitleTags[s.DataAtom] && !strings.Contains(squash(p.titleTag), squash(inlineText(s, p.st)))
+		case st.link == 0 && st.text < paragraphMinRunes:
+			continue
+		}
+		return false
+	}
+	return false
 }
 
 // runeLetterCount counts the runes of s that are not whitespace, and the
@@ -185,7 +245,9 @@ func runeLetterCount(s string) (runes, letters int) {
 
 // densest is the text-density fallback: the deepest element holding three
 // quarters of the page's paragraph mass, followed by its short next
-// siblings (a signature or date line in its own element).
+// siblings (a signature or date line in its own element) that are not
+// links, furniture, the start of a section (a disclaimer) or a box of
+// teasers.
 func (p *page) densest(d *density) []*html.Node {
 	n := p.body
 	if d.total > 0 {
@@ -214,12 +276,20 @@ func (p *page) densest(d *density) []*html.Node {
 		if st := p.st[s]; st.nonLink() >= 200 || densityExcluded(s) {
 			break
 		}
-		if st := p.st[s]; st.link*2 > st.text || hasChromeToken(s) {
+		if st := p.st[s]; st.link*2 > st.text || hasChromeToken(s) || startsSection(s) || d.holdsTeaser(s) {
 			continue
 		}
 		out = append(out, s)
 	}
 	return out
+}
+
+// startsSection reports whether n's text begins with the heading of a
+// section that is not the article (see isSectionHead): a disclaimer
+// after the body is not one of its following lines.
+func startsSection(n *html.Node) bool {
+	t := firstText(n)
+	return t != nil && mayBeSectionHead(t.Data) && isSectionHead(normalizeLine(t.Data))
 }
 
 // densityExcluded are elements whose text never counts as body text.
@@ -249,6 +319,7 @@ var chromeTokens = map[string]bool{
 	"menu": true, "toolbar": true, "tools": true, "qrcode": true, "ewm": true,
 	"erweima": true, "jiucuo": true, "sidebar": true, "comment": true,
 	"pinglun": true, "clock": true, "today": true, "weather": true,
+	"dialog": true, "popup": true, "modal": true, "overlay": true,
 }
 
 // classTokens splits an element's class and id into lower-case words.

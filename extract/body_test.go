@@ -52,6 +52,18 @@ func TestSections(t *testing.T) {
 		{"attachment links are kept",
 			`<div class="article">` + body + `<p>附件:<a href="/files/report.pdf">某区2024年度法治政府建设情况报告</a></p></div>`,
 			[]string{p1, p2, p3, "附件:某区2024年度法治政府建设情况报告"}},
+		{"lines of a long link are text",
+			`<div class="nav"><a href="/1">首页</a> <a href="/2">新闻</a> <a href="/3">政务</a></div><div><a href="/full.html">` + p1 + `<br><br>全文如下。<br>` + p2 + `<br>` + p3 + `<br>` + p1 + `<br>` + p2 + `</a></div>`,
+			[]string{p1, "全文如下。", p2, p3, p1, p2}},
+		{"dialog box in the body",
+			`<div class="article">` + body + `<div id="dialog-box"><h4>分享 关闭</h4><p><label>Flash代码:</label><input value="http://v.example.com/a.swf"></p><p><label>HTML代码:</label><input value="embed"></p></div></div>`,
+			[]string{p1, p2, p3}},
+		{"disclaimer after the densest block",
+			`<div><div>` + strings.Repeat(body, 3) + `</div><p>免责声明:本文仅代表作者个人观点,与本网无关。其原创性以及文中陈述文字和内容未经本站证实,请读者仅作参考,并请自行核实相关内容。</p></div>`,
+			[]string{p1, p2, p3, p1, p2, p3, p1, p2, p3}},
+		{"boxes of teasers with summaries beside a short article",
+			`<div><div class="text">` + body + `</div><div class="boxes">` + teaserBox("财经新闻", "一季度国民经济数据公布", "初步测算,一季度国内生产总值十万亿元,按可比价格计算,同比增长百分之八点一,经济运行总体平稳。") + teaserBox("证券新闻", "龙年股市走势将前低后高", "历史规律显示,当经济周期进入高通胀阶段后,货币开始收缩,继而依次引起经济回落和通胀回落。") + `</div></div>`,
+			[]string{p1, p2, p3}},
 		{"long text in an unclosed link counts as text",
 			`<div class="nav"><a href="/1">首页</a> <a href="/2">新闻</a> <a href="/3">政务</a></div><div><a href="/self.html">` + p1 + p2 + p3 + `</div>`,
 			[]string{p1 + p2 + p3}},
@@ -69,4 +81,11 @@ func TestSections(t *testing.T) {
 			}
 		})
 	}
+}
+
+// teaserBox is a side box of other articles: a heading, one teaser (a
+// linked title and its summary) and a list of links.
+func teaserBox(head, title, summary string) string {
+	return `<div class="box"><div class="hd"><h3>` + head + `</h3></div><div class="bd"><h4><a href="/t.html">` + title + `</a></h4><p>` + summary + `</p>` +
+		`<ul><li><a href="/1.html">另一篇文章的标题一</a></li><li><a href="/2.html">另一篇文章的标题二</a></li><li><a href="/3.html">另一篇文章的标题三</a></li></ul></div></div>`
 }

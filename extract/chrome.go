@@ -22,7 +22,7 @@ const footerLineRunes = 200
 // number of a label; "[ ]" and not "\s" so that a table row
 // ("网站访问量\t12345") is not taken for a label.
 var chromeLineRE = regexp.MustCompile(strings.Join([]string{
-	`当前位置`, `您.{0,4}位置`, `你.{0,4}位置`, `所在位置`,
+	`当前位置`, `您.{0,4}位置`, `你.{0,4}位置`, `所在位置`, `當前位置`, `^(現在|目前)位置`,
 	`分享到`, `^分享[ ]*:`,
 	`扫一扫.{0,8}(手机|打开|当前页|分享|浏览)`, `^(微信)?扫一扫`,
 	`升级浏览器`, `浏览器版本`,
@@ -59,7 +59,7 @@ var newsLineWords = []string{
 var footerLineRE = regexp.MustCompile(`ICP[ ]*备[ ]*\d|ICP[ ]*证|公网安备[ ]*\d|网站标识码[ :]*[0-9A-Za-z]{6}|(经营|業務|业务)许可证.{0,6}(编号|[::])`)
 
 // breadcrumbRE matches a breadcrumb, which can be long.
-var breadcrumbRE = regexp.MustCompile(`^(当前位置|您.{0,4}位置|你.{0,4}位置|所在位置)[ ]*:?.*(>|»|→|/)`)
+var breadcrumbRE = regexp.MustCompile(`^(当前位置|您.{0,4}位置|你.{0,4}位置|所在位置|當前位置|現在位置|目前位置)[ ]*:?.*(>|»|→|/)`)
 
 // metaLabels name the metadata printed around the body.
 const metaLabels = `来源|文章来源|本文来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性`
@@ -274,11 +274,11 @@ func isLinkLine(l string, link int) bool {
 
 // promoPlatformRE names the channels a site advertises around its
 // articles: social media pages, 公众号, SMS newspapers, mobile sites.
-var promoPlatformRE = regexp.MustCompile(`(?i)facebook|google ?(plus|\+)|twitter|微博|微信|公众号|公眾號|手机报|手機報|彩信|手机版|手機版|客户端|客戶端`)
+var promoPlatformRE = regexp.MustCompile(`(?i)facebook|google ?(plus|\+)|twitter|微博|微信|公众号|公眾號|手机报|手機報|彩信|手机版|手機版|客户端|客戶端|用手机|用手機`)
 
 // promoCallRE is the call to action of a promotion: follow, like,
 // subscribe, scan, text this number, visit this mobile domain.
-var promoCallRE = regexp.MustCompile(`(?i)关注我们|關注我們|欢迎关注|歡迎關注|\blike\b|\bfollow\b|\bfans\b|专页|專頁|扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|长按|長按|订阅|訂閱|(移动|移動|联通|聯通|电信|電信)[ ]*(发|發)|\b(3g|wap|m)\.[a-z0-9-]+\.(cn|com|net)`)
+var promoCallRE = regexp.MustCompile(`(?i)关注我们|關注我們|欢迎关注|歡迎關注|\blike\b|\bfollow\b|\bfans\b|专页|專頁|扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|长按|長按|订阅|訂閱|(移动|移動|联通|聯通|电信|電信)[ ]*(发|發)|(马上|馬上|立即|免费|免費)(注册|註冊|开通|開通)|^(注册|註冊)|\b(3g|wap|m)\.[a-z0-9-]+\.(cn|com|net)`)
 
 // promoSelfRE is a promotion on its own: "成为…的Fans".
 var promoSelfRE = regexp.MustCompile(`(?i)(成为|成為).{0,20}(fans|粉丝|粉絲)`)

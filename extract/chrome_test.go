@@ -84,6 +84,9 @@ func TestIsChromeLine(t *testing.T) {
 		"《中华人民共和国增值电信业务经营许可证》编号:闽B2-20050010号",
 		"調整字體..大 中 小",
 		"友善列印 關閉",
+		"現在位置: 人間新聞分類新聞人文‧教育新聞",
+		"目前位置:首頁 > 兩岸新聞",
+		"當前位置:首頁>新聞中心",
 	}
 	keep := []string{
 		"一、主要举措和成效",
@@ -111,6 +114,7 @@ func TestIsChromeLine(t *testing.T) {
 		"未经许可不得从事的事项全部向社会公开。",
 		"未经许可擅自从事经营活动\t12",
 		"(二)规范行政许可,评论员文章3篇",
+		"该项目前位置已确定。",
 		"今年以来,区政府常务会议每月安排学法,当前位置较重要的工作是推动行政执法规范化建设,相关链接和资料已在网站集中公开,欢迎社会各界监督。",
 	}
 	for _, l := range drop {
@@ -184,5 +188,30 @@ func TestChromeInsideContainer(t *testing.T) {
 	}
 	if doc.SiteIDCode != "1200000007" || doc.Published != "2025-01-20" || doc.Source != "某区司法局" || doc.Year != 2024 || doc.Kind != "fzzf" {
 		t.Errorf("metadata: %+v", *doc)
+	}
+}
+
+func TestPromoLines(t *testing.T) {
+	drop := []string{
+		"3g.ifeng.com 用手机随时随地看新闻",
+		"注册CNTV微博,一起分享生活中的新鲜事!",
+		"CNTV微博为用户提供个性化服务,马上开通CNTV微博,关注主播、名人、朋友的最新动态,通过网页、手机随时记录生活中的新鲜事。",
+		"欢迎关注本站微信公众号",
+		"成为新浪台湾的Fans",
+	}
+	keep := []string{
+		"2023年,我局开通政务微博1个、微信公众号1个,发布信息1200条。",
+		"注册登记企业3200户,同比增长百分之十二。",
+		"市民可用手机办理社保业务。",
+	}
+	for _, l := range drop {
+		if !isPromoLine(l) {
+			t.Errorf("kept promotion %q", l)
+		}
+	}
+	for _, l := range keep {
+		if isPromoLine(l) {
+			t.Errorf("dropped body line %q", l)
+		}
 	}
 }

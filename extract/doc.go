@@ -3,6 +3,12 @@
 // no network, no disk, no global mutable state. The same bytes, URL and
 // Options always give the same Document, and the archive hashes its Text.
 //
+// A page that is mojibake as a whole, GBK bytes once read as ISO-8859-1,
+// ISO-8859-15 or Windows-1252 and saved as UTF-8 (possibly more than
+// once: "Â±Â±Å¸Â©" for 北京), is first decoded back to its Chinese text.
+// Only a page whose every non-ASCII rune maps back to a byte and whose
+// bytes read as GB2312 characters is repaired.
+//
 // # Nouns
 //
 // A Document is what one page yields: Title, Published, Source, Kind, Year,
@@ -41,7 +47,7 @@
 //     three or more items that each begin with a link, the title of
 //     another article, and add a summary of up to 200 runes), and short
 //     elements whose class or id names furniture (share, print,
-//     breadcrumb …);
+//     breadcrumb, dialog, popup …);
 //   - as sections: an element whose text begins with the heading of a
 //     section that is not the article (相关新闻, 推荐阅读, 热门…, 网友评论,
 //     发表评论, 声明:, 免责声明 …) and that does not hold half of the
@@ -57,9 +63,9 @@
 //     their dates). Links to attachments (.pdf, .doc, .xls …) do not count
 //     as link text;
 //   - as promotions at the edges of the body: lines under 200 runes that
-//     name a channel (Facebook, 微博, 微信公众号, 手机报, 手机版 …) and
-//     call the reader to act (关注我们, like, follow, 订阅, 扫码, 移动发…到
-//     …). Among the first short lines they are dropped; at the end, once
+//     name a channel (Facebook, 微博, 微信公众号, 手机报, 手机版, 用手机
+//     …) and call the reader to act (关注我们, like, follow, 订阅, 扫码,
+//     马上注册, 马上开通, 移动发…到, a 3g./wap./m. address …). Among the first short lines they are dropped; at the end, once
 //     only short lines and promotions follow the text, the first
 //     promotion and everything after it go.
 //
@@ -78,14 +84,20 @@
 //     div.article) must also hold half of the page's paragraph text;
 //  3. by text density, the deepest element holding three quarters of the
 //     page's paragraph text (blocks with 10 or more runes whose runes and
-//     letters are mostly not links), with its short following siblings
-//     that are mostly not links and not named as furniture.
+//     letters are mostly not links; not the summary of a teaser, a block
+//     of up to 200 runes after a heading made only of link text that is
+//     not the page's own title), with its short following siblings that
+//     are mostly not links, not named as furniture, not the start of a
+//     section (a disclaimer) and not a box of teasers.
 //
 // # Metadata
 //
 // Metadata is read before any chrome is removed. Each field is taken from
 // the first source that has it:
-//   - Title: meta ArticleTitle, then the visible heading, then <title>.
+//   - Title: meta ArticleTitle, then the visible heading, then <title>
+//     (without a site name after a separator; a site or channel name
+//     glued on by a hyphen or colon, "中新视频-…", goes when the body's
+//     first line is the title without it).
 //   - Published: meta PubDate, then labelled lines (发布时间:, 日期: …).
 //   - Source: meta ContentSource, then 来源:, then the info table.
 //   - SiteIDCode: meta SiteIDCode, then the 找错 link, then the footer.

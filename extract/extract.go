@@ -14,7 +14,7 @@ import (
 // Version identifies the extractor's rules; it is recorded with every
 // archived version. Change it whenever a change to this package can change
 // a Document (above all its Text) for the same page.
-const Version = "extract/2"
+const Version = "extract/3"
 
 // Options are optional per-site overrides from the site file.
 type Options struct {
@@ -75,11 +75,12 @@ type Document struct {
 // error only for invalid selectors in opts or input it cannot parse at all;
 // a page without a body yields Text == "".
 //
-// The order is: parse; record the metadata (meta tags, labelled lines, the
-// 信息公开 info table) before anything is removed; remove
-// opts.RemoveSelectors and the info table; pick the container; remove the
-// chrome inside it; render it to lines; drop chrome lines and leading title
-// lines; put the title first; strip pinyin from a mirror copy.
+// The order is: parse (undoing mojibake, see repairMojibake); record the
+// metadata (meta tags, labelled lines, the 信息公开 info table) before
+// anything is removed; remove opts.RemoveSelectors and the info table;
+// pick the container; remove the chrome inside it; render it to lines;
+// drop chrome lines and leading title lines; put the title first; strip
+// pinyin from a mirror copy.
 func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	content, remove, err := opts.compile()
 	if err != nil {
@@ -94,8 +95,9 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	all := p.metaLines()
 	infoBlocks := p.findInfoBlocks()
 	info := p.parseInfo(infoBlocks)
+	title, titleFromTag := p.titleFrom()
 	doc := &Document{
-		Title:       p.title(),
+		Title:       title,
 		Published:   p.published(all, pageURL),
 		Source:      p.source(all, info),
 		SiteIDCode:  p.siteIDCode(all),
@@ -123,7 +125,17 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	roots := p.container(content)
 	p.clean(roots)
 	p.restat(roots...)
-	if lines := bodyLines(dropLinkLines(p.linkLines(roots...)), doc.Title); len(lines) > 0 {
+	lines := bodyLines(dropLinkLines(p.linkLines(roots...)), doc.Title)
+	if titleFromTag && len(lines) > 1 {
+		// A title taken from <title> may carry a site name glued on
+		// that no separator splits off; the body's first line is then
+		// the title without it.
+		if t := bodyTitle(lines[0], doc.Title); t != "" {
+			doc.Title, lines = t, lines[1:]
+			doc.Kind, doc.Year = Classify(doc.Title, doc.Published)
+		}
+	}
+	if len(lines) > 0 {
 		// The title is the text's first line: a person reading or grepping
 		// the archived file sees which report it is, and a retitled report
 		// is a changed report. Copies of it at the top of the body were
@@ -164,7 +176,9 @@ func firstOf(m map[string]string, keys ...string) string {
 
 // Title returns the page's report title by the same rules as Extract: meta
 // ArticleTitle, then the visible article heading, then <title> with any
-// site-name suffix after " - ", "_", "|" or "——" removed. It is meant for a
+// site-name suffix after " - ", "_", "|" or "——" removed. (Extract may
+// further drop a site name glued to a <title> title, "中新视频-…", when
+// the body's first line is the title without it.) It is meant for a
 // crawler deciding whether a page is a report; it returns "" for a page it
 // cannot parse.
 func Title(html []byte) string {

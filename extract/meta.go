@@ -32,14 +32,56 @@ func mustSelector(s string) cascadia.SelectorGroup {
 // title finds the report title: meta ArticleTitle, then a visible heading,
 // then <title> without its site-name suffix.
 func (p *page) title() string {
+	t, _ := p.titleFrom()
+	return t
+}
+
+// titleFrom is title, also reporting whether the title was taken from
+// <title> (no meta ArticleTitle, no visible heading).
+func (p *page) titleFrom() (title string, fromTag bool) {
 	if t := p.metas["articletitle"]; t != "" {
-		return t
+		return t, false
 	}
 	if t := p.heading(); t != "" {
-		return t
+		return t, false
 	}
-	return stripSiteSuffix(p.titleTag)
+	return stripSiteSuffix(p.titleTag), true
 }
+
+// bodyTitle returns the first body line when it is the title that
+// <title> decorates: the page had no heading the title rules know, and
+// the title taken from <title> is the line with a site or channel name
+// glued to it by a hyphen or colon that no separator rule splits off
+// ("中新视频-…"). It returns "" when the first line is not such a title.
+func bodyTitle(first, title string) string {
+	l, t := squash(first), squash(title)
+	if l == "" || l == t {
+		return ""
+	}
+	var rest string
+	var sep rune
+	if r, ok := strings.CutSuffix(t, l); ok {
+		rest = r
+		sep, _ = utf8.DecodeLastRuneInString(r)
+	} else if r, ok := strings.CutPrefix(t, l); ok {
+		rest = r
+		sep, _ = utf8.DecodeRuneInString(r)
+	} else {
+		return ""
+	}
+	if !strings.ContainsRune(titleGlue, sep) || utf8.RuneCountInString(rest) > titleGlueRunes {
+		return ""
+	}
+	return first
+}
+
+// titleGlue are the runes that glue a site or channel name to a title
+// in <title> where no separator rule splits it off; titleGlueRunes
+// bounds the name with its glue.
+const (
+	titleGlue      = "-:|·—–"
+	titleGlueRunes = 20
+)
 
 // heading returns the visible article heading. A heading whose text is part
 // of <title> wins; otherwise the best ranked one.

@@ -225,3 +225,33 @@ func mustURLOrNil(t *testing.T, s string) *url.URL {
 	}
 	return mustURL(t, s)
 }
+
+func TestTitleGluedSiteName(t *testing.T) {
+	const (
+		head = "崔永元缺席中国慈善年会 给农民工主持晚会"
+		para = "著名主持人崔永元缺席了一月八日举行的中国慈善年会,而是到首都机场附近的皮村小剧场,主持了一场打工者自办的春节晚会。"
+	)
+	tests := []struct {
+		name, title, first, want, body string
+	}{
+		{"channel name glued before", "中新视频-" + head, head, head, para},
+		{"site name glued after", head + "-某某新闻网", head, head, para},
+		{"a shorter line is not the title", "关于" + head, head, "关于" + head, head + "\n" + para},
+		{"a line that is part of the title", "某区2024年法治政府建设情况报告-某区人民政府", "2024年法治政府建设情况报告", "某区2024年法治政府建设情况报告-某区人民政府", "2024年法治政府建设情况报告\n" + para},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page := `<html><head><title>` + tc.title + `</title></head><body><div class="main"><div class="zw_title">` + tc.first + `</div><p>` + para + `</p><p>` + para + `</p></div></body></html>`
+			doc, err := Extract([]byte(page), nil, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Title != tc.want {
+				t.Errorf("Title = %q, want %q", doc.Title, tc.want)
+			}
+			if got, want := doc.Body(), tc.body+"\n"+para+"\n"; got != want {
+				t.Errorf("Body = %q, want %q", got, want)
+			}
+		})
+	}
+}

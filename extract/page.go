@@ -278,10 +278,12 @@ func (p *page) restat(roots ...*html.Node) {
 	}
 }
 
-// parseHTML parses a page. golang.org/x/net/html rejects documents nested
-// deeper than 512 elements (tag soup with unclosed <font> does that); such a
-// page is parsed again flattened, so that its text is still extracted.
+// parseHTML parses a page, after undoing mojibake (see repairMojibake).
+// golang.org/x/net/html rejects documents nested deeper than 512 elements
+// (tag soup with unclosed <font> does that); such a page is parsed again
+// flattened, so that its text is still extracted.
 func parseHTML(b []byte) (*html.Node, error) {
+	b = repairMojibake(b)
 	root, err := html.Parse(bytes.NewReader(b))
 	if err == nil {
 		return root, nil

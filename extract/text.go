@@ -181,7 +181,9 @@ func (r *renderer) node(n *html.Node) {
 		r.flush()
 		return
 	}
-	if n.DataAtom == atom.A && countedLink(n) {
+	// A link longer than longLinkRunes is text an unclosed <a> swallowed
+	// (or a whole article wrapped in one): its lines are not link lines.
+	if n.DataAtom == atom.A && r.st[n].text <= longLinkRunes && countedLink(n) {
 		r.inLink++
 		r.children(n)
 		r.inLink--
