@@ -82,6 +82,7 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 		out   []*Site
 		probs Problems
 		names = map[string]*Site{}
+		res   = regexps{} // thousands of site files share a few patterns
 	)
 	for _, e := range entries {
 		ext := path.Ext(e.Name())
@@ -94,7 +95,7 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 			probs = append(probs, Problem{File: file, Line: 1, Msg: err.Error()})
 			continue
 		}
-		s, ps := Parse(data, file, d)
+		s, ps := parse(data, file, d, res)
 		if len(ps) > 0 {
 			probs = append(probs, ps...)
 			continue
@@ -122,6 +123,27 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 
 // Parse decodes and validates one site file. file names it in problems.
 func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
+	return parse(data, file, d, regexps{})
+}
+
+// regexps shares compiled patterns between the sites of one Load: a
+// compiled regexp is safe for concurrent use, and a daemon with ten
+// thousand site files that keep the default match would otherwise hold ten
+// thousand copies of it (about 6 KB each).
+type regexps map[string]*regexp.Regexp
+
+func (r regexps) compile(expr string) (*regexp.Regexp, error) {
+	if re, ok := r[expr]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(expr)
+	if err == nil {
+		r[expr] = re
+	}
+	return re, err
+}
+
+func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) {
 	s := &Site{File: file}
 	pos, yprobs := strictyaml.Decode(data, s)
 	var probs Problems
@@ -167,11 +189,11 @@ func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 		}
 	}
 	var err error
-	if s.match, err = regexp.Compile(s.Match); err != nil {
+	if s.match, err = res.compile(s.Match); err != nil {
 		add(pos.Line("match", 1), "match", "invalid regular expression: "+strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
 	if s.Exclude != "" {
-		if s.exclude, err = regexp.Compile(s.Exclude); err != nil {
+		if s.exclude, err = res.compile(s.Exclude); err != nil {
 			add(pos.Line("exclude", 1), "exclude", "invalid regular expression: "+strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
 	}
