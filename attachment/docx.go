@@ -1,0 +1,184 @@
+package attachment
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// DOCXText returns the text of the main document of an Office Open XML
+// word-processing file (.docx), in the form doc.go describes. Headers,
+// footers, footnotes and comments are left out; text boxes are kept where
+// they are anchored. Deleted and moved-away revisions, field instructions
+// and the fallback copies of mc:AlternateContent are left out; inserted
+// revisions and field results are kept.
+//
+// An encrypted DOCX (an OLE2 file holding an EncryptedPackage) gives
+// ErrEncrypted.
+func DOCXText(data []byte) (string, error) {
+	return docxText(data, zipLimits())
+}
+
+func docxText(data []byte, lim limits) (string, error) {
+	if isOLE2(data) {
+		if oleHasStream(data, "EncryptedPackage") {
+			return "", fmt.Errorf("attachment: docx: %w", ErrEncrypted)
+		}
+		return "", errors.New("attachment: docx: an OLE2 file, not a zip (a .doc?)")
+	}
+	a, err := openArchive(data, lim)
+	if err != nil {
+		return "", fmt.Errorf("attachment: docx: %w", err)
+	}
+	name, err := docxMainPart(a)
+	if err != nil {
+		return "", fmt.Errorf("attachment: docx: %w", err)
+	}
+	d, c, err := a.decoder(name)
+	if err != nil {
+		return "", fmt.Errorf("attachment: docx: %w", err)
+	}
+	defer c.Close()
+	var w textWriter
+	if err := docxBody(&xmlWalker{d: d}, &w); err != nil {
+		return "", fmt.Errorf("attachment: docx: %s: %w", name, err)
+	}
+	return w.String(), nil
+}
+
+// docxMainPart finds the main document part through the package
+// relationships (_rels/.rels), falling back to word/document.xml.
+func docxMainPart(a *archive) (string, error) {
+	const fallback = "word/document.xml"
+	if !a.has("_rels/.rels") {
+		if a.has(fallback) {
+			return fallback, nil
+		}
+		return "", errors.New("no _rels/.rels and no word/document.xml")
+	}
+	rc, err := a.open("_rels/.rels")
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	var rels struct {
+		Rel []struct {
+			Type   string `xml:",attr"`
+			Target string `xml:",attr"`
+		} `xml:"Relationship"`
+	}
+	if err := newXMLDecoder(rc).Decode(&rels); err != nil {
+		return "", fmt.Errorf("_rels/.rels: %w", err)
+	}
+	for _, r := range rels.Rel {
+		if strings.HasSuffix(r.Type, "/officeDocument") && a.has(r.Target) {
+			return cleanPartName(path.Clean("/" + r.Target)), nil
+		}
+	}
+	if a.has(fallback) {
+		return fallback, nil
+	}
+	return "", errors.New("no main document part")
+}
+
+// docxBody walks WordprocessingML and writes its text. Only elements that
+// carry text or structure matter; everything else is passed through, so
+// content controls, hyperlinks, smart tags and inserted runs keep their
+// text.
+func docxBody(x *xmlWalker, w *textWriter) error {
+	tbl := 0     // table nesting
+	inText := 0  // inside w:t
+	boxEnd := -1 // where the last text box ended
+	for {
+		tok, err := x.next()
+		if err == io.EOF {
+			if x.depth != 0 {
+				return io.ErrUnexpectedEOF
+			}
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "t":
+				inText++
+			case "del", "delText", "instrText", "delInstrText", "Fallback", "moveFrom", "rt",
+				"footnoteReference", "endnoteReference", "commentReference":
+				// Deleted, instruction or duplicate text, ruby
+				// annotations and note marks.
+				if err := x.skip(); err != nil {
+					return err
+				}
+			case "tab", "ptab":
+				if tbl > 0 {
+					w.space()
+				} else {
+					w.text("\t")
+				}
+			case "br", "cr":
+				if tbl > 0 {
+					w.space()
+				} else {
+					w.newline()
+				}
+			case "txbxContent":
+				// A text box's paragraphs: lines of their own.
+				if tbl == 0 {
+					w.startLine()
+				}
+			case "noBreakHyphen":
+				w.text("-")
+			case "sym":
+				// A symbol-font character: a private-use code point.
+			case "tbl":
+				if tbl == 0 {
+					w.startLine()
+				}
+				tbl++
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "t":
+				inText--
+			case "p":
+				switch {
+				case tbl > 0:
+					w.space()
+				case w.len() != boxEnd:
+					w.newline()
+				}
+			case "txbxContent":
+				if tbl == 0 {
+					w.startLine()
+					boxEnd = w.len()
+				}
+			case "tc":
+				if tbl == 1 {
+					w.cellEnd()
+				} else {
+					w.space()
+				}
+			case "tr":
+				if tbl == 1 {
+					w.rowEnd()
+				} else {
+					w.space()
+				}
+			case "tbl":
+				if tbl > 0 {
+					tbl--
+				}
+			}
+		case xml.CharData:
+			if inText > 0 {
+				w.text(string(t))
+			}
+		}
+	}
+}
