@@ -10,6 +10,10 @@
 //     a changed text adds the next version and never touches earlier ones.
 //   - A source is a URL a document was found at. The same text at another URL
 //     (a repost) is another source of the same document, not a second copy.
+//   - A file version is a version whose text was read from a file (an
+//     attachment) rather than a page. Its metadata's "file" says what the
+//     file is and whether it had text; a file without text (a scan) has an
+//     empty vN.txt and is told apart from other scans by its bytes.
 //   - The index is an SQLite database of documents, versions, sources, runs
 //     and per-URL fetch state. It is derived data: Rebuild recreates it from
 //     the files, which are the truth.
@@ -22,6 +26,7 @@
 //	<site>/<year>/<doc>/v1.txt        the text of version 1, exactly as hashed
 //	<site>/<year>/<doc>/v1.json       its metadata: url, title, published, fetched_at, sha256, bytes, extractor
 //	<site>/<year>/<doc>/v1.raw.gz     the response body it was extracted from, gzip-compressed
+//	<site>/<year>/<doc>/v1.pdf        or, for a text read from a file (.pdf .docx .doc .wps .ofd), the file as received
 //	_runs/<site>/<run>.json           one record per crawl run
 //	_pending/<doc>                    a write in progress (a crash leaves it; the next writer finishes it)
 //	_warc/<site>/<run>.warc.gz        with warc: true, each run's archived responses as WARC/1.1 records
@@ -36,6 +41,37 @@
 // index; whatever a crash interrupts, the next writer finds files that
 // verify, indexes committed versions the index missed, and removes the files
 // of a version whose metadata was never written.
+//
+// The order that argument needs on disk, after a power failure as well as a
+// killed process, and the fsyncs that give it, for a write of version N:
+//
+//  1. The _pending marker is durable (its data and its directory synced)
+//     before any file of the document is touched, so that a crash anywhere
+//     below is found by the next Open.
+//  2. vN.txt and vN.raw.gz (or vN.pdf…) each have their data fsynced before
+//     they are linked into place, but the directory is not synced after
+//     each: until vN.json exists they are an uncommitted version, which a
+//     crash may keep or lose in any combination and the next writer
+//     removes either way. (doc.json, replaced, is synced as every file is:
+//     it alone is what a new source commits.)
+//  3. vN.json, the commit mark: the directory is synced — making step 2's
+//     entries durable — and vN.json's data fsynced, and only then is it
+//     linked in, and the directory synced again. So a vN.json on disk
+//     implies its text and raw bytes on disk, whole; and it is on disk
+//     before step 4 starts. One directory sync per version instead of one
+//     per file (Dir: the first write of a file other than version data
+//     into a directory syncs it first).
+//  4. The index commit that adds the version is synced before Put returns
+//     (synchronous FULL for that transaction; see openSQLite), so the index
+//     never lists a version the files lack, and never lags the files once
+//     the marker is gone.
+//  5. The marker is removed (not synced: a marker that comes back only
+//     makes the next Open re-check one document).
+//
+// Index writes that record no files — last-seen times and fetch state, all
+// a re-crawl writes — are committed without an fsync: a power failure can
+// lose the last of them (a page fetched in full again next time), a killed
+// process cannot.
 //
 // Files and Index are small interfaces so that a later deployment can put
 // the files in object storage and the index in a shared database.

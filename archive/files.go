@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Files is where the archive's files live: a local directory today, object
@@ -29,9 +31,22 @@ type Files interface {
 // Dir is Files in a local directory. Every write goes through
 // writeFileAtomic, so a crash leaves either the old state or the new one,
 // plus at most a temporary file that the next Open removes.
+//
+// One exception to "durable when the call returns": a version's data files
+// (vN.txt, vN.raw.gz, vN.pdf…) are fsynced themselves but their directory is
+// not synced after each one. The directory is synced once, by the next write
+// of any other file in it — the version's metadata vN.json, which the
+// archive writes after them as the commit mark — before that file is moved
+// into place (and again after, as for every file). So a version's metadata
+// never reaches the disk before its text and raw bytes do; until it does,
+// they are the files of an uncommitted version, which a crash may keep or
+// lose and the next writer removes either way. See "Crash safety" in doc.go.
 type Dir struct {
 	fs.FS
 	root string
+
+	mu       sync.Mutex
+	unsynced map[string]bool // directories with version data files moved in since their last sync
 }
 
 var _ Files = (*Dir)(nil)
@@ -71,12 +86,52 @@ func (d *Dir) write(name string, data []byte, once bool) error {
 		return fmt.Errorf("archive: invalid file name %q", name)
 	}
 	full := filepath.Join(d.root, filepath.FromSlash(name))
-	if err := mkdirAllSync(filepath.Dir(full)); err != nil {
+	dir := filepath.Dir(full)
+	if err := mkdirAllSync(dir); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
-	if err := writeFileAtomic(filepath.Dir(full), filepath.Base(full), data, once); err != nil {
+	deferSync := once && isVersionData(path.Base(name))
+	if !deferSync {
+		// Whatever was moved into this directory before this file reaches
+		// the disk before it does.
+		if err := d.syncUnsynced(dir); err != nil {
+			return fmt.Errorf("archive: write %s: %w", name, err)
+		}
+	}
+	if err := writeFileAtomic(dir, filepath.Base(full), data, once, !deferSync); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
+	if deferSync {
+		d.mu.Lock()
+		if d.unsynced == nil {
+			d.unsynced = map[string]bool{}
+		}
+		d.unsynced[dir] = true
+		d.mu.Unlock()
+	}
+	return nil
+}
+
+// isVersionData reports whether a file name is a version's text or raw
+// bytes (not its metadata): a file whose directory sync waits for the
+// metadata's.
+func isVersionData(base string) bool {
+	m := versionFileRe.FindStringSubmatch(base)
+	return m != nil && m[2] != "json"
+}
+
+// syncUnsynced syncs dir if version data files were moved into it since its
+// last sync.
+func (d *Dir) syncUnsynced(dir string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.unsynced[dir] {
+		return nil
+	}
+	if err := syncDir(dir); err != nil {
+		return err
+	}
+	delete(d.unsynced, dir)
 	return nil
 }
 
@@ -86,12 +141,12 @@ const tempMarker = "-tmp-"
 
 // writeFileAtomic is the one way the archive writes a file: a temporary file
 // in the same directory (named after the final one), the bytes, a check of
-// the byte count, fsync, close, then the move into place and an fsync of the
-// directory. With once set the file is made read-only and moved with link(2),
+// the byte count, fsync, close, then the move into place and (with
+// dirSync) an fsync of the directory. With once set the file is made read-only and moved with link(2),
 // which refuses to replace an existing file, so a version is never
 // overwritten; otherwise rename(2) replaces atomically. The temporary file is
 // removed on any error.
-func writeFileAtomic(dir, name string, data []byte, once bool) (err error) {
+func writeFileAtomic(dir, name string, data []byte, once, dirSync bool) (err error) {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, "."+name+tempMarker+hex.EncodeToString(rnd[:]))
@@ -133,6 +188,9 @@ func writeFileAtomic(dir, name string, data []byte, once bool) (err error) {
 		}
 	} else if err = os.Rename(tmp, final); err != nil {
 		return err
+	}
+	if !dirSync {
+		return nil
 	}
 	return syncDir(dir)
 }

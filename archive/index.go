@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver: CGO_ENABLED=0 builds
@@ -24,29 +26,43 @@ type Index interface {
 	// LatestVersion is 0 for a document without versions.
 	LatestVersion(ctx context.Context, doc string) (int, error)
 	HasText(ctx context.Context, doc, sha256 string) (bool, error)
-	// Commit records a batch atomically: a new or changed document, its
-	// new version, and source updates.
+	// Commit records a batch in one transaction: a new or changed
+	// document, its new version, source updates and fetch state. A change
+	// that records files (Doc, Version or Sources) is durable when Commit
+	// returns: the files are, and the index must not lag behind them. A
+	// change of only Seen and Fetched (last-seen times and fetch state, the
+	// whole of a re-crawl's index writes) need not be: a power failure may
+	// lose the last of those, never a process crash (see openSQLite).
 	Commit(ctx context.Context, c Change) error
 	Versions(ctx context.Context, f Filter) ([]Version, error)
+	// RecordRun stores a run record, durably like a Commit with files.
 	RecordRun(ctx context.Context, r Run) error
 	Runs(ctx context.Context, site string, limit int) ([]Run, error)
-	SetFetchState(ctx context.Context, s FetchState) error
 	// FetchState is what the last recorded fetch of a URL returned.
 	FetchState(ctx context.Context, url string) (FetchState, bool, error)
-	// SeenSource updates a known source's last-seen time without a text
-	// (a 304); false means the URL is not a source.
-	SeenSource(ctx context.Context, url string, t time.Time) (bool, error)
+	// ListState is what the last full read of a list page left.
+	ListState(ctx context.Context, url string) (ListState, bool, error)
+	// SeenSource updates the last-seen time of those of urls that are
+	// known sources, without a text (a 304), in one transaction, durable
+	// like a Commit of Seen; false means none of them is a source.
+	SeenSource(ctx context.Context, t time.Time, urls ...string) (bool, error)
 	Reset(ctx context.Context) error
 	Close() error
 }
 
 // Change is what one Put adds to the index.
 type Change struct {
-	Doc     *Doc      // insert or update the document row
-	Version *Version  // insert a version
-	Sources []Source  // insert sources (ignored if present)
-	Seen    []SeenURL // update sources' last-seen time and text
+	Doc     *Doc         // insert or update the document row
+	Version *Version     // insert a version
+	Sources []Source     // insert sources (ignored if present)
+	Seen    []SeenURL    // update sources' last-seen time and text
+	Fetched []FetchState // insert or replace fetch state
+	Lists   []ListState  // insert or replace list pages' state
 }
+
+// durable reports whether a change records files, which the index must not
+// lose once they are on disk.
+func (c Change) durable() bool { return c.Doc != nil || c.Version != nil || len(c.Sources) > 0 }
 
 // SeenURL records that a source URL was seen with a text.
 type SeenURL struct {
@@ -90,6 +106,14 @@ CREATE TABLE IF NOT EXISTS runs (
 	record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_site ON runs(site, started_at);
+CREATE TABLE IF NOT EXISTS list_state (
+	url TEXT PRIMARY KEY,
+	site TEXT NOT NULL,
+	etag TEXT NOT NULL,
+	last_modified TEXT NOT NULL,
+	links BLOB NOT NULL,
+	fetched_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS fetch_state (
 	url TEXT PRIMARY KEY,
 	site TEXT NOT NULL,
@@ -109,11 +133,28 @@ type sqliteIndex struct {
 
 var _ Index = (*sqliteIndex)(nil)
 
+// openSQLite opens the index in WAL mode with synchronous(NORMAL): a commit
+// appends to the write-ahead log without an fsync, and the log is synced at
+// checkpoints. A process crash (kill -9, a panic) loses nothing — the log is
+// in the kernel's page cache — and the database is never corrupted; an OS
+// crash or power failure may lose the last commits before the latest
+// checkpoint. That is acceptable for what most commits are: a re-crawl's
+// last-seen times and fetch state (the whole index write of a 304 or an
+// unchanged page; losing one costs a full fetch next time). It is not for
+// commits that record files: the crash-safety argument (doc.go) has the
+// index never lag behind committed version files except while a _pending
+// marker says so, and verify reports an index that lacks a version. So
+// those commits (Change.durable, RecordRun) switch the connection to
+// synchronous(FULL) for their transaction and back (durably): their commit
+// syncs the log, and every earlier commit with it. Rebuild (verify
+// --repair) recreates the index from the files in any case; the fetch state
+// it keeps is a cache. With FULL everywhere every report and every 304 of a
+// re-crawl paid an fsync of the log.
 func openSQLite(path string, readOnly bool) (*sqliteIndex, error) {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -229,12 +270,43 @@ func (x *sqliteIndex) LatestVersion(ctx context.Context, doc string) (int, error
 	return int(n.Int64), nil
 }
 
-func (x *sqliteIndex) Commit(ctx context.Context, c Change) error {
-	tx, err := x.db.BeginTx(ctx, nil)
+// inTx runs f in a transaction; with durable set, one whose commit is
+// synced to disk before inTx returns (see openSQLite).
+func (x *sqliteIndex) inTx(ctx context.Context, durable bool, f func(tx *sql.Tx) error) (err error) {
+	conn, err := x.db.Conn(ctx) // the one connection, pinned for the pragmas
+	if err != nil {
+		return fmt.Errorf("archive: index: %w", err)
+	}
+	defer conn.Close()
+	if durable {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+			return fmt.Errorf("archive: index: %w", err)
+		}
+		defer func() {
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = NORMAL`); rerr != nil && err == nil {
+				err = fmt.Errorf("archive: index: %w", rerr)
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("archive: index: begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("archive: index: commit: %w", err)
+	}
+	return nil
+}
+
+func (x *sqliteIndex) Commit(ctx context.Context, c Change) error {
+	return x.inTx(ctx, c.durable(), func(tx *sql.Tx) error { return commitChange(ctx, tx, c) })
+}
+
+func commitChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	if d := c.Doc; d != nil {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, site, year, kind, title, dir, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(id) DO UPDATE SET title = excluded.title`,
@@ -248,7 +320,7 @@ func (x *sqliteIndex) Commit(ctx context.Context, c Change) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO versions (doc, version, sha256, meta) VALUES (?, ?, ?, ?)`,
-			v.Doc, v.Version, v.SHA256, string(meta)); err != nil {
+			v.Doc, v.Version, v.key(), string(meta)); err != nil {
 			return fmt.Errorf("archive: index: version %s@v%d: %w", v.Doc, v.Version, err)
 		}
 	}
@@ -265,8 +337,18 @@ func (x *sqliteIndex) Commit(ctx context.Context, c Change) error {
 			return fmt.Errorf("archive: index: source %s: %w", s.URL, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("archive: index: commit: %w", err)
+	for _, s := range c.Fetched {
+		if err := setFetchState(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	for _, l := range c.Lists {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO list_state (url, site, etag, last_modified, links, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT(url) DO UPDATE SET site = excluded.site, etag = excluded.etag, last_modified = excluded.last_modified,
+				links = excluded.links, fetched_at = excluded.fetched_at`,
+			l.URL, l.Site, l.ETag, l.LastModified, l.Links, l.FetchedAt.UTC().Format(timeFmt)); err != nil {
+			return fmt.Errorf("archive: index: list state %s: %w", l.URL, err)
+		}
 	}
 	return nil
 }
@@ -324,12 +406,14 @@ func (x *sqliteIndex) RecordRun(ctx context.Context, r Run) error {
 	if err != nil {
 		return err
 	}
-	_, err = x.db.ExecContext(ctx, `INSERT INTO runs (id, site, started_at, record) VALUES (?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET record = excluded.record`, r.ID, r.Site, r.StartedAt.UTC().Format(timeFmt), string(rec))
-	if err != nil {
-		return fmt.Errorf("archive: index: run %s: %w", r.ID, err)
-	}
-	return nil
+	return x.inTx(ctx, true, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO runs (id, site, started_at, record) VALUES (?, ?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET record = excluded.record`, r.ID, r.Site, r.StartedAt.UTC().Format(timeFmt), string(rec))
+		if err != nil {
+			return fmt.Errorf("archive: index: run %s: %w", r.ID, err)
+		}
+		return nil
+	})
 }
 
 func (x *sqliteIndex) Runs(ctx context.Context, site string, limit int) ([]Run, error) {
@@ -361,8 +445,8 @@ func (x *sqliteIndex) Runs(ctx context.Context, site string, limit int) ([]Run, 
 	return out, rows.Err()
 }
 
-func (x *sqliteIndex) SetFetchState(ctx context.Context, s FetchState) error {
-	_, err := x.db.ExecContext(ctx, `INSERT INTO fetch_state (url, site, status, etag, last_modified, sha256, bytes, fetched_at)
+func setFetchState(ctx context.Context, tx *sql.Tx, s FetchState) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO fetch_state (url, site, status, etag, last_modified, sha256, bytes, fetched_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(url) DO UPDATE SET site = excluded.site, status = excluded.status, etag = excluded.etag,
 			last_modified = excluded.last_modified, sha256 = excluded.sha256, bytes = excluded.bytes, fetched_at = excluded.fetched_at`,
@@ -388,10 +472,53 @@ func (x *sqliteIndex) FetchState(ctx context.Context, u string) (FetchState, boo
 	return s, true, nil
 }
 
-func (x *sqliteIndex) SeenSource(ctx context.Context, u string, t time.Time) (bool, error) {
-	res, err := x.db.ExecContext(ctx, `UPDATE sources SET last_seen = ? WHERE url = ?`, t.UTC().Format(timeFmt), u)
+func (x *sqliteIndex) ListState(ctx context.Context, u string) (ListState, bool, error) {
+	l := ListState{URL: u}
+	var at string
+	err := x.db.QueryRowContext(ctx, `SELECT site, etag, last_modified, links, fetched_at FROM list_state WHERE url = ?`, u).
+		Scan(&l.Site, &l.ETag, &l.LastModified, &l.Links, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, false, nil
+	}
 	if err != nil {
-		return false, fmt.Errorf("archive: index: source %s: %w", u, err)
+		return l, false, fmt.Errorf("archive: index: list state %s: %w", u, err)
+	}
+	l.FetchedAt = parseTime(at)
+	return l, true, nil
+}
+
+// ListState is what the last full read of a list page left: its validators
+// and the links read from it.
+func (a *Archive) ListState(ctx context.Context, u string) (ListState, bool, error) {
+	if a.index == nil {
+		return ListState{}, false, nil
+	}
+	return a.index.ListState(ctx, CanonicalURL(u))
+}
+
+// SetListState records a list page's state (not synced: a lost record
+// costs one full read).
+func (a *Archive) SetListState(ctx context.Context, l ListState) error {
+	if a.ro || a.index == nil {
+		return ErrReadOnly
+	}
+	l.URL = CanonicalURL(l.URL)
+	return a.index.Commit(ctx, Change{Lists: []ListState{l}})
+}
+
+func (x *sqliteIndex) SeenSource(ctx context.Context, t time.Time, urls ...string) (bool, error) {
+	if len(urls) == 0 {
+		return false, nil
+	}
+	// One statement, so one (autocommit) transaction however many URLs.
+	args := []any{t.UTC().Format(timeFmt)}
+	q := `UPDATE sources SET last_seen = ? WHERE url IN (?` + strings.Repeat(", ?", len(urls)-1) + `)`
+	for _, u := range urls {
+		args = append(args, u)
+	}
+	res, err := x.db.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("archive: index: source %s: %w", urls[0], err)
 	}
 	n, err := res.RowsAffected()
 	return n > 0, err
@@ -406,15 +533,26 @@ func (a *Archive) FetchState(ctx context.Context, u string) (FetchState, bool, e
 	return a.index.FetchState(ctx, CanonicalURL(u))
 }
 
-// Seen records that a source URL was seen at t with its text unchanged,
-// without the text: the server answered a conditional request with 304. No
-// file is written. It returns false when the URL is not a source of any
-// document (the caller should then fetch the page in full).
-func (a *Archive) Seen(ctx context.Context, u string, t time.Time) (bool, error) {
+// Seen records that a source was seen at t with its text unchanged, without
+// the text: the server answered a conditional request with 304. urls are the
+// URLs it goes by (the URL fetched and the URL linked, which differ after a
+// redirect; "" is skipped): each that is a source is updated, in one index
+// transaction. No file is written. It returns false when none is a source of
+// any document (the caller should then fetch the page in full).
+func (a *Archive) Seen(ctx context.Context, t time.Time, urls ...string) (bool, error) {
 	if a.ro || a.index == nil {
 		return false, ErrReadOnly
 	}
-	return a.index.SeenSource(ctx, CanonicalURL(u), t)
+	canon := make([]string, 0, len(urls))
+	for _, u := range urls {
+		if u == "" {
+			continue
+		}
+		if c := CanonicalURL(u); !slices.Contains(canon, c) {
+			canon = append(canon, c)
+		}
+	}
+	return a.index.SeenSource(ctx, t, canon...)
 }
 
 // Reset empties the derived tables before a rebuild; fetch state, a cache of

@@ -33,6 +33,57 @@ type Version struct {
 	// version's raw bytes (no network): Raw is that version's, and
 	// FetchedAt is when those bytes were fetched.
 	Reextracted *Reextraction `json:"reextracted,omitempty"`
+	// File is set on a version read from a file (an attachment: PDF, DOCX,
+	// DOC, WPS, OFD) rather than a web page. The file's bytes are kept as they
+	// were received beside the text (Raw, vN.pdf…).
+	File *File `json:"file,omitempty"`
+}
+
+// File describes the attachment a version's text was read from. Its size
+// and sha256 are the version's Raw.Bytes and Raw.SHA256.
+type File struct {
+	Name string `json:"name"` // as the server or the link named it
+	Type string `json:"type"` // pdf, docx, doc, wps, ofd
+	// TextStatus says whether the file had text: ok, or why not
+	// (no_text_layer: a scan; no_unicode: characters that map to nothing;
+	// encrypted; unsupported). A version without text has an empty vN.txt
+	// and is told apart from others by its file's bytes.
+	TextStatus string `json:"text_status"`
+	Pages      int    `json:"pages,omitempty"`
+	Truncated  bool   `json:"truncated,omitempty"` // only the first pages were read
+	// ListedOn is the page that links to the file, when there is one (a
+	// file linked straight from a list has none), and ListedOnDoc that
+	// page's document when it is archived.
+	ListedOn    string `json:"listed_on,omitempty"`
+	ListedOnDoc string `json:"listed_on_doc,omitempty"`
+	LinkText    string `json:"link_text,omitempty"`
+	// SameTextAs is set when the text is the listing page's own text in
+	// another form (a report both inline and as a file).
+	SameTextAs *SameText `json:"same_text_as,omitempty"`
+}
+
+// SameText names a document whose text matches a file's.
+type SameText struct {
+	Doc        string  `json:"doc"`
+	Version    int     `json:"version"`
+	Similarity float64 `json:"similarity"` // character-bigram F1 of the two texts, 0–1
+}
+
+// HasText reports whether a version holds text: every page version does, a
+// file version only when its file had a text layer that could be read.
+func (v Version) HasText() bool { return v.File == nil || v.File.TextStatus == TextOK }
+
+// TextOK is File.TextStatus for a file whose text was read.
+const TextOK = "ok"
+
+// key is what deduplicates a version: its text's sha256, or, for a file
+// without text, its file's — two scans are not the same report because
+// neither has text.
+func (v Version) key() string {
+	if !v.HasText() && v.Raw != nil {
+		return "file:" + v.Raw.SHA256
+	}
+	return v.SHA256
 }
 
 // Reextraction says where a re-extracted version's text came from.
@@ -42,11 +93,12 @@ type Reextraction struct {
 }
 
 // Raw describes the response a version's text was extracted from, kept
-// gzip-compressed beside the text so it can be re-extracted offline. For a
+// beside the text so it can be re-extracted offline: a page's body
+// gzip-compressed (vN.raw.gz), a file as received (vN.pdf, vN.docx…). For a
 // report split over several pages, the file holds every page's body one
 // after the other, and Parts says where each one is.
 type Raw struct {
-	Path        string    `json:"path"`   // the .raw.gz, relative to archive_dir
+	Path        string    `json:"path"`   // the .raw.gz (or the file), relative to archive_dir
 	SHA256      string    `json:"sha256"` // of the uncompressed bytes
 	Bytes       int       `json:"bytes"`  // uncompressed
 	Status      int       `json:"status"`
@@ -109,6 +161,19 @@ type FetchState struct {
 	LastModified string
 	SHA256       string // of the raw body
 	Bytes        int
+	FetchedAt    time.Time
+}
+
+// ListState is what the last full read of a list page left: its validators,
+// and the links read from it (bytes the crawler writes and reads), so that
+// a 304 to the next conditional request can be followed without the body.
+// Like FetchState it is a cache, not rebuilt from the files.
+type ListState struct {
+	URL          string
+	Site         string
+	ETag         string
+	LastModified string
+	Links        []byte
 	FetchedAt    time.Time
 }
 

@@ -226,13 +226,9 @@ func checkRaw(fsys fs.FS, r *Raw) error {
 	if err != nil {
 		return fmt.Errorf("missing: %v", unwrapPathErr(err))
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	raw, err := rawBytes(r.Path, data)
 	if err != nil {
-		return fmt.Errorf("not gzip: %v", err)
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return fmt.Errorf("corrupt gzip: %v", err)
+		return err
 	}
 	sum := sha256.Sum256(raw)
 	if got := hex.EncodeToString(sum[:]); got != r.SHA256 || len(raw) != r.Bytes {
@@ -266,11 +262,28 @@ func (a *Archive) ReadRaw(v Version) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("archive: read %s: %w", v.Raw.Path, err)
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	raw, err := rawBytes(v.Raw.Path, data)
 	if err != nil {
 		return nil, fmt.Errorf("archive: %s: %w", v.Raw.Path, err)
 	}
-	return io.ReadAll(zr)
+	return raw, nil
+}
+
+// rawBytes undoes the compression of a raw file: a page's body is kept
+// gzip-compressed (.raw.gz), a file as it was received.
+func rawBytes(name string, data []byte) ([]byte, error) {
+	if !strings.HasSuffix(name, ".raw.gz") {
+		return data, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not gzip: %v", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("corrupt gzip: %v", err)
+	}
+	return raw, nil
 }
 
 // encodeJSON is how the archive writes metadata: indented, UTF-8 as is, one

@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/gocolly/colly/v2"
 	"github.com/temoto/robotstxt"
 
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/sites"
 )
@@ -28,6 +28,16 @@ import (
 type Options struct {
 	UserAgent   string
 	MaxBodySize int // bytes; a larger page is a too_large error
+	// MaxFileSize caps a file (an attachment: PDF, DOCX…) apart from pages:
+	// reports run to tens of megabytes. A larger file is a too_large error.
+	MaxFileSize int
+	// MaxAttachments bounds the files fetched from one report page
+	// (0: 20; negative: none); the rest are counted as skipped.
+	MaxAttachments int
+	// FileTimeout bounds a request that may be a file, body included
+	// (default 5m; the site's timeout bounds pages). The longer of the two
+	// applies.
+	FileTimeout time.Duration
 	MaxProbes   int // detail pages fetched per run only to read a truncated title
 	Logger      *slog.Logger
 	Now         func() time.Time
@@ -45,6 +55,10 @@ type Options struct {
 	// handed over as a Page with NotModified set. List pages are always read
 	// in full: their links are needed.
 	Validators func(ctx context.Context, url string) (etag, lastModified string)
+	// Lists, when set, remembers list pages between runs: a list page is
+	// then asked for conditionally, and a 304 is followed with the links the
+	// page had when it was last read, so an unchanged list costs no body.
+	Lists Lists
 	// Attempts bounds the tries per URL (default 3): timeouts, connection
 	// errors, 5xx and 429 are tried again after an exponential backoff with
 	// jitter, or after the server's Retry-After when that is longer.
@@ -59,6 +73,14 @@ type Options struct {
 	// Progress, when set, is called after every fetch with the run's counts
 	// so far, on the crawling goroutine: it must return quickly.
 	Progress func(Progress)
+}
+
+// Lists stores, per list page URL, the validators (ETag, Last-Modified) it
+// was last read with and the links read from it (opaque bytes the crawler
+// writes and reads back). ok is false for a page not stored.
+type Lists interface {
+	List(ctx context.Context, url string) (etag, lastModified string, links []byte, ok bool)
+	SetList(ctx context.Context, url, etag, lastModified string, links []byte) error
 }
 
 // Progress is a snapshot of a crawl's counts, for a live display.
@@ -91,6 +113,32 @@ type Page struct {
 	// Parts are the further pages of a report split over several pages
 	// (t…_1.html, t…_2.html), in order; nil for a one-page report.
 	Parts []Part
+	// File is set, and Body, HTML and Parts are empty, when the report link
+	// led to a file rather than a page.
+	File *File
+	// Attachments are the files the page links to, fetched (or answered
+	// 304) in the order the page lists them. AttachmentsFailed counts those
+	// that could not be fetched: a handler should not treat the page as
+	// complete (its validators would hide the files from the next run).
+	Attachments       []File
+	AttachmentsFailed int
+}
+
+// File is a file a report link, or a report page, points at: the report as
+// a PDF, DOCX, DOC, WPS or OFD.
+type File struct {
+	URL      string // where it was fetched from, after redirects
+	LinkURL  string // the URL as the page linked it
+	LinkText string // the link's text
+	Kind     attachment.Kind
+	Name     string // from Content-Disposition, else the URL
+	Status   int
+	Header   http.Header
+	Body     []byte // exactly as received
+	// NotModified: the server answered a conditional request with 304;
+	// Body is empty.
+	NotModified bool
+	FetchedAt   time.Time
 }
 
 // Part is a further page of a report.
@@ -126,19 +174,25 @@ var ErrRefetch = errors.New("crawler: fetch again in full")
 // Reasons a report link was not fetched or not handed over, the keys of
 // Stats.Skipped.
 const (
-	SkipOffsite    = "offsite"      // its host is not one of the site's
-	SkipAttachment = "attachment"   // a PDF, DOC, OFD… link: attachments are not archived yet
-	SkipNotHTML    = "not_html"     // the server answered with something other than a web page (by type, or by content: a PDF sent as text/html)
-	SkipBlocked    = "blocked_host" // not requested: its host answered an anti-bot challenge earlier in the run
+	SkipOffsite = "offsite"      // its host is not one of the site's
+	SkipNotHTML = "not_html"     // the server answered with something other than a web page (by type, or by content: a PDF sent as text/html), or a file nianbao cannot read
+	SkipBlocked = "blocked_host" // not requested: its host answered an anti-bot challenge earlier in the run
+	// SkipAttachments counts a report page's attachment links beyond
+	// Options.MaxAttachments, and links to files already fetched this run.
+	SkipAttachments = "attachments_over_limit"
 )
 
 // Stats counts what one crawl of a site did.
 type Stats struct {
-	ListPages int   `json:"list_pages"` // list pages read
-	Pages     int   `json:"pages"`      // responses received (list, report and probe pages)
-	Bytes     int64 `json:"bytes"`      // body bytes received
-	Reports   int   `json:"reports"`    // distinct report pages found
-	Probes    int   `json:"probes"`     // detail pages fetched to read a truncated title
+	ListPages int `json:"list_pages"` // list pages read
+	// ListNotModified counts the list pages among them that the server
+	// answered 304 (Options.Lists): their links were known.
+	ListNotModified int   `json:"list_not_modified"`
+	Pages           int   `json:"pages"`   // responses received (list, report and probe pages)
+	Bytes           int64 `json:"bytes"`   // body bytes received
+	Reports         int   `json:"reports"` // distinct report pages found
+	Probes          int   `json:"probes"`  // detail pages fetched to read a truncated title
+	Files           int   `json:"files"`   // files received (reports published as PDF, DOCX…, and report pages' attachments)
 	// NotModified counts report pages the server answered 304 to a
 	// conditional request: no body moved, nothing to archive.
 	NotModified int `json:"not_modified"`
@@ -185,10 +239,6 @@ func (e *FetchError) Error() string {
 	return fmt.Sprintf("%s: %s", e.URL, e.Err)
 }
 
-// attachmentRe matches the file types portals attach reports as. Such links
-// are not fetched as pages.
-var attachmentRe = regexp.MustCompile(`(?i)\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar|7z)$`)
-
 // errNotHTML aborts a download whose Content-Type is not a web page.
 var errNotHTML = errors.New("not an HTML page")
 
@@ -216,6 +266,7 @@ type crawl struct {
 	next    http.RoundTripper                // the transport under raw, for robots.txt
 	robots  map[string]*robotstxt.RobotsData // by host; nil data allows all
 	blocked map[string]bool                  // hosts that answered a challenge
+	fetched map[string]bool                  // files fetched in this run, by URL
 	rand    *rand.Rand
 	result  struct {
 		resp *colly.Response
@@ -233,6 +284,15 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 	}
 	if opts.MaxBodySize <= 0 {
 		opts.MaxBodySize = 20 << 20
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = 100 << 20
+	}
+	if opts.MaxAttachments == 0 {
+		opts.MaxAttachments = 20
+	}
+	if opts.FileTimeout <= 0 {
+		opts.FileTimeout = 5 * time.Minute
 	}
 	if opts.Attempts <= 0 {
 		opts.Attempts = 3
@@ -255,6 +315,7 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		hints:   probeHints(site),
 		robots:  map[string]*robotstxt.RobotsData{},
 		blocked: map[string]bool{},
+		fetched: map[string]bool{},
 		rand:    rand.New(rand.NewPCG(uint64(opts.Now().UnixNano()), 0)),
 	}
 	for _, s := range site.Start {
@@ -295,7 +356,7 @@ func (cr *crawl) collector(ctx context.Context) *colly.Collector {
 		next = legacyTLS(next)
 	}
 	cr.next = next
-	cr.raw = &rawTransport{next: next, limit: int64(cr.opts.MaxBodySize) + 1}
+	cr.raw = &rawTransport{next: next, limit: int64(cr.opts.MaxBodySize) + 1, fileLimit: int64(cr.opts.MaxFileSize) + 1}
 	c.WithTransport(cr.raw)
 	c.SetRequestTimeout(cr.site.TimeoutDuration())
 	c.SetRedirectHandler(cr.checkRedirect)
@@ -362,9 +423,28 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			continue
 		}
 		attempts++
-		resp, fe, err := cr.fetch(ctx, j.url, "", "")
+		var (
+			etag, lastMod string
+			saved         []byte
+		)
+		if cr.opts.Lists != nil {
+			etag, lastMod, saved, _ = cr.opts.Lists.List(ctx, j.url)
+		}
+		resp, fe, err := cr.fetch(ctx, j.url, etag, lastMod)
 		if err != nil {
 			return cr.stats, err
+		}
+		var (
+			lp    listPage
+			known bool // lp is the page's links as stored: it answered 304
+		)
+		if fe == nil && resp.notModified {
+			if lp, known = decodeList(saved, site.Selectors.Links); !known {
+				cr.log.Info("list page not modified, but its links are not known: fetching in full", "url", j.url)
+				if resp, fe, err = cr.fetch(ctx, j.url, "", ""); err != nil {
+					return cr.stats, err
+				}
+			}
 		}
 		if fe != nil && isSkip(fe.Kind) {
 			cr.stats.skip(fe.Kind)
@@ -380,13 +460,18 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			continue
 		}
 		cr.stats.ListPages++
-		base, _ := url.Parse(resp.url)
-		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(resp.html))
-		if err != nil {
-			cr.stats.fail(&FetchError{URL: j.url, Kind: ErrDecode, Err: err.Error()})
-			continue
+		if known {
+			cr.stats.ListNotModified++
+		} else {
+			base, _ := url.Parse(resp.url)
+			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(resp.html))
+			if err != nil {
+				cr.stats.fail(&FetchError{URL: j.url, Kind: ErrDecode, Err: err.Error()})
+				continue
+			}
+			lp = parseList(doc, base, site.Selectors.Links)
+			cr.saveList(ctx, j.url, resp, lp)
 		}
-		lp := parseList(doc, base, site.Selectors.Links)
 		fresh := 0
 		for _, l := range lp.links {
 			if seenLinks[l.URL] {
@@ -462,16 +547,13 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.log.Debug("report link off the site's hosts", "url", c.URL)
 		return nil
 	}
-	if attachmentRe.MatchString(u.Path) {
-		cr.stats.skip(SkipAttachment)
-		cr.log.Info("report published as an attachment: not archived yet", "url", c.URL, "title", c.title())
-		return nil
-	}
 	var etag, lastMod string
 	if cr.opts.Validators != nil {
 		etag, lastMod = cr.opts.Validators(ctx, c.URL)
 	}
-	resp, fe, err := cr.fetch(ctx, c.URL, etag, lastMod)
+	k, maybe := attachment.LinkKind(c.URL, c.Text)
+	looksLikeFile := k != attachment.KindUnknown || maybe
+	resp, fe, err := cr.fetchFiles(ctx, c.URL, etag, lastMod, looksLikeFile)
 	if err != nil {
 		return err
 	}
@@ -490,7 +572,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.stats.Reports--
 		cr.stats.NotModified--
 		cr.log.Info("not modified, but not known to the handler: fetching in full", "url", c.URL)
-		if resp, fe, err = cr.fetch(ctx, c.URL, "", ""); err != nil {
+		if resp, fe, err = cr.fetchFiles(ctx, c.URL, "", "", looksLikeFile); err != nil {
 			return err
 		}
 	}
@@ -502,6 +584,19 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.stats.fail(fe)
 		cr.log.Warn("report page failed", "url", c.URL, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
 		return nil
+	}
+	if resp.file {
+		// The report is published as a file, linked from the list.
+		f, ok := cr.file(resp, c.URL, c.title())
+		if !ok || probe {
+			cr.stats.skip(SkipNotHTML)
+			return nil
+		}
+		cr.fetched[f.URL] = true
+		cr.stats.Reports++
+		cr.progress()
+		return handle(ctx, &Page{URL: f.URL, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
+			Status: f.Status, Header: f.Header, FetchedAt: f.FetchedAt, File: &f})
 	}
 	title := c.title()
 	if probe {
@@ -528,9 +623,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		}
 		parts = append(parts, Part{URL: pr.url, Status: pr.status, Header: pr.header, Body: pr.body, HTML: pr.html, Encoding: pr.encoding})
 	}
-	cr.stats.Reports++
-	cr.progress()
-	return handle(ctx, &Page{
+	page := &Page{
 		Parts:     parts,
 		URL:       resp.url,
 		LinkURL:   c.URL,
@@ -542,7 +635,114 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		HTML:      resp.html,
 		Encoding:  resp.encoding,
 		FetchedAt: resp.at,
-	})
+	}
+	pages := append([][]byte{resp.html}, partsHTML(parts)...)
+	if err := cr.attachments(ctx, page, pages, base); err != nil {
+		return err
+	}
+	cr.stats.Reports++
+	cr.progress()
+	return handle(ctx, page)
+}
+
+func partsHTML(parts []Part) [][]byte {
+	out := make([][]byte, len(parts))
+	for i, p := range parts {
+		out[i] = p.HTML
+	}
+	return out
+}
+
+// fetchFiles is fetch for a link that may be a file: a file's body is read
+// (up to MaxFileSize) instead of refused.
+// A link that looks like a file (by its URL or text) gets FileTimeout; one
+// that looks like a page keeps the site's timeout.
+func (cr *crawl) fetchFiles(ctx context.Context, raw, etag, lastModified string, looksLikeFile bool) (*response, *FetchError, error) {
+	cr.raw.acceptFiles(true)
+	if looksLikeFile {
+		cr.c.SetRequestTimeout(max(cr.opts.FileTimeout, cr.site.TimeoutDuration()))
+	}
+	defer func() {
+		cr.raw.acceptFiles(false)
+		cr.c.SetRequestTimeout(cr.site.TimeoutDuration())
+	}()
+	return cr.fetch(ctx, raw, etag, lastModified)
+}
+
+// file makes a File of a file response, if it is one of the kinds nianbao
+// reads.
+func (cr *crawl) file(resp *response, linkURL, linkText string) (File, bool) {
+	ct, cd := resp.header.Get("Content-Type"), resp.header.Get("Content-Disposition")
+	kind := attachment.Sniff(resp.body, ct, cd, resp.url)
+	if kind == attachment.KindUnknown {
+		cr.log.Info("a file nianbao cannot read: skipped", "url", resp.url, "type", ct, "bytes", len(resp.body))
+		return File{}, false
+	}
+	name := attachment.FileName(cd, resp.url)
+	if name == "" || !strings.Contains(name, ".") {
+		name = attachment.FileName("", linkURL)
+	}
+	return File{URL: resp.url, LinkURL: linkURL, LinkText: linkText, Kind: kind, Name: name,
+		Status: resp.status, Header: resp.header, Body: resp.body, FetchedAt: resp.at}, true
+}
+
+// attachments fetches the files a report page (and its further parts)
+// links to, onto page.Attachments.
+func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, base *url.URL) error {
+	var links []fileLink
+	seen := map[string]bool{}
+	for _, h := range pages {
+		for _, l := range fileLinks(h, base) {
+			if !seen[l.url] {
+				seen[l.url] = true
+				links = append(links, l)
+			}
+		}
+	}
+	n := 0
+	for _, l := range links {
+		u, err := url.Parse(l.url)
+		if err != nil || !cr.hosts[u.Host] {
+			cr.stats.skip(SkipOffsite)
+			cr.log.Info("attachment off the site's hosts: not fetched", "page", page.URL, "url", l.url)
+			continue
+		}
+		if cr.fetched[l.url] || n >= cr.opts.MaxAttachments {
+			cr.stats.skip(SkipAttachments)
+			continue
+		}
+		n++
+		cr.fetched[l.url] = true
+		var etag, lastMod string
+		if cr.opts.Validators != nil {
+			etag, lastMod = cr.opts.Validators(ctx, l.url)
+		}
+		resp, fe, err := cr.fetchFiles(ctx, l.url, etag, lastMod, true)
+		if err != nil {
+			return err
+		}
+		switch {
+		case fe != nil && isSkip(fe.Kind):
+			cr.stats.skip(fe.Kind)
+		case fe != nil:
+			cr.stats.fail(fe)
+			page.AttachmentsFailed++
+			cr.log.Warn("attachment failed", "page", page.URL, "url", l.url, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
+		case resp.notModified:
+			page.Attachments = append(page.Attachments, File{URL: resp.url, LinkURL: l.url, LinkText: l.text,
+				Kind: l.kind, Status: resp.status, Header: resp.header, NotModified: true, FetchedAt: resp.at})
+		case !resp.file:
+			// A download link that answered with a page: not a file.
+			cr.log.Debug("attachment link answered with a web page", "page", page.URL, "url", l.url)
+		default:
+			if f, ok := cr.file(resp, l.url, l.text); ok {
+				page.Attachments = append(page.Attachments, f)
+			} else {
+				cr.stats.skip(SkipNotHTML)
+			}
+		}
+	}
+	return nil
 }
 
 // pacer spaces one crawl's requests to each host by the site's delay (or a

@@ -80,22 +80,24 @@ func TestCrawlCases(t *testing.T) {
 			},
 		},
 		{
-			name: "attachments and non-HTML answers are skipped",
+			name: "reports published as files are handed over as files; files nianbao cannot read are skipped",
 			files: fstest.MapFS{
 				"c/index.html": {Data: []byte(list(
 					`<li><a href="P020240101.pdf">`+title+`(PDF)</a></li>`,
-					`<li><a href="downfile.jsp?id=7">2022年法治政府建设年度报告</a></li>`))},
+					`<li><a href="downfile.jsp?id=7">2022年法治政府建设年度报告</a></li>`,
+					`<li><a href="P020210101.zip">2021年法治政府建设年度报告(压缩包)</a></li>`))},
 				"c/P020240101.pdf":      {Data: []byte("%PDF-1.7")},
-				"c/downfile.jsp%3Fid=7": {Data: []byte("<!-- portaltest: content-type=\"application/pdf\" -->\n%PDF-1.7 not html")},
+				"c/downfile.jsp%3Fid=7": {Data: []byte("<!-- portaltest: content-type=\"application/octet-stream\" -->\n%PDF-1.7 not html")},
+				"c/P020210101.zip":      {Data: []byte("PK\x03\x04 a zip of something else")},
 			},
-			start: "/c/index.html",
+			start:    "/c/index.html",
+			wantURLs: []string{"/c/P020240101.pdf", "/c/downfile.jsp?id=7"},
 			wantStats: func(s crawler.Stats) string {
-				if s.Skipped[crawler.SkipAttachment] != 1 || s.Skipped[crawler.SkipNotHTML] != 1 || s.Reports != 0 || len(s.Errors) != 0 {
-					return "want one attachment and one not_html skip"
+				if s.Files != 3 || s.Reports != 2 || s.Skipped[crawler.SkipNotHTML] != 1 || len(s.Errors) != 0 {
+					return "want three files, two of them reports, and one not_html skip"
 				}
 				return ""
 			},
-			never: []string{"/c/P020240101.pdf"},
 		},
 		{
 			name: "redirected report keeps both URLs",
@@ -166,6 +168,12 @@ func TestCrawlCases(t *testing.T) {
 				}
 			}
 			for _, p := range got.pages {
+				if p.File != nil {
+					if p.File.Kind != "pdf" || !strings.HasPrefix(string(p.File.Body), "%PDF") || len(p.HTML) != 0 || p.Status != 200 || p.FetchedAt.IsZero() {
+						t.Errorf("file %s: %+v", p.URL, p.File)
+					}
+					continue
+				}
 				if len(p.Body) == 0 || len(p.HTML) == 0 || p.Status != 200 || p.FetchedAt.IsZero() {
 					t.Errorf("incomplete page %+v", p.URL)
 				}

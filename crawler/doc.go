@@ -32,7 +32,22 @@
 // is not asked again in the run. Redirect loops and long chains are errors of
 // kind redirect; a binary body sent as HTML is skipped as not_html.
 //
-// Validators: a report page the caller knows (Options.Validators) is asked
-// for conditionally, and a 304 is handed over as a Page with NotModified set
-// and no body. List pages are always read in full.
+// Files (files.go): a report link may lead to a file rather than a page —
+// the report published as a PDF, DOCX, DOC, WPS or OFD — and a report page
+// may link to files (附件). Such requests accept files: the server's answer
+// decides (magic bytes first, then Content-Type, Content-Disposition and
+// the URL, through attachment.Sniff), so downfile.jsp?id=… endpoints and PDFs
+// served as text/html work too. A file is read up to Options.MaxFileSize
+// (never truncated: a larger one is too_large) within Options.FileTimeout,
+// not through colly's buffer; it is handed over as Page.File, or with its
+// page in Page.Attachments. A report page's links are found by tokenizing
+// it, not parsing it: the page is parsed once, by the extractor. Files on
+// other hosts than the site's are skipped as offsite (add their host to
+// allow_hosts), and each file is fetched once per run.
+//
+// Validators: a report page or file the caller knows (Options.Validators)
+// is asked for conditionally, and a 304 is handed over as a Page with
+// NotModified set and no body. A list page is asked for conditionally when
+// Options.Lists knows it, and a 304 is followed with the links stored from
+// its last full read.
 package crawler

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
@@ -29,6 +30,9 @@ type response struct {
 	encoding    string
 	at          time.Time
 	notModified bool // a 304 to a conditional request: no body
+	// file is set for a body that is not a web page (a PDF, DOCX…),
+	// answered to a request that accepted files; html is then nil.
+	file bool
 }
 
 // errRedirect marks a redirect chain that was not followed to its end.
@@ -117,6 +121,9 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		return nil, nil, 0
 	}
 	if errors.Is(verr, colly.ErrAbortedAfterHeaders) {
+		if f := cr.raw.takeFile(); f != nil {
+			return cr.fileResponse(raw, f, at)
+		}
 		return nil, &FetchError{URL: raw, Kind: SkipNotHTML, Err: errNotHTML.Error()}, 0
 	}
 	if fe := cr.result.err; fe != nil {
@@ -142,6 +149,11 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, 0
 	}
 	body := cr.raw.take()
+	if cr.raw.accepting() && sniffBinary(body) != "" {
+		// A file served as a web page, which portals do more often than
+		// one would think.
+		return cr.fileResponse(raw, &rawFile{url: r.Request.URL.String(), status: r.StatusCode, header: r.Headers.Clone(), body: body}, at)
+	}
 	cr.stats.Pages++
 	cr.stats.Bytes += int64(len(body))
 	if len(body) > cr.opts.MaxBodySize {
@@ -169,6 +181,26 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		encoding: enc,
 		at:       at,
 	}, nil, 0
+}
+
+// fileResponse is the response for a body that is not a web page.
+func (cr *crawl) fileResponse(raw string, f *rawFile, at time.Time) (*response, *FetchError, time.Duration) {
+	cr.stats.Bytes += int64(len(f.body))
+	switch {
+	case f.status == http.StatusNotModified:
+		return &response{url: f.url, status: f.status, header: f.header, at: at, notModified: true}, nil, 0
+	case f.status == http.StatusTooManyRequests || f.status >= 500:
+		fe := classify(raw, f.status, fmt.Errorf("HTTP %d", f.status))
+		return nil, fe, parseRetryAfter(f.header.Get("Retry-After"), cr.opts.Now())
+	case f.status < 200 || f.status > 299:
+		return nil, classify(raw, f.status, fmt.Errorf("HTTP %d", f.status)), 0
+	case len(f.body) > cr.opts.MaxFileSize:
+		return nil, &FetchError{URL: raw, Kind: ErrTooLarge, Status: f.status,
+			Err: fmt.Sprintf("file larger than max_file_size (%d bytes)", cr.opts.MaxFileSize)}, 0
+	}
+	cr.stats.Files++
+	cr.log.Debug("fetched a file", "url", f.url, "status", f.status, "bytes", len(f.body), "type", f.header.Get("Content-Type"))
+	return &response{url: f.url, status: f.status, header: f.header, body: f.body, at: at, file: true}, nil, 0
 }
 
 // progress reports the counts so far to Options.Progress.
@@ -353,9 +385,6 @@ var (
 		{"wzwsmethod", "WZWS JS challenge (wzwsmethod)"},
 	}
 	wafPhrases  = []string{"请开启JavaScript", "请开启javascript", "安全验证", "访问异常", "请稍候", "访问验证"}
-	scriptRe    = regexp.MustCompile(`(?is)<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<noscript\b.*?</noscript\s*>`)
-	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
-	textSpaceRe = regexp.MustCompile(`(\s|&nbsp;|\x{3000})+`)
 	hasScriptRe = regexp.MustCompile(`(?i)<script\b`)
 	// challengeJSRe is what a challenge's script does: set a cookie, then
 	// load the page again. A list page whose pager is a script does neither.
@@ -366,12 +395,16 @@ var (
 // challenge says which anti-bot page body is, or "" when it is none. The
 // positive check (a real page has text) keeps a report that merely mentions
 // 安全验证 from being taken for a challenge.
+//
+// It runs on every page fetched, so the page's text is only counted up to
+// shortPageLen characters, and built only when the page is short.
 func challenge(status int, body []byte) string {
-	text := visibleText(body)
-	short := utf8.RuneCountInString(text) < shortPageLen
-	for _, m := range challengeMarkers {
-		if bytes.Contains(body, []byte(m.marker)) && (short || status == 412 || status == 521) {
-			return m.what
+	text, short := visibleTextShort(body, shortPageLen)
+	if short || status == 412 || status == 521 {
+		for _, m := range challengeMarkers {
+			if bytes.Contains(body, []byte(m.marker)) {
+				return m.what
+			}
 		}
 	}
 	if short {
@@ -393,18 +426,258 @@ func challenge(status int, body []byte) string {
 	switch {
 	case len(bytes.TrimSpace(body)) == 0:
 		return "empty body"
-	case text == "" && hasScriptRe.Match(body) && challengeJSRe.Match(body):
+	case short && text == "" && hasScriptRe.Match(body) && challengeJSRe.Match(body):
 		return "a page of scripts only (setting a cookie, reloading), no text"
 	}
 	return ""
 }
 
 // visibleText is a page's text without scripts, styles, comments and tags,
-// spaces collapsed. It is a rough measure, for challenge only.
+// spaces collapsed. It is a rough measure, for challenge only. Precisely, it
+// is what these steps leave, which it computes in one pass:
+//
+//  1. remove (?is)<script\b.*?</script\s*>, <style\b…</style>, <!--.*?-->
+//     and <noscript\b…</noscript> (an element without its end tag stays);
+//  2. replace each tag, <[^>]*>, with a space (a "<" with no ">" after it
+//     is text);
+//  3. replace each run of (\s|&nbsp;|U+3000)+ with one space;
+//  4. strings.TrimSpace.
 func visibleText(body []byte) string {
-	s := scriptRe.ReplaceAll(body, nil)
-	s = tagRe.ReplaceAll(s, []byte(" "))
-	return strings.TrimSpace(textSpaceRe.ReplaceAllString(string(s), " "))
+	text, _ := visibleTextShort(body, -1)
+	return text
+}
+
+// visibleTextShort reports whether visibleText(body) has fewer than limit
+// characters (runes), and returns the text when it has. It stops reading as
+// soon as the count reaches limit; a negative limit reads all of body.
+func visibleTextShort(body []byte, limit int) (string, bool) {
+	v := textScanner{body: body, kept: make([]byte, 0, min(len(body), 8<<10))}
+	i := 0
+	for limit < 0 || v.count < limit {
+		if i >= len(v.kept) && !v.ensure(i+1) {
+			return string(v.out), true
+		}
+		c := v.kept[i]
+		switch {
+		case c == '<' && !v.noTags:
+			if end := v.tagEnd(i); end > 0 {
+				v.space()
+				i = end
+				continue
+			}
+			v.noTags = true // no ">" anywhere after: every "<" is text
+			v.text(i, 1)
+			i++
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+			v.space()
+			i++
+		case c == '&':
+			v.ensure(i + len("&nbsp;"))
+			if bytes.HasPrefix(v.kept[i:], []byte("&nbsp;")) {
+				v.space()
+				i += len("&nbsp;")
+				continue
+			}
+			v.text(i, 1)
+			i++
+		case c == '\v':
+			v.otherSpace(i, 1)
+			i++
+		case c < utf8.RuneSelf:
+			v.text(i, 1)
+			i++
+		default:
+			v.ensure(i + utf8.UTFMax)
+			r, w := utf8.DecodeRune(v.kept[i:])
+			switch {
+			case r == '\u3000':
+				v.space()
+			case unicode.IsSpace(r):
+				v.otherSpace(i, w)
+			default:
+				v.text(i, w)
+			}
+			i += w
+		}
+	}
+	return "", false
+}
+
+// textScanner holds the state of visibleTextShort. kept is body with its
+// scripts, styles, comments and noscripts removed (step 1), filled as far as
+// the scan has read: a removal joins what is before and after it, which may
+// make a tag, an &nbsp; or a character.
+type textScanner struct {
+	body   []byte
+	pos    int // how far in body step 1 has gone
+	kept   []byte
+	noEnd  [4]bool // no end tag for that kind of element after pos
+	noTags bool    // no ">" in the rest of kept
+	// Steps 3 and 4: out is the text so far without its trailing spaces,
+	// which are pending; count is out's length in runes.
+	out      []byte
+	pending  []byte
+	npending int
+	count    int
+	spaced   bool // the last thing was a collapsed space
+}
+
+// ensure fills kept to at least n bytes, or to the end of body; it reports
+// whether kept has n bytes.
+func (v *textScanner) ensure(n int) bool {
+	for len(v.kept) < n && v.pos < len(v.body) {
+		rest := v.body[v.pos:]
+		j := bytes.IndexByte(rest, '<')
+		if j < 0 {
+			v.kept = append(v.kept, rest...)
+			v.pos = len(v.body)
+			break
+		}
+		v.kept = append(v.kept, rest[:j]...)
+		v.pos += j
+		if end := v.removal(v.pos); end > 0 {
+			v.pos = end
+		} else {
+			v.kept = append(v.kept, '<')
+			v.pos++
+		}
+	}
+	return len(v.kept) >= n
+}
+
+// tagEnd returns the index in kept just past the ">" that closes the tag
+// opened at i, or 0 when there is none.
+func (v *textScanner) tagEnd(i int) int {
+	from := i + 1
+	for {
+		if j := bytes.IndexByte(v.kept[from:], '>'); j >= 0 {
+			return from + j + 1
+		}
+		from = len(v.kept)
+		if !v.ensure(from + 1) {
+			return 0
+		}
+	}
+}
+
+// space is a collapsed run of white space (step 3).
+func (v *textScanner) space() {
+	if v.spaced {
+		return
+	}
+	v.spaced = true
+	v.otherSpace(-1, 1)
+}
+
+// otherSpace is a white space character that step 3 keeps but step 4 trims
+// at the ends (U+00A0, \v…): kept[i:i+w], or " " when i < 0.
+func (v *textScanner) otherSpace(i, w int) {
+	if i >= 0 {
+		v.spaced = false
+	}
+	if v.count == 0 {
+		return // leading: trimmed
+	}
+	if i < 0 {
+		v.pending = append(v.pending, ' ')
+	} else {
+		v.pending = append(v.pending, v.kept[i:i+w]...)
+	}
+	v.npending++
+}
+
+// text is a character that is not a space: kept[i:i+w].
+func (v *textScanner) text(i, w int) {
+	v.spaced = false
+	v.out = append(v.out, v.pending...)
+	v.out = append(v.out, v.kept[i:i+w]...)
+	v.count += v.npending + 1
+	v.pending, v.npending = v.pending[:0], 0
+}
+
+// Elements removed with their content, in the order of textScanner.noEnd.
+var removedElems = [...]string{"script", "style", "noscript"}
+
+// removal returns the end of the script, style, comment or noscript that
+// starts at body[i] (a "<"), or 0 when none does.
+func (v *textScanner) removal(i int) int {
+	b := v.body[i+1:]
+	if bytes.HasPrefix(b, []byte("!--")) {
+		if v.noEnd[3] {
+			return 0
+		}
+		if j := bytes.Index(b[3:], []byte("-->")); j >= 0 {
+			return i + 1 + 3 + j + 3
+		}
+		v.noEnd[3] = true
+		return 0
+	}
+	for k, name := range removedElems {
+		n := foldPrefix(b, name)
+		if n == 0 || (n < len(b) && isWordByte(b[n])) {
+			continue
+		}
+		if v.noEnd[k] {
+			return 0
+		}
+		if end := endTag(b[n:], name); end >= 0 {
+			return i + 1 + n + end
+		}
+		v.noEnd[k] = true
+		return 0
+	}
+	return 0
+}
+
+// endTag returns the end of the first </name\s*> in b (name matched as
+// (?i) does), or -1.
+func endTag(b []byte, name string) int {
+	for from := 0; ; {
+		j := bytes.Index(b[from:], []byte("</"))
+		if j < 0 {
+			return -1
+		}
+		j += from + 2
+		from = j
+		n := foldPrefix(b[j:], name)
+		if n == 0 {
+			continue
+		}
+		j += n
+		for j < len(b) && (b[j] == ' ' || b[j] == '\n' || b[j] == '\t' || b[j] == '\r' || b[j] == '\f') {
+			j++
+		}
+		if j < len(b) && b[j] == '>' {
+			return j + 1
+		}
+	}
+}
+
+// foldPrefix returns the length of the prefix of b that is name (ASCII
+// lower case letters) under Unicode simple case folding, as (?i) matches
+// it: "s" is also "S" and "ſ" (U+017F). It returns 0 when b does not start
+// with name.
+func foldPrefix(b []byte, name string) int {
+	n := 0
+	for k := 0; k < len(name); k++ {
+		if n >= len(b) {
+			return 0
+		}
+		switch c := b[n]; {
+		case c|0x20 == name[k]:
+			n++
+		case name[k] == 's' && c == 0xc5 && n+1 < len(b) && b[n+1] == 0xbf:
+			n += 2
+		default:
+			return 0
+		}
+	}
+	return n
+}
+
+// isWordByte reports whether c is an ASCII word character, as \b sees it.
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 // sniffBinary says what binary file body is, or "" when it looks like text:

@@ -134,13 +134,12 @@ func TestCrawlHostile(t *testing.T) {
 			wantErrors: map[string]int{crawler.ErrTooLarge: 1},
 		},
 		{
-			name:      "PDF served as text/html",
+			name:      "PDF served as text/html is handed over as a file",
 			r:         `<!-- portaltest: content-type="text/html" -->` + "\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\n",
-			wantPages: []string{"/c/s.html"},
-			wantSkip:  map[string]int{crawler.SkipNotHTML: 1},
+			wantPages: []string{"/c/r.html", "/c/s.html"},
 		},
 		{
-			name:      "DOC served as text/html",
+			name:      "a scrap of an OLE file served as text/html is no file nianbao reads",
 			r:         `<!-- portaltest: content-type="text/html; charset=utf-8" -->` + "\n\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00",
 			wantPages: []string{"/c/s.html"},
 			wantSkip:  map[string]int{crawler.SkipNotHTML: 1},

@@ -1,6 +1,8 @@
 package crawler
 
 import (
+	"context"
+	"encoding/json"
 	"net/url"
 	"path"
 	"regexp"
@@ -16,12 +18,12 @@ import (
 
 // link is an <a> found on a list page.
 type link struct {
-	URL   string // absolute, without fragment
-	Text  string // visible text, NFKC, spaces collapsed
-	Title string // the title attribute, often the untruncated title
+	URL   string `json:"url"`             // absolute, without fragment
+	Text  string `json:"text,omitempty"`  // visible text, NFKC, spaces collapsed
+	Title string `json:"title,omitempty"` // the title attribute, often the untruncated title
 	// Row is the text of the list item around a link whose own text is too
 	// short to be a title ("详细", "查看", "[全文]"), "" otherwise.
-	Row string
+	Row string `json:"row,omitempty"`
 }
 
 // title is the best title the list gives: the title attribute when it is
@@ -46,6 +48,49 @@ type listPage struct {
 	links []link   // every followable link except pagination, in page order
 	next  []string // pagination: "下一页" links and numbered siblings
 	gen   []string // pages generated from a createPageHTML(...) call, in order
+}
+
+// storedList is how a list page's links are kept between runs (Lists).
+// Scope is the site's selectors.links they were read with: links read with
+// another scope are not used.
+type storedList struct {
+	V     int      `json:"v"`
+	Scope string   `json:"scope,omitempty"`
+	Links []link   `json:"links"`
+	Next  []string `json:"next,omitempty"`
+	Gen   []string `json:"gen,omitempty"`
+}
+
+// storedListVersion changes when parseList reads pages differently, so that
+// links read by an older crawler are read again.
+const storedListVersion = 1
+
+func encodeList(lp listPage, scope string) []byte {
+	b, _ := json.Marshal(storedList{V: storedListVersion, Scope: scope, Links: lp.links, Next: lp.next, Gen: lp.gen})
+	return b
+}
+
+func decodeList(data []byte, scope string) (listPage, bool) {
+	var st storedList
+	if len(data) == 0 || json.Unmarshal(data, &st) != nil || st.V != storedListVersion || st.Scope != scope {
+		return listPage{}, false
+	}
+	return listPage{links: st.Links, next: st.Next, gen: st.Gen}, true
+}
+
+// saveList remembers a list page's links under its validators, when it has
+// any (Options.Lists). A failure to store costs only a full read next time.
+func (cr *crawl) saveList(ctx context.Context, u string, resp *response, lp listPage) {
+	if cr.opts.Lists == nil {
+		return
+	}
+	etag, lastMod := resp.header.Get("ETag"), resp.header.Get("Last-Modified")
+	if etag == "" && lastMod == "" {
+		return
+	}
+	if err := cr.opts.Lists.SetList(ctx, u, etag, lastMod, encodeList(lp, cr.site.Selectors.Links)); err != nil {
+		cr.log.Warn("could not remember a list page's links", "url", u, "err", err)
+	}
 }
 
 // parseList reads a list page. scope, when set, limits link discovery to

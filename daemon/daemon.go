@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/harvest"
@@ -19,7 +20,8 @@ import (
 // Options configure a Daemon.
 type Options struct {
 	// Config supplies sites_dir, the crawl defaults, max_concurrent_sites,
-	// schedule_jitter, user_agent, max_body_size and max_probes.
+	// schedule_jitter and the crawl settings (user_agent, max_body_size,
+	// max_file_size, max_attachments, file_timeout, max_probes).
 	Config *config.Config
 	// Archive is open for writing; the caller holds its lock and closes it
 	// after Run returns.
@@ -38,6 +40,10 @@ type Options struct {
 	// Crawl, when its Transport is set, replaces the crawler's HTTP
 	// transport; the rest comes from Config.
 	Crawl crawler.Options
+	// Files reads attachments for every run; the caller closes it after Run
+	// returns. Its PDF engine starts on the first PDF, not before. nil: each
+	// run makes its own.
+	Files *attachment.Reader
 }
 
 // DefaultPollInterval is how often sites_dir is checked when Options leave it 0.
@@ -61,7 +67,9 @@ type Daemon struct {
 	pages   *pages
 
 	reloadMu sync.Mutex
-	stamp    string // dirStamp of the last load
+	stamp    uint64    // dirStamp of the last load
+	files    int       // site files at the last load
+	dirMod   time.Time // dirModTime of the last look
 }
 
 // New loads the sites, schedules them and reads past runs from the archive.
@@ -95,12 +103,10 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		metrics: newMetrics(),
 		docs:    newDocCounts(opts.Archive),
 	}
-	crawl := opts.Crawl
+	crawl := cfg.CrawlOptions()
+	crawl.Transport = opts.Crawl.Transport
 	crawl.Hosts = crawler.NewHosts() // every run takes turns on a shared portal
-	crawl.UserAgent = cfg.UserAgent
-	crawl.MaxBodySize = cfg.MaxBodySize
-	crawl.MaxProbes = cfg.MaxProbes
-	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger, WARC: cfg.WARC}
+	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger, WARC: cfg.WARC, Files: opts.Files}
 	d.runs = newRunManager(deps, cfg.MaxConcurrentSites, opts.History, opts.Logger, opts.Now)
 	d.runs.onEnd = d.runEnded
 	d.sched = newScheduler(opts.Logger, time.Duration(cfg.ScheduleJitter), d.tick)
@@ -195,18 +201,32 @@ func (d *Daemon) Run(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// pollSites reloads the sites when the files of sites_dir change.
+// pollSites reloads the sites when the files of sites_dir change. Each
+// poll looks at the directory's own modification time (one stat: files
+// added, removed or renamed in); every file is looked at on every poll up
+// to 1,000 files, and every n-th poll for n thousand files (every 50 s for
+// 10,000 at the default interval), so that an idle daemon with a whole
+// country's site files does not spend its time in stat(2). A file
+// rewritten in place is noticed at that slower pace; SIGHUP (Reload) is
+// immediate.
 func (d *Daemon) pollSites(ctx context.Context) {
 	t := time.NewTicker(d.poll)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+		dir := d.cfg.SitesPath()
 		d.reloadMu.Lock()
-		changed := dirStamp(d.cfg.SitesPath()) != d.stamp
+		mod := dirModTime(dir)
+		changed := !mod.Equal(d.dirMod)
+		if !changed && tick%max(1, d.files/1000) == 0 {
+			stamp, _ := dirStamp(dir)
+			changed = stamp != d.stamp
+		}
+		d.dirMod = mod
 		d.reloadMu.Unlock()
 		if changed {
 			_ = d.Reload() // logged there
@@ -222,7 +242,9 @@ func (d *Daemon) pollSites(ctx context.Context) {
 func (d *Daemon) Reload() error {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
-	d.stamp = dirStamp(d.cfg.SitesPath()) // before loading: a change during the load shows at the next poll
+	// Before loading: a change during the load shows at the next poll.
+	d.dirMod = dirModTime(d.cfg.SitesPath())
+	d.stamp, d.files = dirStamp(d.cfg.SitesPath())
 	loaded, probs, err := d.cfg.LoadSites()
 	if err != nil {
 		d.reg.failDir(err)

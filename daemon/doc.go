@@ -9,7 +9,9 @@
 //     version of each site file under sites_dir, with the problems of its file
 //     if the file is broken now, and the problems of files that never loaded.
 //     It is reloaded when the directory's listing (names, sizes, modification
-//     times) changes, which is polled every few seconds, and on Reload (SIGHUP).
+//     times) changes, which is polled every few seconds (the directory's own
+//     time on every poll, each file's every n-th poll for n thousand files),
+//     and on Reload (SIGHUP).
 //     A broken file never disturbs the other sites, and the last good version
 //     of its own site keeps running.
 //   - The scheduler is a robfig/cron/v3 instance parsing with

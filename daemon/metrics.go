@@ -19,24 +19,26 @@ var durationBuckets = []float64{1, 5, 15, 60, 300, 900, 3600}
 
 // siteMetrics are the counters of one site since the daemon started.
 type siteMetrics struct {
-	runs          map[string]float64 // by status
-	skipped       float64            // ticks skipped because a run was still going
-	listPages     float64
-	pages         float64
-	bytes         float64
-	errors        map[string]float64 // by kind
-	documents     float64
-	versions      float64
-	sources       float64
-	unchanged     float64
-	notModified   float64
-	retries       float64
-	durBuckets    []float64 // cumulative counts per durationBuckets
-	durSum        float64
-	durCount      float64
-	lastSuccess   time.Time
-	lastRun       time.Time
-	lastRunFailed bool
+	runs             map[string]float64 // by status
+	skipped          float64            // ticks skipped because a run was still going
+	listPages        float64
+	pages            float64
+	bytes            float64
+	errors           map[string]float64 // by kind
+	documents        float64
+	versions         float64
+	sources          float64
+	unchanged        float64
+	notModified      float64
+	retries          float64
+	files            float64
+	filesWithoutText map[string]float64 // by reason
+	durBuckets       []float64          // cumulative counts per durationBuckets
+	durSum           float64
+	durCount         float64
+	lastSuccess      time.Time
+	lastRun          time.Time
+	lastRunFailed    bool
 }
 
 // metrics holds what /metrics exposes. Gauges that describe the present
@@ -86,6 +88,13 @@ func (m *metrics) observe(r RunInfo) {
 	s.unchanged += float64(sum.Unchanged)
 	s.notModified += float64(sum.NotModified)
 	s.retries += float64(sum.Retries)
+	s.files += float64(sum.Files)
+	for why, n := range sum.FilesWithoutText {
+		if s.filesWithoutText == nil {
+			s.filesWithoutText = map[string]float64{}
+		}
+		s.filesWithoutText[why] += float64(n)
+	}
 	d := sum.Duration.Seconds()
 	for i, b := range durationBuckets {
 		if d <= b {
@@ -175,6 +184,13 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", func(s *siteMetrics) float64 { return s.unchanged })
 	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", func(s *siteMetrics) float64 { return s.notModified })
 	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", func(s *siteMetrics) float64 { return s.retries })
+	counter("nianbao_files_fetched_total", "Files fetched (reports published as PDF, DOCX, DOC, WPS, OFD, and report pages' attachments).", func(s *siteMetrics) float64 { return s.files })
+	e.family("nianbao_files_without_text_total", "counter", "Files archived without text, by site and reason (no_text_layer, no_unicode, encrypted, unsupported, unreadable).")
+	for _, n := range names {
+		for _, k := range sortedKeys(m.sites[n].filesWithoutText) {
+			e.sample("nianbao_files_without_text_total", m.sites[n].filesWithoutText[k], "site", n, "reason", k)
+		}
+	}
 
 	e.family("nianbao_run_duration_seconds", "histogram", "How long crawl runs took.")
 	for _, n := range names {

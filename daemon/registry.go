@@ -1,13 +1,16 @@
 package daemon
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nianbao/nianbao/sites"
 )
@@ -194,26 +197,46 @@ func siteKey(s *sites.Site) string {
 	return string(b)
 }
 
-// dirStamp is a fingerprint of the site files in dir: their names, sizes and
-// modification times. Comparing stamps is how the daemon notices a file
-// added, changed or removed without reading every file each time.
-func dirStamp(dir string) string {
+// dirStamp is a fingerprint of the site files in dir: a hash of their names,
+// sizes and modification times, and how many there are. Comparing stamps is
+// how the daemon notices a file added, removed or edited.
+func dirStamp(dir string) (stamp uint64, files int) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return "error: " + err.Error()
+		h := fnv.New64a()
+		h.Write([]byte("error: " + err.Error()))
+		return h.Sum64(), 0
 	}
-	var b strings.Builder
+	h := fnv.New64a()
+	var buf [8]byte
 	for _, e := range entries {
 		ext := path.Ext(e.Name())
 		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
+		files++
+		h.Write([]byte(e.Name()))
+		h.Write([]byte{0})
 		fi, err := e.Info()
 		if err != nil {
-			fmt.Fprintf(&b, "%s ?\n", e.Name())
+			h.Write([]byte{'?'})
 			continue
 		}
-		fmt.Fprintf(&b, "%s %d %d\n", e.Name(), fi.Size(), fi.ModTime().UnixNano())
+		binary.LittleEndian.PutUint64(buf[:], uint64(fi.Size()))
+		h.Write(buf[:])
+		binary.LittleEndian.PutUint64(buf[:], uint64(fi.ModTime().UnixNano()))
+		h.Write(buf[:])
 	}
-	return b.String()
+	return h.Sum64(), files
+}
+
+// dirModTime is the modification time of dir itself, which changes when a
+// file is added, removed or renamed into it (editors that save by renaming
+// a temporary file included), but not when a file is rewritten in place.
+func dirModTime(dir string) time.Time {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/sites"
@@ -29,6 +31,11 @@ type Deps struct {
 	// as WARC/1.1 request and response records, one file per run
 	// (config.yaml's warc).
 	WARC bool
+	// Files reads the text of files (attachments: PDF, DOCX, DOC, WPS,
+	// OFD). One Reader serves every run of a process, so its PDF engine
+	// starts once, on the first PDF. nil: the run makes its own and closes
+	// it when the run ends.
+	Files *attachment.Reader
 	// Progress, when set, is called with the run's counts after every fetch
 	// and every archived report, on the run's goroutine: it must return
 	// quickly and be safe to call from several runs at once. nil: no calls.
@@ -53,34 +60,48 @@ type Progress struct {
 const (
 	ErrEmpty   = "empty"   // a report page with no text left after extraction
 	ErrExtract = "extract" // the extractor failed on a page
+	ErrFile    = "file"    // a file could not be read this time (the reader timed out): tried again next run
 )
 
 // Summary is what one run of one site did.
 type Summary struct {
-	Site         string        `json:"site"`
-	RunID        string        `json:"run_id"`
-	Status       string        `json:"status"` // ok, failed, cancelled
-	Error        string        `json:"error,omitempty"`
-	StartedAt    time.Time     `json:"started_at"`
-	Duration     time.Duration `json:"duration_ns"`
-	ListPages    int           `json:"list_pages"`
-	PagesFetched int           `json:"pages_fetched"`
-	Bytes        int64         `json:"bytes"`
-	ReportsFound int           `json:"reports_found"`
-	NewDocuments int           `json:"new_documents"`
-	NewVersions  int           `json:"new_versions"`
-	NewSources   int           `json:"new_sources"`
-	Unchanged    int           `json:"unchanged"`
+	Site      string        `json:"site"`
+	RunID     string        `json:"run_id"`
+	Status    string        `json:"status"` // ok, failed, cancelled
+	Error     string        `json:"error,omitempty"`
+	StartedAt time.Time     `json:"started_at"`
+	Duration  time.Duration `json:"duration_ns"`
+	ListPages int           `json:"list_pages"`
+	// ListNotModified counts the list pages among them answered 304: their
+	// links were known from the last full read.
+	ListNotModified int   `json:"list_not_modified"`
+	PagesFetched    int   `json:"pages_fetched"`
+	Bytes           int64 `json:"bytes"`
+	ReportsFound    int   `json:"reports_found"`
+	NewDocuments    int   `json:"new_documents"`
+	NewVersions     int   `json:"new_versions"`
+	NewSources      int   `json:"new_sources"`
+	Unchanged       int   `json:"unchanged"`
 	// NotModified counts report pages the server answered 304 to a
 	// conditional request: nothing downloaded, nothing added. They are not
 	// in Unchanged, which counts reports fetched in full whose text was
 	// already archived.
-	NotModified  int                  `json:"not_modified"`
-	Retries      int                  `json:"retries"`
-	BlockedHosts []string             `json:"blocked_hosts,omitempty"`
-	Skipped      map[string]int       `json:"skipped,omitempty"`
-	Errors       map[string]int       `json:"errors,omitempty"`
-	Failures     []crawler.FetchError `json:"failures,omitempty"`
+	NotModified int `json:"not_modified"`
+	// Files counts the files (reports published as PDF, DOCX…, and report
+	// pages' attachments) fetched in full; FilesNotModified those answered
+	// 304. FilesWithoutText counts archived files with no usable text, by
+	// reason (no_text_layer: a scan; no_unicode; encrypted; unsupported;
+	// unreadable), and FilesSameAsPage the files whose text is the listing
+	// page's own.
+	Files            int                  `json:"files"`
+	FilesNotModified int                  `json:"files_not_modified"`
+	FilesWithoutText map[string]int       `json:"files_without_text,omitempty"`
+	FilesSameAsPage  int                  `json:"files_same_as_page"`
+	Retries          int                  `json:"retries"`
+	BlockedHosts     []string             `json:"blocked_hosts,omitempty"`
+	Skipped          map[string]int       `json:"skipped,omitempty"`
+	Errors           map[string]int       `json:"errors,omitempty"`
+	Failures         []crawler.FetchError `json:"failures,omitempty"`
 	// WARC is the run's WARC file, relative to the archive, when warc is on and the run archived something.
 	WARC string `json:"warc,omitempty"`
 }
@@ -127,6 +148,11 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	log.Info("crawl started", "start", []string(site.Start))
 
 	xopts := extract.Options{ContentSelector: site.Selectors.Content, RemoveSelectors: site.Selectors.Remove}
+	files := deps.Files
+	if files == nil {
+		files = attachment.NewReader(attachment.ReaderConfig{Logger: deps.Logger})
+		defer files.Close()
+	}
 	var wr *runWARC
 	if deps.WARC {
 		var err error
@@ -150,21 +176,29 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		}
 		return fs.ETag, fs.LastModified
 	}
+	opts.Lists = archiveLists{a: deps.Archive, site: site.Name, now: deps.Now}
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		defer progress(false)
 		if p.NotModified {
 			return pageNotModified(ctx, deps.Archive, p, &sum, log)
 		}
-		return archivePage(ctx, deps.Archive, site, p, xopts, &sum, log, wr)
+		h := pageHandler{a: deps.Archive, site: site, xopts: xopts, files: files, sum: &sum, log: log, wr: wr}
+		if p.File != nil {
+			_, err := h.archiveFile(ctx, p.File, nil)
+			return err
+		}
+		return h.archivePage(ctx, p)
 	}
 	st, err := crawler.Crawl(ctx, site, opts, handle)
 	defer progress(true)
 	sum.ListPages = st.ListPages
+	sum.ListNotModified = st.ListNotModified
 	sum.PagesFetched = st.Pages
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports
 	sum.Skipped = st.Skipped
 	sum.NotModified = st.NotModified
+	sum.Files = st.Files
 	sum.Retries = st.Retries
 	sum.BlockedHosts = st.BlockedHosts
 	for k, n := range st.Errors {
@@ -211,23 +245,56 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	return sum, nil
 }
 
-// archivePage extracts one report page and puts its text in the archive.
-func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page, xopts extract.Options, sum *Summary, log *slog.Logger, wr *runWARC) error {
+// archiveLists keeps the crawler's list pages in the archive's index.
+type archiveLists struct {
+	a    *archive.Archive
+	site string
+	now  func() time.Time
+}
+
+func (l archiveLists) List(ctx context.Context, u string) (string, string, []byte, bool) {
+	st, ok, err := l.a.ListState(ctx, u)
+	if err != nil || !ok {
+		return "", "", nil, false
+	}
+	return st.ETag, st.LastModified, st.Links, true
+}
+
+func (l archiveLists) SetList(ctx context.Context, u, etag, lastModified string, links []byte) error {
+	return l.a.SetListState(ctx, archive.ListState{URL: u, Site: l.site, ETag: etag, LastModified: lastModified,
+		Links: links, FetchedAt: l.now()})
+}
+
+// pageHandler archives what the crawler hands over: report pages, their
+// attachments, and reports published as files.
+type pageHandler struct {
+	a     *archive.Archive
+	site  *sites.Site
+	xopts extract.Options
+	files *attachment.Reader
+	sum   *Summary
+	log   *slog.Logger
+	wr    *runWARC
+}
+
+// archivePage extracts one report page and puts its text in the archive,
+// then its attachments' texts.
+func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 	pages := []pageHTML{{URL: p.URL, HTML: p.HTML}}
 	var parts []archive.Part
 	for _, part := range p.Parts {
 		pages = append(pages, pageHTML{URL: part.URL, HTML: part.HTML})
 		parts = append(parts, archive.Part{URL: part.URL, Body: part.Body, Encoding: part.Encoding})
 	}
-	doc, text, mirror, failed, err := extractPages(pages, xopts)
+	doc, text, mirror, failed, err := extractPages(pages, h.xopts)
 	if err != nil {
-		sum.fail(ErrExtract, failed, err.Error())
-		log.Warn("extraction failed", "url", failed, "err", err)
+		h.sum.fail(ErrExtract, failed, err.Error())
+		h.log.Warn("extraction failed", "url", failed, "err", err)
 		return nil
 	}
-	if text == "" {
-		sum.fail(ErrEmpty, p.URL, "no text left after extraction")
-		log.Warn("report page has no text", "url", p.URL)
+	if text == "" && len(p.Attachments) == 0 {
+		h.sum.fail(ErrEmpty, p.URL, "no text left after extraction")
+		h.log.Warn("report page has no text", "url", p.URL)
 		return nil
 	}
 	title := doc.Title
@@ -238,51 +305,76 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 	if doc.Title == "" {
 		kind, year = extract.Classify(title, doc.Published)
 	}
-	res, err := a.Put(ctx, archive.Entry{
-		Site:        site.Name,
-		URL:         p.URL,
-		Title:       title,
-		Published:   doc.Published,
-		Source:      doc.Source,
-		SiteIDCode:  doc.SiteIDCode,
-		Issuer:      doc.Issuer,
-		DocNumber:   doc.DocNumber,
-		IndexNumber: doc.IndexNumber,
-		Mirror:      mirror,
-		Kind:        kind,
-		Year:        year,
-		Text:        []byte(text),
-		Extractor:   extract.Version,
-		FetchedAt:   p.FetchedAt,
-		Raw:         p.Body,
-		Status:      p.Status,
-		ContentType: p.Header.Get("Content-Type"),
-		Encoding:    p.Encoding,
-		Parts:       parts,
-	})
-	if err != nil {
-		return err
+	listing := &listing{url: p.URL, text: text, kind: kind, year: year, published: doc.Published}
+	// A page without attachments records its fetch with its text, in one
+	// index transaction; one with attachments only after them (below).
+	var fetched []archive.FetchState
+	if len(p.Attachments) == 0 {
+		fetched = pageFetched(h.site, p, p.AttachmentsFailed == 0)
 	}
-	if err := recordFetch(ctx, a, site, p); err != nil {
-		return err
-	}
-	switch res.Outcome {
-	case archive.NewDocument:
-		sum.NewDocuments++
-	case archive.NewVersion:
-		sum.NewVersions++
-	case archive.NewSource:
-		sum.NewSources++
-	case archive.Unchanged:
-		sum.Unchanged++
-	}
-	if wr != nil && res.Outcome != archive.Unchanged {
-		if err := wr.add(p); err != nil {
+	if text != "" {
+		res, err := h.a.Put(ctx, archive.Entry{
+			Site:        h.site.Name,
+			URL:         p.URL,
+			Title:       title,
+			Published:   doc.Published,
+			Source:      doc.Source,
+			SiteIDCode:  doc.SiteIDCode,
+			Issuer:      doc.Issuer,
+			DocNumber:   doc.DocNumber,
+			IndexNumber: doc.IndexNumber,
+			Mirror:      mirror,
+			Kind:        kind,
+			Year:        year,
+			Text:        []byte(text),
+			Extractor:   extract.Version,
+			FetchedAt:   p.FetchedAt,
+			Raw:         p.Body,
+			Status:      p.Status,
+			ContentType: p.Header.Get("Content-Type"),
+			Encoding:    p.Encoding,
+			Parts:       parts,
+			Fetched:     fetched,
+		})
+		if err != nil {
 			return err
 		}
+		h.count(res.Outcome)
+		if h.wr != nil && res.Outcome != archive.Unchanged {
+			if err := h.wr.add(p); err != nil {
+				return err
+			}
+		}
+		listing.doc, listing.version = res.Doc, res.Version
+		h.log.Info("report", "url", p.URL, "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "title", title)
 	}
-	log.Info("report", "url", p.URL, "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "title", title)
-	return nil
+	complete := p.AttachmentsFailed == 0
+	for i := range p.Attachments {
+		ok, err := h.archiveFile(ctx, &p.Attachments[i], listing)
+		if err != nil {
+			return err
+		}
+		complete = complete && ok
+	}
+	if (text == "" && !complete) || (text != "" && fetched != nil) {
+		return nil
+	}
+	// A page whose files could not all be archived is recorded without
+	// validators, so the next run reads it again and retries them.
+	return recordFetch(ctx, h.a, h.site, p, complete)
+}
+
+func (h *pageHandler) count(o archive.Outcome) {
+	switch o {
+	case archive.NewDocument:
+		h.sum.NewDocuments++
+	case archive.NewVersion:
+		h.sum.NewVersions++
+	case archive.NewSource:
+		h.sum.NewSources++
+	case archive.Unchanged:
+		h.sum.Unchanged++
+	}
 }
 
 // recordFetch stores a report page's validators once its text is archived,
@@ -291,33 +383,37 @@ func archivePage(ctx context.Context, a *archive.Archive, site *sites.Site, p *c
 // recorded without validators and so is always re-read whole: a 304 on its
 // first page would say nothing about its other pages, and a changed part
 // must make a new version.
-func recordFetch(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page) error {
-	raw := sha256.Sum256(p.Body)
+func recordFetch(ctx context.Context, a *archive.Archive, site *sites.Site, p *crawler.Page, validators bool) error {
+	return a.SetFetchState(ctx, pageFetched(site, p, validators)...)
+}
+
+// pageFetched is what recordFetch records.
+func pageFetched(site *sites.Site, p *crawler.Page, validators bool) []archive.FetchState {
+	return fetchStates(site, p.URL, p.LinkURL, p.Status, p.Header, p.Body, p.FetchedAt, validators && len(p.Parts) == 0)
+}
+
+// fetchStates is a fetch's state under the URL fetched and the URL linked.
+func fetchStates(site *sites.Site, u, linkURL string, status int, h http.Header, body []byte, at time.Time, validators bool) []archive.FetchState {
+	raw := sha256.Sum256(body)
 	fs := archive.FetchState{
-		URL: p.URL, Site: site.Name, Status: p.Status,
-		ETag: p.Header.Get("ETag"), LastModified: p.Header.Get("Last-Modified"),
-		SHA256: hex.EncodeToString(raw[:]), Bytes: len(p.Body), FetchedAt: p.FetchedAt,
+		URL: u, Site: site.Name, Status: status,
+		SHA256: hex.EncodeToString(raw[:]), Bytes: len(body), FetchedAt: at,
 	}
-	if len(p.Parts) > 0 {
-		fs.ETag, fs.LastModified = "", ""
+	if validators {
+		fs.ETag, fs.LastModified = h.Get("ETag"), h.Get("Last-Modified")
 	}
-	if err := a.SetFetchState(ctx, fs); err != nil {
-		return err
+	out := []archive.FetchState{fs}
+	if linkURL != "" && archive.CanonicalURL(linkURL) != archive.CanonicalURL(u) {
+		fs.URL = linkURL
+		out = append(out, fs)
 	}
-	if p.LinkURL != "" && archive.CanonicalURL(p.LinkURL) != archive.CanonicalURL(p.URL) {
-		fs.URL = p.LinkURL
-		return a.SetFetchState(ctx, fs)
-	}
-	return nil
+	return out
 }
 
 // pageNotModified records a 304: the source was seen, unchanged. A URL the
 // archive does not know as a source is fetched again in full.
 func pageNotModified(ctx context.Context, a *archive.Archive, p *crawler.Page, sum *Summary, log *slog.Logger) error {
-	ok, err := a.Seen(ctx, p.URL, p.FetchedAt)
-	if err == nil && !ok && p.LinkURL != p.URL {
-		ok, err = a.Seen(ctx, p.LinkURL, p.FetchedAt)
-	}
+	ok, err := a.Seen(ctx, p.FetchedAt, p.URL, p.LinkURL)
 	if err != nil {
 		return err
 	}

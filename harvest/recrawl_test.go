@@ -169,8 +169,10 @@ func TestRecrawl(t *testing.T) {
 				cond := r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != ""
 				switch {
 				case strings.HasPrefix(r.Path, "/c/index"):
-					if cond {
-						t.Errorf("list page %s asked for conditionally", r.Path)
+					// The links of an unchanged list are known from the
+					// first run.
+					if !cond {
+						t.Errorf("list page %s asked for without validators", r.Path)
 					}
 				case strings.HasPrefix(r.Path, "/c/t"):
 					if !cond {
@@ -212,7 +214,7 @@ func TestRecrawlPartsReadWhole(t *testing.T) {
 		t.Errorf("second run %+v, %v", sum, err)
 	}
 	for _, r := range srv.Requests() {
-		if r.Header.Get("If-None-Match") != "" {
+		if strings.HasPrefix(r.Path, "/c/t") && r.Header.Get("If-None-Match") != "" {
 			t.Errorf("%s asked for conditionally", r.Path)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/sites"
@@ -60,10 +61,16 @@ type ReextractSummary struct {
 // no longer configured gets the generic rules). Where the text changes, a
 // version is added, marked as re-extracted from the version whose bytes it
 // used, with today's extractor version; its raw bytes are that version's
-// file. site limits it to one site ("" for all).
-func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site, site string, log *slog.Logger, now func() time.Time) (ReextractSummary, error) {
+// file. site limits it to one site ("" for all). A version read from a file
+// (a PDF, DOCX…) is read again by files, today's readers (nil: a Reader made
+// for the call).
+func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site, site string, files *attachment.Reader, log *slog.Logger, now func() time.Time) (ReextractSummary, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if files == nil {
+		files = attachment.NewReader(attachment.ReaderConfig{Logger: log})
+		defer files.Close()
 	}
 	if now == nil {
 		now = time.Now
@@ -95,6 +102,22 @@ func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site
 		sum.Documents++
 		if v.Raw == nil {
 			sum.NoRaw++
+			continue
+		}
+		if v.File != nil {
+			changed, err := rereadFile(ctx, a, files, v, now)
+			switch {
+			case ctx.Err() != nil:
+				return sum, ctx.Err()
+			case err != nil:
+				sum.Failed++
+				log.Warn("cannot re-read", "doc", v.Doc, "version", v.Version, "err", err)
+			case changed:
+				sum.NewVersions++
+				log.Info("re-read", "doc", v.Doc, "from", v.Version)
+			default:
+				sum.Unchanged++
+			}
 			continue
 		}
 		var (
@@ -146,6 +169,41 @@ func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site
 		}
 	}
 	return sum, nil
+}
+
+// rereadFile reads a file version's original bytes again with today's
+// readers, and adds a version when the text (or the reason there is none)
+// changed.
+func rereadFile(ctx context.Context, a *archive.Archive, files *attachment.Reader, v archive.Version, now func() time.Time) (bool, error) {
+	raw, err := a.ReadRaw(v)
+	if err != nil {
+		return false, err
+	}
+	t, err := files.Text(ctx, attachment.Kind(v.File.Type), raw)
+	if err != nil && ctx.Err() == nil {
+		t = attachment.Text{Status: attachment.StatusUnreadable}
+	}
+	if t.Status != attachment.StatusOK {
+		t.Text = ""
+	}
+	old, err := a.ReadText(v)
+	if err != nil {
+		return false, err
+	}
+	if string(old) == t.Text && v.File.TextStatus == string(t.Status) {
+		return false, nil
+	}
+	f := *v.File
+	f.TextStatus, f.Pages, f.Truncated = string(t.Status), t.Pages, t.Truncated
+	res, err := a.Put(ctx, archive.Entry{
+		Site: v.Site, URL: v.URL, Title: v.Title, Published: v.Published, Kind: v.Kind, Year: v.Year,
+		Text: []byte(t.Text), Extractor: attachment.Version, FetchedAt: v.FetchedAt, File: &f,
+		RawFrom: v.Raw, Reextracted: &archive.Reextraction{From: v.Version, At: now().UTC()},
+	})
+	if err != nil {
+		return false, fmt.Errorf("re-read %s@v%d: %w", v.Doc, v.Version, err)
+	}
+	return res.Outcome == archive.NewVersion, nil
 }
 
 // decodeRaw splits a version's raw bytes into its pages and decodes each by

@@ -44,3 +44,13 @@ func (r *runWARC) add(p *crawler.Page) error {
 	r.n++
 	return nil
 }
+
+// addFile records a file.
+func (r *runWARC) addFile(f *crawler.File) error {
+	req := http.Header{"User-Agent": {r.ua}, "Accept": {"*/*"}}
+	if err := r.w.WriteResponse(warc.Response{URL: f.URL, Request: req, Status: f.Status, Header: f.Header, Body: f.Body, FetchedAt: f.FetchedAt}); err != nil {
+		return err
+	}
+	r.n++
+	return nil
+}

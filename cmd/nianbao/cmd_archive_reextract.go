@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/harvest"
 )
@@ -49,7 +51,9 @@ func runArchiveReextract(ctx context.Context, g *globalOptions, o archiveReextra
 		return err
 	}
 	defer a.Close()
-	sum, err := harvest.Reextract(ctx, a, all, o.Site, log, nil)
+	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: cfg.CachePath(os.Getenv), Logger: log})
+	defer files.Close()
+	sum, err := harvest.Reextract(ctx, a, all, o.Site, files, log, nil)
 	fmt.Fprintf(g.stdout, "re-extracted %d document(s) with %s: %d new version(s), %d unchanged, %d without raw bytes, %d failed\n",
 		sum.Documents, extract.Version, sum.NewVersions, sum.Unchanged, sum.NoRaw, sum.Failed)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/harvest"
@@ -107,17 +108,16 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	}
 	defer a.Close()
 
+	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: cfg.CachePath(os.Getenv), Logger: log})
+	defer files.Close()
 	deps := harvest.Deps{
 		WARC:    cfg.WARC,
 		Archive: a,
 		Logger:  log,
-		Crawl: crawler.Options{
-			Hosts:       crawler.NewHosts(), // sites on the same portal take turns
-			UserAgent:   cfg.UserAgent,
-			MaxBodySize: cfg.MaxBodySize,
-			MaxProbes:   cfg.MaxProbes,
-		},
+		Crawl:   cfg.CrawlOptions(),
+		Files:   files,
 	}
+	deps.Crawl.Hosts = crawler.NewHosts() // sites on the same portal take turns
 	// On a terminal, a live line per site; elsewhere (cron, CI, pipes,
 	// tests) the log lines alone.
 	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -211,21 +211,40 @@ func pickSites(all []*sites.Site, names []string, probs sites.Problems) ([]*site
 }
 
 func printSummaries(w io.Writer, sums []harvest.Summary) {
-	tb := newTable("SITE", "STATUS", "LIST PAGES", "PAGES", "REPORTS", "NEW DOCS", "NEW VERSIONS", "NEW SOURCES", "UNCHANGED", "ERRORS", "TIME").
-		alignRight(2, 3, 4, 5, 6, 7, 8, 9, 10)
+	tb := newTable("SITE", "STATUS", "LIST PAGES", "PAGES", "FILES", "REPORTS", "NEW DOCS", "NEW VERSIONS", "NEW SOURCES", "UNCHANGED", "ERRORS", "TIME").
+		alignRight(2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 	for _, s := range sums {
-		tb.add(s.Site, s.Status, itoa(s.ListPages), itoa(s.PagesFetched), itoa(s.ReportsFound), itoa(s.NewDocuments),
+		tb.add(s.Site, s.Status, itoa(s.ListPages), itoa(s.PagesFetched), itoa(s.Files), itoa(s.ReportsFound), itoa(s.NewDocuments),
 			itoa(s.NewVersions), itoa(s.NewSources), itoa(s.Unchanged), itoa(s.ErrorCount()),
 			s.Duration.Round(100*time.Millisecond).String())
 	}
 	tb.write(w)
 	for _, s := range sums {
-		if s.NotModified == 0 && s.Retries == 0 && len(s.BlockedHosts) == 0 {
+		if s.NotModified == 0 && s.ListNotModified == 0 && s.Retries == 0 && len(s.BlockedHosts) == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s: %s moved, %d not modified (304), %d retries", s.Site, byteSize(s.Bytes), s.NotModified, s.Retries)
+		fmt.Fprintf(w, "\n%s: %s moved, %d reports and %d list pages not modified (304), %d retries", s.Site, byteSize(s.Bytes),
+			s.NotModified, s.ListNotModified, s.Retries)
 		if len(s.BlockedHosts) > 0 {
 			fmt.Fprintf(w, "; anti-bot page from %s: not requested again this run", strings.Join(s.BlockedHosts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+	for _, s := range sums {
+		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s: files:", s.Site)
+		if len(s.FilesWithoutText) > 0 {
+			why := make([]string, 0, len(s.FilesWithoutText))
+			for k, n := range s.FilesWithoutText {
+				why = append(why, fmt.Sprintf("%s=%d", k, n))
+			}
+			sort.Strings(why)
+			fmt.Fprintf(w, " archived without text (kept as received): %s;", strings.Join(why, " "))
+		}
+		if s.FilesSameAsPage > 0 {
+			fmt.Fprintf(w, " %d the same report as the page that links to it;", s.FilesSameAsPage)
 		}
 		fmt.Fprintln(w)
 	}

@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/attachment"
+	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/extract"
 )
@@ -25,7 +29,7 @@ func newExtractCommand(g *globalOptions) *cobra.Command {
 	var o extractOptions
 	cmd := &cobra.Command{
 		Use:   "extract [--url URL] [--json] FILE...",
-		Short: "Run the extractor on saved HTML files and print the text",
+		Short: "Run the extractor on saved HTML files (or PDF, DOCX, DOC, WPS, OFD files) and print the text",
 		Long: `Run the extractor on saved HTML pages and print what the archive would store.
 The bytes are decoded by the crawler's rules (UTF-8 if valid, else the
 page's <meta> charset, else --encoding), so a saved GBK page reads as the
@@ -35,9 +39,14 @@ try the same overrides a site file's selectors would set.
 With --json, one JSON object per file with file, title, published, source,
 kind, year, site_id_code, issuer, doc_number, index_number, mirror (the page
 looked like a mirror site's copy: pinyin annotations, now removed),
-encoding and text.`,
+encoding and text.
+
+A PDF, DOCX, DOC, WPS or OFD file (told by its bytes) is read as the crawler
+reads attachments; --json then adds file_type, text_status (ok, or why there
+is no text: no_text_layer, no_unicode, encrypted, unsupported, unreadable)
+and pages.`,
 		Args: cobraArgs(cobra.MinimumNArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error { return runExtract(g, o, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runExtract(cmd.Context(), g, o, args) },
 	}
 	cmd.Flags().StringVar(&o.URL, "url", "", "the URL the page was saved from (used for dates in URLs and relative links)")
 	cmd.Flags().BoolVar(&o.JSON, "json", false, "one JSON object per file")
@@ -61,10 +70,13 @@ type extracted struct {
 	IndexNumber string `json:"index_number"`
 	Mirror      bool   `json:"mirror"`
 	Encoding    string `json:"encoding"`
+	FileType    string `json:"file_type,omitempty"`
+	TextStatus  string `json:"text_status,omitempty"`
+	Pages       int    `json:"pages,omitempty"`
 	Text        string `json:"text"`
 }
 
-func runExtract(g *globalOptions, o extractOptions, files []string) error {
+func runExtract(ctx context.Context, g *globalOptions, o extractOptions, files []string) error {
 	var u *url.URL
 	if o.URL != "" {
 		var err error
@@ -75,23 +87,49 @@ func runExtract(g *globalOptions, o extractOptions, files []string) error {
 	opts := extract.Options{ContentSelector: o.Content, RemoveSelectors: o.Remove}
 	enc := json.NewEncoder(g.stdout)
 	enc.SetEscapeHTML(false)
+	var reader *attachment.Reader // started on the first file that is not a page
+	defer func() {
+		if reader != nil {
+			reader.Close()
+		}
+	}()
 	for i, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		html, encName, err := crawler.Decode(raw, "", o.Encoding)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
-		}
-		doc, err := extract.Extract(html, u, opts)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f, err)
+		var doc *extract.Document
+		var x extracted
+		if kind := attachment.Sniff(raw, "", "", f); kind != attachment.KindUnknown {
+			if reader == nil {
+				reader = attachment.NewReader(attachment.ReaderConfig{CacheDir: config.Default().CachePath(os.Getenv)})
+			}
+			t, err := reader.Text(ctx, kind, raw)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			title, _, _ := strings.Cut(t.Text, "\n")
+			doc = &extract.Document{Title: strings.TrimSpace(title), Text: t.Text}
+			doc.Kind, doc.Year = extract.Classify(doc.Title, "")
+			x = extracted{FileType: string(kind), TextStatus: string(t.Status), Pages: t.Pages}
+			if t.Status != attachment.StatusOK && !o.JSON {
+				fmt.Fprintf(g.stderr, "%s: no text: %s\n", f, t.Status)
+			}
+		} else {
+			html, encName, err := crawler.Decode(raw, "", o.Encoding)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			if doc, err = extract.Extract(html, u, opts); err != nil {
+				return fmt.Errorf("%s: %w", f, err)
+			}
+			x.Encoding = encName
 		}
 		if o.JSON {
 			if err := enc.Encode(extracted{File: f, Title: doc.Title, Published: doc.Published, Source: doc.Source,
 				Kind: doc.Kind, Year: doc.Year, SiteIDCode: doc.SiteIDCode, Issuer: doc.Issuer, DocNumber: doc.DocNumber,
-				IndexNumber: doc.IndexNumber, Mirror: doc.Mirror, Encoding: encName, Text: doc.Text}); err != nil {
+				IndexNumber: doc.IndexNumber, Mirror: doc.Mirror, Encoding: x.Encoding, FileType: x.FileType,
+				TextStatus: x.TextStatus, Pages: x.Pages, Text: doc.Text}); err != nil {
 				return err
 			}
 			continue

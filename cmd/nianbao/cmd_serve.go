@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/daemon"
 	"github.com/nianbao/nianbao/harvest"
@@ -102,12 +103,15 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 		}
 	}()
 
+	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: cfg.CachePath(os.Getenv), Logger: log})
+	defer files.Close()
 	d, err := daemon.New(ctx, daemon.Options{
 		Config:       cfg,
 		Archive:      a,
 		Logger:       log,
 		Token:        token,
 		PollInterval: o.PollInterval,
+		Files:        files,
 	})
 	if err != nil {
 		return err

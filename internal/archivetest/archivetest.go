@@ -5,11 +5,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
 )
+
+// versionFileRe matches the files of a version: its text, metadata, and raw
+// page bytes or original file.
+var versionFileRe = regexp.MustCompile(`^v\d+\.(txt|json|raw\.gz|pdf|docx|doc|wps|ofd)$`)
 
 // Check verifies the archive in dir (archive.Verify) and that every version
 // file is read-only. It fails t for each problem (leftovers of an
@@ -33,7 +37,7 @@ func Check(t testing.TB, dir string) []archive.Version {
 			return err
 		}
 		name := d.Name()
-		if strings.HasPrefix(name, "v") && (strings.HasSuffix(name, ".txt") || strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".raw.gz")) {
+		if versionFileRe.MatchString(name) {
 			fi, err := d.Info()
 			if err != nil {
 				return err

@@ -46,6 +46,8 @@
 //	fail-status=NNN      the status of those failures (default 503; 429 for rate limits)
 //	retry-after="…"      a Retry-After header ("1" or an HTTP date), on every answer
 //	drip=1s              send the body one byte per interval (a slow-drip server)
+//	content-disposition="…"  a Content-Disposition header (attachment; filename="…")
+//	header-encoding=gbk  send that header's value as GBK bytes, as many portals do
 //
 // SetConditional makes the Handler send ETag and Last-Modified with every file
 // it answers 200, and answer a matching If-None-Match or If-Modified-Since with

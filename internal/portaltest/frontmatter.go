@@ -23,6 +23,8 @@ type frontMatter struct {
 	failStatus  int           // fail-status=NNN: the status of those failures (default 503)
 	retryAfter  string        // retry-after="…": a Retry-After header
 	drip        time.Duration // drip=1s: send the body one byte per interval
+	disposition string        // content-disposition="…": a Content-Disposition header
+	headerGBK   bool          // header-encoding=gbk: send header values as GBK bytes
 }
 
 // parseFrontMatter splits content into its front matter and the body to serve.
@@ -96,6 +98,20 @@ func parseFrontMatter(content []byte) (frontMatter, []byte, error) {
 				return fm, nil, fmt.Errorf("front matter: drip %q: want a duration such as 1s", val)
 			}
 			fm.drip = d
+		case "content-disposition":
+			if val == "" {
+				return fm, nil, fmt.Errorf("front matter: empty content-disposition")
+			}
+			fm.disposition = val
+		case "header-encoding":
+			switch strings.ToLower(val) {
+			case "gbk":
+				fm.headerGBK = true
+			case "utf-8", "utf8":
+				fm.headerGBK = false
+			default:
+				return fm, nil, fmt.Errorf("front matter: header-encoding %q: want gbk or utf-8", val)
+			}
 		default:
 			return fm, nil, fmt.Errorf("front matter: unknown key %q", key)
 		}

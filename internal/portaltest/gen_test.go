@@ -48,6 +48,9 @@ func TestFixturesUpToDate(t *testing.T) {
 	}
 	got := map[string]bool{}
 	err = fs.WalkDir(fixtures, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && p == "files" {
+			return fs.SkipDir // made by filesrc/make.sh with real tools, not by the generator
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}

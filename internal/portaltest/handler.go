@@ -282,6 +282,20 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if fm.retryAfter != "" {
 		hdr.Set("Retry-After", fm.retryAfter)
 	}
+	if fm.disposition != "" {
+		v := fm.disposition
+		if fm.headerGBK {
+			// As many Chinese portals send it: the file name's GBK bytes,
+			// raw, in the header.
+			b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(v))
+			if err != nil {
+				http.Error(w, fmt.Sprintf("portaltest: %s: encode gbk: %v", name, err), http.StatusInternalServerError)
+				return
+			}
+			v = string(b)
+		}
+		hdr.Set("Content-Disposition", v)
+	}
 	h.mu.Lock()
 	h.served[name]++
 	n, cond := h.served[name], h.cond

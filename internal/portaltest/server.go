@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// fixtures holds the built-in portal (portal/) and the page of the other site
-// it links to (offsite/). It is read-only data, not state: every Server reads it
+// fixtures holds the built-in portal (portal/), the page of the other site
+// it links to (offsite/), and the portal of reports published as files
+// (files/). It is read-only data, not state: every Server reads it
 // through its own Handler.
 //
-//go:embed portal offsite
+//go:embed portal offsite files
 var fixtures embed.FS
 
 // Server is a fake portal on 127.0.0.1 serving fixture pages from an fs.FS.
@@ -70,6 +71,22 @@ func Portal() fs.FS {
 // report page at OffsitePath.
 func Offsite() fs.FS {
 	return mustSub("offsite")
+}
+
+// Files returns the fixture tree of a portal that publishes its reports as
+// files (see FileReports): a column at /fzzf/ whose links lead to report
+// pages with attachments (PDF, DOCX, DOC, WPS, a ZIP, an off-site PDF, a
+// PDF served as text/html), and straight to files (a PDF, a scanned PDF, an
+// OFD behind downfile.jsp with a GBK file name in its Content-Disposition).
+// The files were made with real tools; filesrc/make.sh says how.
+func Files() fs.FS {
+	return mustSub("files")
+}
+
+// NewFilesPortal starts a Server for Files, closed via t.Cleanup.
+func NewFilesPortal(t testing.TB) *Server {
+	t.Helper()
+	return NewServer(t, Files())
 }
 
 // mustSub returns a subtree of fixtures; dir is a constant, so failure is a bug.

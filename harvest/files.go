@@ -1,0 +1,192 @@
+package harvest
+
+import (
+	"context"
+	"path"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/extract"
+)
+
+// listing is the report page that links to a file, as archived.
+type listing struct {
+	url       string
+	doc       string // its document, "" when the page had no text of its own
+	version   int    // the version its text is, 0 when not known
+	text      string
+	kind      string
+	year      int
+	published string
+}
+
+// sameTextThreshold is the similarity above which a file's text is taken to
+// be its listing page's own text in another form: a PDF's page numbers,
+// running heads and line breaks keep two renderings of one report from
+// being byte-identical, while two different reports stay far below it.
+const sameTextThreshold = 0.9
+
+// archiveFile reads a file's text and puts it in the archive. l is the page
+// that links to it (nil for a file linked straight from a list). It reports
+// whether the file is now archived (or unchanged), false when it had to be
+// left for the next run.
+func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listing) (bool, error) {
+	log := h.log.With("file", f.URL)
+	if f.NotModified {
+		ok, err := h.a.Seen(ctx, f.FetchedAt, f.URL, f.LinkURL)
+		if err != nil {
+			return false, err
+		}
+		h.sum.FilesNotModified++
+		// A 304 for a file the archive does not know (it was never
+		// archived under this URL) leaves the page to be read again.
+		return ok, nil
+	}
+	t, err := h.files.Text(ctx, f.Kind, f.Body)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		if attachment.Transient(err) {
+			h.sum.fail(ErrFile, f.URL, err.Error())
+			log.Warn("file not read this time: left for the next run", "err", err)
+			return false, nil
+		}
+		// The file is what the portal published, even when nianbao cannot
+		// read it: it is kept, with the reason, for a later reader.
+		log.Warn("file cannot be read: archived without text", "type", f.Kind, "err", err)
+		t = attachment.Text{Status: attachment.StatusUnreadable}
+	}
+	if t.Status != attachment.StatusOK {
+		if h.sum.FilesWithoutText == nil {
+			h.sum.FilesWithoutText = map[string]int{}
+		}
+		h.sum.FilesWithoutText[string(t.Status)]++
+		t.Text = ""
+	}
+	file := &archive.File{Name: f.Name, Type: string(f.Kind), TextStatus: string(t.Status), Pages: t.Pages,
+		Truncated: t.Truncated, LinkText: f.LinkText}
+	title := fileTitle(f, t.Text)
+	published := ""
+	if l != nil {
+		published = l.published
+	}
+	kind, year := extract.Classify(title, published)
+	if l != nil {
+		file.ListedOn, file.ListedOnDoc = l.url, l.doc
+		if kind == "other" {
+			kind = l.kind
+		}
+		if year == 0 {
+			year = l.year
+		}
+		if l.doc != "" && t.Text != "" {
+			if sim := similarity(l.text, t.Text); sim >= sameTextThreshold {
+				file.SameTextAs = &archive.SameText{Doc: l.doc, Version: l.version, Similarity: round3(sim)}
+				h.sum.FilesSameAsPage++
+				log.Info("file holds the page's own text", "page", l.url, "similarity", round3(sim))
+			}
+		}
+	}
+	res, err := h.a.Put(ctx, archive.Entry{
+		Site:        h.site.Name,
+		URL:         f.URL,
+		Title:       title,
+		Published:   published,
+		Kind:        kind,
+		Year:        year,
+		Text:        []byte(t.Text),
+		Extractor:   attachment.Version,
+		FetchedAt:   f.FetchedAt,
+		Raw:         f.Body,
+		Status:      f.Status,
+		ContentType: f.Header.Get("Content-Type"),
+		File:        file,
+		Fetched:     fetchStates(h.site, f.URL, f.LinkURL, f.Status, f.Header, f.Body, f.FetchedAt, true),
+	})
+	if err != nil {
+		return false, err
+	}
+	h.count(res.Outcome)
+	if h.wr != nil && res.Outcome != archive.Unchanged {
+		if err := h.wr.addFile(f); err != nil {
+			return false, err
+		}
+	}
+	log.Info("file", "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "type", f.Kind, "text", string(t.Status), "title", title)
+	return true, nil
+}
+
+// fileTitle names a file's document: the link's text or the file's name
+// when either says what the report is ("附件1.pdf" does not), else the
+// text's first line.
+func fileTitle(f *crawler.File, text string) string {
+	for _, s := range []string{f.LinkText, f.Name} {
+		s = attachmentLabelRe.ReplaceAllString(strings.TrimSpace(s), "")
+		if ext := path.Ext(s); ext != "" && len(ext) <= 5 {
+			s = strings.TrimSpace(strings.TrimSuffix(s, ext))
+		}
+		if hanCount(s) >= 4 {
+			return s
+		}
+	}
+	if first, _, _ := strings.Cut(strings.TrimSpace(text), "\n"); first != "" {
+		return strings.TrimSpace(first)
+	}
+	return f.Name
+}
+
+// attachmentLabelRe is the label before an attachment's name: "附件：",
+// "附件1、", "附件 2.".
+var attachmentLabelRe = regexp.MustCompile(`^附件\s*\d*\s*[：:、.．]?\s*`)
+
+func hanCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// similarity is the character-bigram F1 of two texts over their letters and
+// digits (Han characters included), the measure the extraction evaluation
+// uses: punctuation, spacing and line breaks, which differ between a page
+// and a PDF of the same report, do not count.
+func similarity(a, b string) float64 {
+	ga, gb := bigrams(a), bigrams(b)
+	if len(ga) == 0 || len(gb) == 0 {
+		return 0
+	}
+	na, nb, common := 0, 0, 0
+	for _, n := range ga {
+		na += n
+	}
+	for g, n := range gb {
+		nb += n
+		common += min(n, ga[g])
+	}
+	return 2 * float64(common) / float64(na+nb)
+}
+
+func bigrams(s string) map[[2]rune]int {
+	m := map[[2]rune]int{}
+	var prev rune = -1
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			continue
+		}
+		if prev >= 0 {
+			m[[2]rune{prev, r}]++
+		}
+		prev = r
+	}
+	return m
+}

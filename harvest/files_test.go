@@ -1,0 +1,131 @@
+package harvest_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/internal/archivetest"
+	"github.com/nianbao/nianbao/internal/portaltest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// TestRunSiteArchivesFiles crawls the files portal: reports published as
+// PDF, DOCX, DOC, WPS and OFD, linked from lists and from report pages.
+func TestRunSiteArchivesFiles(t *testing.T) {
+	srv := portaltest.NewFilesPortal(t)
+	srv.SetConditional(true)
+	site, probs := sites.Parse([]byte("name: jb\nstart: "+srv.URL+"/fzzf/\ndelay: 0s\n"), "jb.yaml",
+		sites.Defaults{Timeout: 10e9, MaxPages: 5})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	dir := t.TempDir()
+	a, err := archive.Open(dir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	// The PDF engine's compiled code is kept between test runs (compiling
+	// pdfium takes a minute under the race detector); wazero checks what
+	// it loads from the cache and recompiles what does not match.
+	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: filepath.Join(os.TempDir(), "nianbao-test-pdfium-cache")})
+	defer files.Close()
+	deps := harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}, Files: files}
+	ctx := context.Background()
+
+	sum, err := harvest.RunSite(ctx, site, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 pages and 7 files are new documents; one PDF, linked again under
+	// another name and served as text/html, is a new source of one of them.
+	// The ZIP is not a file nianbao reads: it is not fetched.
+	if sum.NewDocuments != 10 || sum.NewSources != 1 || sum.Files != 8 || sum.FilesSameAsPage != 1 ||
+		sum.FilesWithoutText["no_text_layer"] != 1 || sum.Skipped[crawler.SkipOffsite] != 1 || len(sum.Skipped) != 1 ||
+		sum.ErrorCount() != 0 {
+		t.Errorf("first run: %+v", sum)
+	}
+
+	byPath := map[string]archive.Version{}
+	for _, v := range archivetest.Check(t, dir) {
+		byPath[strings.TrimPrefix(v.URL, srv.URL)] = v
+	}
+	text := func(p string) string {
+		v, ok := byPath[p]
+		if !ok {
+			t.Fatalf("%s not archived (have %d versions)", p, len(byPath))
+		}
+		b, err := a.ReadText(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	page := byPath["/fzzf/202403/t20240301_4001.html"]
+	tests := []struct {
+		path, typ, name, status, kind string
+		year                          int
+		listedOn                      string
+		contains                      string
+	}{
+		{"/fzzf/202403/P020240301123456789.pdf", "pdf", "P020240301123456789.pdf", "ok", "fzzf", 2023,
+			"/fzzf/202403/t20240301_4001.html", "依法纠错率为12.4%"},
+		{"/fzzf/202403/P020240302000000001.docx", "docx", "P020240302000000001.docx", "ok", "xxgk", 2023,
+			"/fzzf/202403/t20240302_4002.html", "一、本年新收政府信息公开申请数量\t152\t11\t2\t165"},
+		{"/fzzf/202303/P020230301000000003.pdf", "pdf", "P020230301000000003.pdf", "ok", "fzzf", 2022, "", "调解成功率98.1%"},
+		{"/fzzf/downfile.jsp?fileid=4004", "ofd", "江北区2022年度法治政府建设情况报告.ofd", "ok", "fzzf", 2022, "", ""},
+		{"/fzzf/202203/P020220301000000005.doc", "doc", "江北区2021年度法治政府建设情况报告.doc", "ok", "fzzf", 2021,
+			"/fzzf/202203/t20220301_4005.html", "累计办理告知承诺事项1.6万件"},
+		{"/fzzf/202203/P020220301000000006.wps", "wps", "P020220301000000006.wps", "ok", "fzzf", 2021,
+			"/fzzf/202203/t20220301_4005.html", "行政复议\t76\t74\t9"},
+		{"/fzzf/202103/P020210301000000007.pdf", "pdf", "P020210301000000007.pdf", "no_text_layer", "fzzf", 2020, "", ""},
+	}
+	for _, tt := range tests {
+		v, ok := byPath[tt.path]
+		if !ok || v.File == nil {
+			t.Errorf("%s: not archived as a file: %+v", tt.path, v)
+			continue
+		}
+		f := v.File
+		if f.Type != tt.typ || f.Name != tt.name || f.TextStatus != tt.status || v.Kind != tt.kind || v.Year != tt.year ||
+			strings.TrimPrefix(f.ListedOn, srv.URL) != tt.listedOn || v.Raw == nil || v.Raw.Bytes == 0 {
+			t.Errorf("%s: version %+v, file %+v", tt.path, v, f)
+		}
+		if got := text(tt.path); !strings.Contains(got, tt.contains) || (tt.status != "ok") != (got == "") {
+			t.Errorf("%s: text %q does not hold %q", tt.path, got, tt.contains)
+		}
+	}
+	if same := byPath["/fzzf/202403/P020240301123456789.pdf"].File.SameTextAs; same == nil || same.Doc != page.Doc || same.Similarity < 0.9 {
+		t.Errorf("the PDF of the inline report was not noticed as the same text: %+v (page doc %s)", same, page.Doc)
+	}
+	if f := byPath["/fzzf/202403/P020240301123456789.pdf"].File; f.ListedOnDoc != page.Doc {
+		t.Errorf("listed_on_doc %q, want the page's %q", f.ListedOnDoc, page.Doc)
+	}
+	if d, err := a.Doc(ctx, byPath["/fzzf/202303/P020230301000000003.pdf"].Doc); err != nil || len(d.Sources) != 2 {
+		t.Errorf("the PDF served again as text/html is not a second source: %+v, %v", d.Sources, err)
+	}
+
+	// Nothing changed: the pages answer 304, their files are not asked for
+	// again, and the files linked from the list answer 304 too.
+	again, err := harvest.RunSite(ctx, site, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.NewDocuments != 0 || again.NewVersions != 0 || again.NewSources != 0 || again.NotModified != 6 || again.ErrorCount() != 0 {
+		t.Errorf("second run: %+v", again)
+	}
+	archivetest.Check(t, dir)
+
+	// Today's readers read the kept files to the same texts.
+	rs, err := harvest.Reextract(ctx, a, []*sites.Site{site}, "jb", files, nil, nil)
+	if err != nil || rs.Documents != 10 || rs.Unchanged != 10 || rs.NewVersions != 0 || rs.Failed != 0 {
+		t.Errorf("reextract: %+v, %v", rs, err)
+	}
+}
