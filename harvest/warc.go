@@ -11,8 +11,9 @@ import (
 
 // runWARC collects a run's WARC records in memory; RunSite stores them as
 // one file when the run ends, written once, so a crash never leaves half a
-// WARC file. A run archives few responses (report pages, not list pages), so
-// the buffer stays small.
+// WARC file. A run archives few responses (report pages and their files, not
+// list pages), and only those that added to the archive, so the buffer stays
+// small — a run that archives large files holds them until it ends.
 type runWARC struct {
 	buf bytes.Buffer
 	w   *warc.Writer
