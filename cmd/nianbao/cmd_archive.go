@@ -87,12 +87,24 @@ func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) err
 		}
 		return nil
 	}
-	tb := newTable("DOC", "VERSION", "SITE", "YEAR", "KIND", "FETCHED", "TITLE")
+	tb := newTable("DOC", "VERSION", "SITE", "YEAR", "KIND", "FROM", "FETCHED", "TITLE")
 	for _, v := range vers {
-		tb.add(v.Doc, fmt.Sprintf("v%d", v.Version), v.Site, yearString(v.Year), v.Kind,
+		tb.add(v.Doc, fmt.Sprintf("v%d", v.Version), v.Site, yearString(v.Year), v.Kind, versionFrom(v),
 			v.FetchedAt.Local().Format("2006-01-02 15:04"), v.Title)
 	}
 	return tb.write(g.stdout)
+}
+
+// versionFrom says what a version's text was read from: a page, or a file
+// of a type, with the reason when the file had no text.
+func versionFrom(v archive.Version) string {
+	switch {
+	case v.File == nil:
+		return "page"
+	case !v.HasText():
+		return v.File.Type + " (" + v.File.TextStatus + ")"
+	}
+	return v.File.Type
 }
 
 func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions, ref string) error {

@@ -234,19 +234,19 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 {
 			continue
 		}
-		fmt.Fprintf(w, "\n%s: files:", s.Site)
+		var notes []string
 		if len(s.FilesWithoutText) > 0 {
 			why := make([]string, 0, len(s.FilesWithoutText))
 			for k, n := range s.FilesWithoutText {
 				why = append(why, fmt.Sprintf("%s=%d", k, n))
 			}
 			sort.Strings(why)
-			fmt.Fprintf(w, " archived without text (kept as received): %s;", strings.Join(why, " "))
+			notes = append(notes, "archived without text (the file is kept): "+strings.Join(why, " "))
 		}
 		if s.FilesSameAsPage > 0 {
-			fmt.Fprintf(w, " %d the same report as the page that links to it;", s.FilesSameAsPage)
+			notes = append(notes, fmt.Sprintf("%d the same report as the page that links to it", s.FilesSameAsPage))
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintf(w, "\n%s: files: %s\n", s.Site, strings.Join(notes, "; "))
 	}
 	for _, s := range sums {
 		if s.ErrorCount() == 0 && s.Error == "" {

@@ -54,3 +54,28 @@ func TestExtractGBKFile(t *testing.T) {
 		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// Files are read as the crawler reads attachments; the kind is told by the
+// bytes, not the name.
+func TestExtractFiles(t *testing.T) {
+	docx, err := os.ReadFile(filepath.Join("..", "..", "internal", "portaltest", "files", "fzzf", "202403", "P020240302000000001.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := filepath.Join(t.TempDir(), "download.bin")
+	if err := os.WriteFile(f, docx, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "extract", "--json", f)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got extracted
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got.FileType != "docx" || got.TextStatus != "ok" || got.Title != "江北区2023年政府信息公开工作年度报告" || got.Kind != "xxgk" ||
+		got.Year != 2023 || !strings.Contains(got.Text, "一、本年新收政府信息公开申请数量\t152\t11\t2\t165\n") {
+		t.Errorf("extract --json of a DOCX = %+v", got)
+	}
+}
