@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -422,4 +423,33 @@ func pageNotModified(ctx context.Context, a *archive.Archive, p *crawler.Page, s
 	}
 	log.Debug("report not modified", "url", p.URL)
 	return nil
+}
+
+// RunSites runs RunSite for each site, at most limit at a time (< 1: one),
+// and returns their summaries and errors in the sites' order. A site still
+// waiting for its turn when ctx ends is not started: its summary says
+// cancelled. This is `nianbao crawl`'s loop; the daemon schedules sites one
+// by one instead.
+func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]Summary, []error) {
+	sums := make([]Summary, len(list))
+	errs := make([]error, len(list))
+	sem := make(chan struct{}, max(1, limit))
+	var wg sync.WaitGroup
+	for i, s := range list {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				sums[i] = Summary{Site: s.Name, Status: "cancelled"}
+				return
+			}
+			defer func() { <-sem }()
+			sums[i], errs[i] = RunSite(ctx, s, deps)
+		}()
+	}
+	wg.Wait()
+	return sums, errs
 }

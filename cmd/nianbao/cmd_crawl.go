@@ -125,26 +125,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		deps.Progress = pv.update
 		defer pv.finish()
 	}
-	sums := make([]harvest.Summary, len(chosen))
-	errs := make([]error, len(chosen))
-	sem := make(chan struct{}, cfg.MaxConcurrentSites)
-	var wg sync.WaitGroup
-	for i, s := range chosen {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				sums[i] = harvest.Summary{Site: s.Name, Status: "cancelled"}
-				return
-			}
-			defer func() { <-sem }()
-			sums[i], errs[i] = harvest.RunSite(ctx, s, deps)
-		}()
-	}
-	wg.Wait()
+	sums, errs := harvest.RunSites(ctx, chosen, deps, cfg.MaxConcurrentSites)
 
 	if err := writeSummaries(g.stdout, o.JSON, sums); err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -48,10 +47,10 @@ type CrawlResult struct {
 }
 
 // crawlMain is `farm crawl`: the same steps as `nianbao crawl --all`
-// (cmd/nianbao/cmd_crawl.go runCrawl, which is in package main and cannot be
-// imported): load config.yaml and the site files, open the archive, run
-// harvest.RunSite for every site, at most max_concurrent_sites at once, with
-// one shared crawler.Hosts; logs as the CLI's default (text, info) to
+// (cmd/nianbao/cmd_crawl.go runCrawl, which is in package main): load
+// config.yaml and the site files, open the archive, harvest.RunSites (the
+// loop runCrawl calls) with max_concurrent_sites, one shared crawler.Hosts
+// and one attachment.Reader; logs as the CLI's default (text, info) to
 // stderr. It adds a CPU profile of the whole run.
 func crawlMain(args []string) error {
 	fs := flag.NewFlagSet("crawl", flag.ExitOnError)
@@ -100,25 +99,7 @@ func crawlMain(args []string) error {
 		Files:   files,
 	}
 	deps.Crawl.Hosts = crawler.NewHosts()
-	sums := make([]harvest.Summary, len(chosen))
-	errs := make([]error, len(chosen))
-	sem := make(chan struct{}, cfg.MaxConcurrentSites)
-	var wg sync.WaitGroup
-	for i, s := range chosen {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				return
-			}
-			defer func() { <-sem }()
-			sums[i], errs[i] = harvest.RunSite(ctx, s, deps)
-		}()
-	}
-	wg.Wait()
+	sums, errs := harvest.RunSites(ctx, chosen, deps, cfg.MaxConcurrentSites)
 	if err := a.Close(); err != nil {
 		errs = append(errs, err)
 	}
