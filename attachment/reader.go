@@ -55,6 +55,10 @@ func NewReader(cfg ReaderConfig) *Reader {
 	return &Reader{pdf: pdf.New(pdf.Config{CacheDir: cfg.CacheDir, Logger: cfg.Logger})}
 }
 
+// PDFStarted reports whether the PDF engine runs now: it starts on the
+// first PDF, so a process that has seen none has not paid for it.
+func (r *Reader) PDFStarted() bool { return r.pdf.Started() }
+
 // Close stops the PDF engine if it runs.
 func (r *Reader) Close() error { return r.pdf.Close() }
 

@@ -35,6 +35,9 @@ func TestTriggerRunsAndReports(t *testing.T) {
 	if done.Status != StatusOK || done.Summary == nil || done.Summary.NewDocuments != 1 || done.Summary.RunID == "" {
 		t.Fatalf("run: %+v summary %+v", done, done.Summary)
 	}
+	if e.files.PDFStarted() {
+		t.Error("the PDF engine was started by a run that met no PDF")
+	}
 
 	var sr SitesResponse
 	if code, body := e.get("/api/sites", &sr); code != http.StatusOK || len(sr.Sites) != 1 {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/internal/portaltest"
 )
@@ -58,6 +59,7 @@ type testEnv struct {
 	url     string // the daemon's base URL, once started
 	logs    *lockedBuffer
 	stop    func() // cancels Run and waits for it
+	files   *attachment.Reader
 	runErr  error
 }
 
@@ -98,8 +100,10 @@ func newEnv(t testing.TB, o envOptions) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.archive.Close() })
+	e.files = attachment.NewReader(attachment.ReaderConfig{Logger: log})
+	t.Cleanup(func() { e.files.Close() })
 	e.d, err = New(context.Background(), Options{Config: cfg, Archive: e.archive, Logger: log,
-		Token: o.token, PollInterval: 100 * time.Millisecond, History: o.keep})
+		Token: o.token, PollInterval: 100 * time.Millisecond, History: o.keep, Files: e.files})
 	if err != nil {
 		t.Fatal(err)
 	}
