@@ -46,16 +46,24 @@ type exportRecord struct {
 	FetchedAt   time.Time `json:"fetched_at"`
 	Extractor   string    `json:"extractor"`
 	Path        string    `json:"path"`
-	Text        string    `json:"text"`
+	// From is "page", or the file's type for a text read from a file;
+	// TextStatus says why a file has no text; ListedOn is the page that
+	// links to the file.
+	From       string `json:"from"`
+	TextStatus string `json:"text_status,omitempty"`
+	ListedOn   string `json:"listed_on,omitempty"`
+	Text       string `json:"text"`
 }
 
 var exportColumns = []string{"site", "doc", "version", "versions", "url", "sources", "title", "year", "kind", "published",
-	"source", "issuer", "doc_number", "index_number", "site_id_code", "mirror", "sha256", "fetched_at", "extractor", "path", "text"}
+	"source", "issuer", "doc_number", "index_number", "site_id_code", "mirror", "sha256", "fetched_at", "extractor", "path",
+	"from", "text_status", "listed_on", "text"}
 
 func (r exportRecord) row() []string {
 	return []string{r.Site, r.Doc, strconv.Itoa(r.Version), strconv.Itoa(r.Versions), r.URL, strings.Join(r.Sources, " "),
 		r.Title, strconv.Itoa(r.Year), r.Kind, r.Published, r.Source, r.Issuer, r.DocNumber, r.IndexNumber, r.SiteIDCode,
-		strconv.FormatBool(r.Mirror), r.SHA256, r.FetchedAt.UTC().Format(time.RFC3339), r.Extractor, r.Path, r.Text}
+		strconv.FormatBool(r.Mirror), r.SHA256, r.FetchedAt.UTC().Format(time.RFC3339), r.Extractor, r.Path,
+		r.From, r.TextStatus, r.ListedOn, r.Text}
 }
 
 func newArchiveExportCommand(g *globalOptions) *cobra.Command {
@@ -142,7 +150,10 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 		r := exportRecord{Site: v.Site, Doc: v.Doc, Version: v.Version, Versions: latest[v.Doc], URL: v.URL, Sources: sources[v.Doc],
 			Title: v.Title, Year: v.Year, Kind: v.Kind, Published: v.Published, Source: v.Source, Issuer: v.Issuer,
 			DocNumber: v.DocNumber, IndexNumber: v.IndexNumber, SiteIDCode: v.SiteIDCode, Mirror: v.Mirror,
-			SHA256: v.SHA256, FetchedAt: v.FetchedAt, Extractor: v.Extractor, Path: v.Path, Text: string(text)}
+			SHA256: v.SHA256, FetchedAt: v.FetchedAt, Extractor: v.Extractor, Path: v.Path, From: "page", Text: string(text)}
+		if f := v.File; f != nil {
+			r.From, r.TextStatus, r.ListedOn = f.Type, f.TextStatus, f.ListedOn
+		}
 		if enc != nil {
 			err = enc.Encode(r)
 		} else {

@@ -232,7 +232,8 @@ func TestCrawlPortal(t *testing.T) {
 	}
 	// export: one record per document (the latest version), or per version.
 	code, out, errOut = runCmd(t, "--config", cfg, "archive", "export", "--format", "jsonl")
-	if n := strings.Count(out, "\n"); code != 0 || n != len(reports) || !strings.Contains(out, `"version":2,"versions":2`) || !strings.Contains(out, added) {
+	if n := strings.Count(out, "\n"); code != 0 || n != len(reports) || !strings.Contains(out, `"version":2,"versions":2`) || !strings.Contains(out, added) ||
+		!strings.Contains(out, `"from":"page"`) {
 		t.Errorf("archive export: exit %d, %d records %s\n%.400s", code, n, errOut, out)
 	}
 	code, out, _ = runCmd(t, "--config", cfg, "archive", "export", "--format", "csv", "--all-versions", "--kind", "fzzf", "--year", "2024")
