@@ -66,8 +66,29 @@ func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.file = &rawFile{url: resp.Request.URL.String(), status: resp.StatusCode, header: resp.Header.Clone(), body: body}
 	}
 	t.mu.Unlock()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if html && !collyGunzips(resp) {
+		// The crawler reads the page from take(), never colly's copy of
+		// it: an empty body spares colly reading it again and, when the
+		// header names a charset, converting it (fixCharset skips empty
+		// bodies). colly still answers with the status and headers.
+		resp.Body = http.NoBody
+		resp.ContentLength = 0
+	} else {
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	return resp, nil
+}
+
+// collyGunzips says whether colly's httpBackend.Do would gunzip the body
+// of resp, which fails on an empty one; then colly is given the body.
+func collyGunzips(resp *http.Response) bool {
+	if resp.Uncompressed {
+		return false
+	}
+	ce := strings.ToLower(resp.Header.Get("Content-Encoding"))
+	return strings.Contains(ce, "gzip") ||
+		ce == "" && strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "gzip") ||
+		resp.Request != nil && resp.Request.URL != nil && strings.HasSuffix(strings.ToLower(resp.Request.URL.Path), ".xml.gz")
 }
 
 // readBody reads at most limit bytes of a response's body, undoing a gzip
@@ -86,9 +107,34 @@ func readBody(resp *http.Response, limit int64) ([]byte, error) {
 		resp.ContentLength = -1
 		resp.Uncompressed = true
 	}
-	body, err := io.ReadAll(io.LimitReader(r, limit))
+	// Read into a buffer of the announced size when there is one, so that
+	// the common page is read without growing (and clearing) a buffer
+	// again and again; one byte more to see the end.
+	size := int64(512)
+	if resp.ContentLength > 0 {
+		size = min(resp.ContentLength, limit) + 1
+	}
+	body, err := readAll(io.LimitReader(r, limit), int(size))
 	resp.Body.Close()
 	return body, err
+}
+
+// readAll is io.ReadAll starting from a buffer of size bytes.
+func readAll(r io.Reader, size int) ([]byte, error) {
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // acceptFiles says whether the next requests may be files.

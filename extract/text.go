@@ -7,7 +7,6 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"golang.org/x/text/unicode/norm"
 )
 
 // blockTags start and end a line. Everything else flows inline.
@@ -119,6 +118,10 @@ func plainRun(s string) int {
 			i++
 			continue
 		}
+		if cjk3(s, i) {
+			i += 3
+			continue
+		}
 		c, size := utf8.DecodeRuneInString(s[i:])
 		if c == utf8.RuneError || unicode.IsSpace(c) || invisible(c) {
 			return i
@@ -127,6 +130,16 @@ func plainRun(s string) int {
 	}
 	return i
 }
+
+// cjk3 reports whether s[i:] starts with a valid three-byte sequence of
+// U+4000–U+9FFF (most of CJK): letters, never space, invisible or subject
+// to NFKC.
+func cjk3(s string, i int) bool {
+	return i+2 < len(s) && 0xE4 <= s[i] && s[i] <= 0xE9 && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80
+}
+
+// asciiSpace are the ASCII runes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // invisible reports runes that render as nothing and would only make two
 // fetches of one page differ: controls, zero-width spaces, BOM, soft hyphen.
@@ -323,7 +336,7 @@ func inlineText(n *html.Node, st stats) string {
 // trims spaces. Tabs (table cell separators) are kept, with the spaces
 // around them removed.
 func normalizeLine(s string) string {
-	if t := norm.NFKC.String(s); t != s {
+	if t := nfkcString(s); t != s {
 		s = t
 	} else if isClean(s) {
 		return s
@@ -360,7 +373,16 @@ func isClean(s string) bool {
 		return true
 	}
 	prev := '\t'
-	for i, c := range s {
+	for i := 0; i < len(s); {
+		if cjk3(s, i) {
+			prev = 0x4e00 // any rune but space and tab
+			i += 3
+			continue
+		}
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case c == ' ':
 			if prev == ' ' || prev == '\t' || i == len(s)-1 {
@@ -378,6 +400,7 @@ func isClean(s string) bool {
 			return false
 		}
 		prev = c
+		i += size
 	}
 	return true
 }
@@ -424,9 +447,22 @@ func finishLinks(lines []string, links []int) ([]string, []int) {
 // runeCount counts the runes of s that are not whitespace.
 func runeCount(s string) int {
 	n := 0
-	for _, c := range s {
-		if !unicode.IsSpace(c) {
+	for i := 0; i < len(s); {
+		switch b := s[i]; {
+		case b < utf8.RuneSelf:
+			if !asciiSpace[b] {
+				n++
+			}
+			i++
+		case cjk3(s, i):
 			n++
+			i += 3
+		default:
+			c, size := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsSpace(c) {
+				n++
+			}
+			i += size
 		}
 	}
 	return n
