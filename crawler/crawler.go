@@ -118,8 +118,9 @@ type Page struct {
 	File *File
 	// Attachments are the files the page links to, fetched (or answered
 	// 304) in the order the page lists them. AttachmentsFailed counts those
-	// that could not be fetched: a handler should not treat the page as
-	// complete (its validators would hide the files from the next run).
+	// that could not be fetched this time but may be next time (timeouts,
+	// 5xx, network errors; not a 404): a handler should not treat the page
+	// as complete (its validators would hide the files from the next run).
 	Attachments       []File
 	AttachmentsFailed int
 }
@@ -721,12 +722,17 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 		if err != nil {
 			return err
 		}
+		// A failure that may pass (a timeout, a 5xx, an anti-bot page)
+		// leaves the page to be read again next run; a dead link (404)
+		// does not: it would keep an unchanged page from ever answering 304.
+		if fe != nil && (retryable(fe) || fe.Kind == ErrBlocked || fe.Kind == SkipBlocked) {
+			page.AttachmentsFailed++
+		}
 		switch {
 		case fe != nil && isSkip(fe.Kind):
 			cr.stats.skip(fe.Kind)
 		case fe != nil:
 			cr.stats.fail(fe)
-			page.AttachmentsFailed++
 			cr.log.Warn("attachment failed", "page", page.URL, "url", l.url, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
 		case resp.notModified:
 			page.Attachments = append(page.Attachments, File{URL: resp.url, LinkURL: l.url, LinkText: l.text,

@@ -2,9 +2,11 @@ package crawler_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/internal/portaltest"
@@ -80,5 +82,32 @@ func TestCrawlRemembersListPages(t *testing.T) {
 	fourth, _ := crawl("selectors:\n  links: ul\n")
 	if fourth.ListNotModified != 0 || fourth.ListPages != 2 {
 		t.Fatalf("after a selector change: %+v", fourth)
+	}
+}
+
+// A dead attachment link does not keep its page from being complete; one
+// that may work next time does.
+func TestAttachmentFailures(t *testing.T) {
+	const title = "2023年法治政府建设年度报告"
+	page := strings.Replace(report(title), "</div>", `</div><p>附件1：<a href="gone.pdf">已删除.pdf</a></p><p>附件2：<a href="busy.pdf">忙.pdf</a></p><p>附件3：<a href="ok.pdf">报告.pdf</a></p>`, 1)
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"c/index.html": {Data: []byte(list(`<li><a href="a.html">` + title + `</a></li>`))},
+		"c/a.html":     {Data: []byte(page)},
+		"c/busy.pdf":   {Data: []byte("<!-- portaltest: status=503 content-type=\"text/html\" -->\n<html>busy</html>")},
+		"c/ok.pdf":     {Data: []byte("%PDF-1.7 a report")},
+	})
+	s := site(t, "name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n")
+	var got collected
+	st, err := crawler.Crawl(context.Background(), s, crawler.Options{UserAgent: "t", Backoff: time.Millisecond}, got.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.pages) != 1 {
+		t.Fatalf("pages %d, stats %+v", len(got.pages), st)
+	}
+	p := got.pages[0]
+	if len(p.Attachments) != 1 || !strings.HasSuffix(p.Attachments[0].URL, "/ok.pdf") || p.AttachmentsFailed != 1 ||
+		st.Errors[crawler.ErrHTTP4xx] != 1 || st.Errors[crawler.ErrHTTP5xx] != 1 {
+		t.Errorf("attachments %d, failed %d, errors %v", len(p.Attachments), p.AttachmentsFailed, st.Errors)
 	}
 }
