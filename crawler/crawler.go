@@ -181,6 +181,9 @@ const (
 	// SkipAttachments counts a report page's attachment links beyond
 	// Options.MaxAttachments, and links to files already fetched this run.
 	SkipAttachments = "attachments_over_limit"
+	// SkipSiteFile counts a report page's links to files that the list
+	// pages link to as well (a form or guide in the page chrome).
+	SkipSiteFile = "site_file"
 )
 
 // Stats counts what one crawl of a site did.
@@ -268,8 +271,11 @@ type crawl struct {
 	robots  map[string]*robotstxt.RobotsData // by host; nil data allows all
 	blocked map[string]bool                  // hosts that answered a challenge
 	fetched map[string]bool                  // files fetched in this run, by URL
-	rand    *rand.Rand
-	result  struct {
+	// siteFiles are files the list pages link to without them being
+	// reports: page furniture, not any report's attachment.
+	siteFiles map[string]bool
+	rand      *rand.Rand
+	result    struct {
 		resp *colly.Response
 		err  *FetchError
 		errR *colly.Response // the response behind err, if any
@@ -308,16 +314,17 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		opts.MaxRedirects = 10
 	}
 	cr := &crawl{
-		site:    site,
-		opts:    opts,
-		log:     opts.Logger.With("site", site.Name),
-		hosts:   map[string]bool{},
-		pacer:   newPacer(site.DelayDuration(), opts.Now, opts.Hosts),
-		hints:   probeHints(site),
-		robots:  map[string]*robotstxt.RobotsData{},
-		blocked: map[string]bool{},
-		fetched: map[string]bool{},
-		rand:    rand.New(rand.NewPCG(uint64(opts.Now().UnixNano()), 0)),
+		site:      site,
+		opts:      opts,
+		log:       opts.Logger.With("site", site.Name),
+		hosts:     map[string]bool{},
+		pacer:     newPacer(site.DelayDuration(), opts.Now, opts.Hosts),
+		hints:     probeHints(site),
+		robots:    map[string]*robotstxt.RobotsData{},
+		blocked:   map[string]bool{},
+		fetched:   map[string]bool{},
+		siteFiles: map[string]bool{},
+		rand:      rand.New(rand.NewPCG(uint64(opts.Now().UnixNano()), 0)),
 	}
 	for _, s := range site.Start {
 		u, err := url.Parse(s)
@@ -487,6 +494,13 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 				reports = append(reports, c)
 			case isTruncated(l.title()) && mayMatch(l.title(), cr.hints):
 				probes = append(probes, c)
+			default:
+				// A file the list pages link to without it being a report
+				// (a form, a guide in the sidebar or footer) is the site's,
+				// not an attachment of the report pages that show it too.
+				if k, maybe := attachment.LinkKind(l.URL, l.Text); k != attachment.KindUnknown || maybe {
+					cr.siteFiles[l.URL] = true
+				}
 			}
 		}
 		if len(lp.gen) > 0 {
@@ -706,6 +720,11 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 		if err != nil || !cr.hosts[u.Host] {
 			cr.stats.skip(SkipOffsite)
 			cr.log.Info("attachment off the site's hosts: not fetched", "page", page.URL, "url", l.url)
+			continue
+		}
+		if cr.siteFiles[l.url] {
+			cr.stats.skip(SkipSiteFile)
+			cr.log.Debug("a file the list pages link to as well: the site's, not the report's", "page", page.URL, "url", l.url)
 			continue
 		}
 		if cr.fetched[l.url] || n >= cr.opts.MaxAttachments {

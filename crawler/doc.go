@@ -43,7 +43,8 @@
 // page in Page.Attachments. A report page's links are found by tokenizing
 // it, not parsing it: the page is parsed once, by the extractor. Files on
 // other hosts than the site's are skipped as offsite (add their host to
-// allow_hosts), and each file is fetched once per run.
+// allow_hosts), files the list pages link to as well (a form or guide in
+// the page chrome) as site_file, and each file is fetched once per run.
 //
 // Validators: a report page or file the caller knows (Options.Validators)
 // is asked for conditionally, and a 304 is handed over as a Page with

@@ -111,3 +111,27 @@ func TestAttachmentFailures(t *testing.T) {
 		t.Errorf("attachments %d, failed %d, errors %v", len(p.Attachments), p.AttachmentsFailed, st.Errors)
 	}
 }
+
+// A file in the page chrome, linked from the list pages too, is the site's,
+// not the report's attachment.
+func TestSiteFilesAreNotAttachments(t *testing.T) {
+	const title = "2023年法治政府建设年度报告"
+	footer := `<div class="footer"><a href="/guide.pdf">网站使用指南.pdf</a></div>`
+	page := strings.Replace(report(title), "</div>", `</div><p>附件：<a href="r.pdf">报告全文.pdf</a></p>`+footer, 1)
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"c/index.html": {Data: []byte(list(`<li><a href="a.html">`+title+`</a></li>`) + footer)},
+		"c/a.html":     {Data: []byte(page)},
+		"c/r.pdf":      {Data: []byte("%PDF-1.7 the report")},
+		"guide.pdf":    {Data: []byte("%PDF-1.7 a guide to the site")},
+	})
+	s := site(t, "name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n")
+	var got collected
+	st, err := crawler.Crawl(context.Background(), s, crawler.Options{UserAgent: "t"}, got.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.pages) != 1 || len(got.pages[0].Attachments) != 1 || !strings.HasSuffix(got.pages[0].Attachments[0].URL, "/c/r.pdf") ||
+		st.Skipped[crawler.SkipSiteFile] != 1 || srv.Count("/guide.pdf") != 0 {
+		t.Errorf("pages %d, stats %+v, guide requested %d times", len(got.pages), st, srv.Count("/guide.pdf"))
+	}
+}
