@@ -246,9 +246,11 @@ func TestReloadPicksUpFiles(t *testing.T) {
 	})
 	// Broken: reported with file and line, and its last good version stays scheduled.
 	writeFile(t, e.dir+"/sites/b.yaml", "name: b\nstart: "+srv.URL+"/list/\nschedule: \"@every 1s\"\nmax_pages: -1\n")
+	// (A poll may see the file half written; wait for the whole file's problem.)
 	waitFor(t, "b's problem", func() bool {
 		sr := sitesOf()
-		return len(sr.Problems) == 1 && len(sr.Sites) == 2 && sr.Sites[1].ConfigError != ""
+		return len(sr.Problems) == 1 && len(sr.Sites) == 2 && sr.Sites[1].ConfigError != "" &&
+			len(sr.Problems[0].Errors) > 0 && strings.Contains(sr.Problems[0].Errors[0], "max_pages")
 	})
 	sr := sitesOf()
 	if p := sr.Problems[0]; p.Site != "b" || !strings.HasSuffix(p.File, "b.yaml") || !strings.Contains(p.Errors[0], "b.yaml:4: max_pages: must be at least 1") {
@@ -259,7 +261,10 @@ func TestReloadPicksUpFiles(t *testing.T) {
 	}
 	// A file that never loaded is listed on its own; a reload keeps the rest.
 	writeFile(t, e.dir+"/sites/c.yaml", "name: c\nstart: [\n")
-	waitFor(t, "c's problem", func() bool { return len(sitesOf().Problems) == 2 })
+	waitFor(t, "c's problem", func() bool {
+		ps := sitesOf().Problems
+		return len(ps) == 2 && len(ps[1].Errors) > 0 && !strings.Contains(ps[1].Errors[0], "empty site file")
+	})
 	if sr := sitesOf(); sr.Problems[1].Site != "" || !strings.Contains(sr.Problems[1].Errors[0], "c.yaml:") {
 		t.Errorf("never-good file: %+v", sr.Problems[1])
 	}

@@ -260,7 +260,12 @@ func TestServe(t *testing.T) {
 
 	// A broken one is reported with its file and line, and the others keep running.
 	writeFiles(t, cfgDir, map[string]string{"sites/broken.yaml": "name: broken\nstart: not-a-url\n"})
-	waitUntil(t, "the broken file in /api/sites", func() bool { return len(s.sites().Problems) == 1 })
+	// The daemon may look while the file is being written (and report it
+	// empty): wait for the problem of the whole file.
+	waitUntil(t, "the broken file in /api/sites", func() bool {
+		ps := s.sites().Problems
+		return len(ps) == 1 && len(ps[0].Errors) > 0 && strings.Contains(ps[0].Errors[0], "broken.yaml:2: start:")
+	})
 	sr = s.sites()
 	if p := sr.Problems[0]; !strings.Contains(p.Errors[0], "broken.yaml:2: start:") || p.Site != "" || len(sr.Sites) != 2 {
 		t.Errorf("problems: %+v, sites %d", sr.Problems, len(sr.Sites))
