@@ -264,6 +264,8 @@ type Entry struct {
 	// file's type as extension. A file without text (File.TextStatus not
 	// ok) is archived with an empty Text.
 	File *File
+	// fileSHA is the sha256 of a file's bytes, computed once by Put.
+	fileSHA string
 	// Fetched, when set, is recorded as SetFetchState would, in the same
 	// index transaction as the text: whatever Put's outcome, one commit. It
 	// is recorded only if Put succeeds.
@@ -320,6 +322,13 @@ func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
 	defer a.mu.Unlock()
 	e.URL = CanonicalURL(e.URL)
 	e.Fetched = canonicalFetched(e.Fetched)
+	switch {
+	case e.File != nil && e.RawFrom != nil:
+		e.fileSHA = e.RawFrom.SHA256
+	case e.File != nil:
+		sum := sha256.Sum256(e.Raw)
+		e.fileSHA = hex.EncodeToString(sum[:])
+	}
 	return a.put(ctx, e, true)
 }
 
@@ -330,12 +339,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 	sha := hex.EncodeToString(sum[:])
 	key := sha
 	if e.File != nil && e.File.TextStatus != TextOK {
-		raw := sha256.Sum256(e.Raw)
-		r := &Raw{SHA256: hex.EncodeToString(raw[:])}
-		if e.RawFrom != nil {
-			r = e.RawFrom
-		}
-		key = Version{File: e.File, Raw: r}.key()
+		key = fileKey(e.fileSHA)
 	}
 	seen := SeenURL{URL: e.URL, SHA: key, Time: e.FetchedAt}
 
@@ -602,8 +606,7 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, erro
 		raw := *e.RawFrom
 		v.Raw = &raw
 	} else if e.File != nil {
-		sum := sha256.Sum256(e.Raw)
-		v.Raw = &Raw{Path: base + "." + e.File.Type, SHA256: hex.EncodeToString(sum[:]), Bytes: len(e.Raw),
+		v.Raw = &Raw{Path: base + "." + e.File.Type, SHA256: e.fileSHA, Bytes: len(e.Raw),
 			Status: e.Status, ContentType: e.ContentType}
 		if err := a.files.Create(v.Raw.Path, e.Raw); err != nil {
 			return v, err

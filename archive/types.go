@@ -81,10 +81,13 @@ const TextOK = "ok"
 // neither has text.
 func (v Version) key() string {
 	if !v.HasText() && v.Raw != nil {
-		return "file:" + v.Raw.SHA256
+		return fileKey(v.Raw.SHA256)
 	}
 	return v.SHA256
 }
+
+// fileKey is the key of a file without text, from its bytes' sha256.
+func fileKey(sha string) string { return "file:" + sha }
 
 // Reextraction says where a re-extracted version's text came from.
 type Reextraction struct {

@@ -83,7 +83,7 @@ func (r *Reader) Text(ctx context.Context, kind Kind, data []byte) (Text, error)
 	case KindPDF:
 		res, err := r.pdf.Text(ctx, data)
 		if err != nil {
-			return Text{Status: StatusUnreadable}, fmt.Errorf("pdf: %w", err)
+			return Text{Status: StatusUnreadable}, err // the engine's errors say "pdf: …"
 		}
 		return Text{Text: res.Text, Status: Status(res.Status), Pages: res.Pages, Truncated: res.Truncated}, nil
 	case KindDOCX:

@@ -357,8 +357,8 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		}
 		complete = complete && ok
 	}
-	if (text == "" && !complete) || (text != "" && fetched != nil) {
-		return nil
+	if fetched != nil {
+		return nil // recorded with its text
 	}
 	// A page whose files could not all be archived is recorded without
 	// validators, so the next run reads it again and retries them.
