@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -45,13 +46,42 @@ var newsLineRE = regexp.MustCompile(strings.Join([]string{
 	`(本网站|本網站).{0,30}(不代表|观点|觀點|侵犯|侵权|侵權|删除|刪除|转载自|轉載自)`,
 	`一键分享|一鍵分享|^(新闻|新聞)分享$`,
 	`已有.{0,8}(条|條)(评论|評論)|已有(帐|帳|账)(号|號)|马上登录|馬上登錄|修改昵称|修改暱稱|复制成功|复制收藏|盖楼`,
+	`^\([^()]{2,8}[ ]+(编辑|編輯|撰稿|编译|編譯)\)$`,
 }, "|"))
 
 // newsLineWords guard newsLineRE as chromeLineWords guard chromeLineRE.
 var newsLineWords = []string{
 	"未经", "未經", "转载", "轉載", "评论", "評論", "说两句", "說兩句", "没有相关", "沒有相關",
 	"帐号", "帳號", "账号", "马上登", "馬上登", "昵称", "暱稱", "复制成", "复制收", "盖楼",
-	"本网站", "本網站", "分享",
+	"本网站", "本網站", "分享", "编辑", "編輯", "撰稿", "编译", "編譯",
+}
+
+// widgetLineRE matches the short lines of a page's interactive widgets:
+// comment and vote counters ("正有 0 人评论", "给力(0票)"), mood pickers,
+// loading placeholders, page and picture numbering ("上一页 1 2 下一页",
+// "1 / 7") and calls to send feedback or contributions. Their counts
+// change between fetches, so a kept widget line would make every crawl a
+// new version.
+var widgetLineRE = regexp.MustCompile(strings.Join([]string{
+	`^(正有|已有)[ ]*[0-9_A-Z]+[ ]*(人|位|条|條|篇)[ ]*(网友|網友|用户|用戶)?[ ]*(评论|評論|发言|發言|回應|回应).{0,8}$`,
+	`^\d+[ ]*(篇|条|條|人)[ ]*(回響|回响|评论|評論|参与|參與)$`,
+	`^(我有话说|我有話說|我要发言|我要發言|我要挑错|我要挑錯)`, `\[我要挑错\]`,
+	`^[^ \t]{1,4}[ ]*\(\d+[ ]*票\)$`,
+	`(请选择|請選擇).{0,12}(心情|感受)`, `(看完|读完|讀完|看了)本文.{0,4}(感受|心情)`,
+	`^.{0,8}(加载中|加載中|载入中|載入中|验证用户信息|驗證用戶信息)[.…]*$`,
+	`^(上一页|上一頁)[ |]*(\d+[ |]*)*(下一页|下一頁)?$`, `^(\d+[ |]*)+(下一页|下一頁)$`,
+	`本文共分[ ]*\d+[ ]*页|当前是第[ ]*\d+[ ]*页|可以实现快速翻页|可以實現快速翻頁`,
+	`^(图片|圖片)[ ]*\d+[ ]*/[ ]*\d+$`, `^\d{1,3} / \d{1,3}$`,
+	`(诚邀|誠邀).{0,16}投稿|\[投稿\]|^我要投稿`,
+	`更多.{0,12}(>>|»|›)$`, `^更多[ ]*[^ ]{1,8}[ ]*(新闻|新聞)$`,
+}, "|"))
+
+// widgetLineWords guard widgetLineRE: each alternative contains one of
+// them (a digit stands for the numbering rules).
+var widgetLineWords = []string{
+	"评论", "評論", "发言", "發言", "参与", "參與", "回應", "回应", "回響", "回响", "话说", "話說", "挑错", "挑錯",
+	"票", "心情", "感受", "加载", "加載", "载入", "載入", "验证", "驗證", "页", "頁", "翻页", "翻頁",
+	"/", "投稿", "更多",
 }
 
 // footerLineRE matches footer lines by their registration numbers. Table
@@ -62,13 +92,15 @@ var footerLineRE = regexp.MustCompile(`ICP[ ]*备[ ]*\d|ICP[ ]*证|公网安备[
 var breadcrumbRE = regexp.MustCompile(`^(当前位置|您.{0,4}位置|你.{0,4}位置|所在位置|當前位置|現在位置|目前位置)[ ]*:?.*(>|»|→|/)`)
 
 // metaLabels name the metadata printed around the body.
-const metaLabels = `来源|文章来源|本文来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性`
+const metaLabels = `来源|文章来源|本文来源|信息来源|稿件来源|发布时间|发布日期|更新时间|发布者|发布人|作者|责任编辑|责编|编辑|审核|校对|字号|字体|浏览次数|点击数|点击量|信息提供日期|索引号|主题分类|发布机构|成文日期|发文日期|文号|发文字号|有效性|` +
+	// Traditional forms.
+	`來源|文章來源|本文來源|信息來源|稿件來源|發布時間|發佈時間|發表時間|發布日期|發佈日期|更新時間|責任編輯|責編|編輯`
 
 // metaLineRE matches a line that starts with a metadata label and colon.
 var metaLineRE = regexp.MustCompile(`^[【\[(]?[ ]*(` + metaLabels + `)[ ]*:|^日期[ ]*:[ ]*\d{4}`)
 
 // metaLabelRE finds labels followed by a colon, to count them in a line.
-var metaLabelRE = regexp.MustCompile(`(` + metaLabels + `|日期|时间)[ ]*:`)
+var metaLabelRE = regexp.MustCompile(`(` + metaLabels + `|日期|时间|時間)[ ]*:`)
 
 // countLabels counts the metadata labels in l that start a word: "来源:"
 // after a space, a colon or a bracket counts, "数据来源:" does not.
@@ -98,17 +130,19 @@ var toolWords = []string{
 	"网站地图", "联系我们", "设为首页", "网站声明", "新媒体矩阵", "政务邮箱", "帮办平台",
 	"无障碍浏览", "无障碍阅读", "无障碍", "适老版", "关爱版", "关怀版", "长者版", "老年版",
 	"适老化", "简体", "繁体", "简", "繁", "语音播报", "朗读", "微信", "微博", "QQ空间",
-	"QQ", "朋友圈", "纠错", "大", "中", "小", "TOP", "Top", "top", "X", "x", "×",
+	"QQ", "朋友圈", "纠错", "推广", "广告", "大", "中", "小", "TOP", "Top", "top", "X", "x", "×",
 	// Traditional forms of the words above.
 	"調整字體", "調整字型", "字體", "字型", "字號", "友善列印", "列印本頁", "列印", "關閉視窗",
 	"關閉", "加入收藏", "分享工具", "分享至", "回到頂部", "返回頂部", "頂部", "上一頁", "下一頁",
 }
 
-// toolWordRemover deletes toolWords. strings.Replacer tries them in order,
-// so a word is listed before the shorter words it starts with.
+// toolWordRemover deletes toolWords. strings.Replacer tries them in the
+// order given, so the longer words go first: "分享工具" before "分享".
 var toolWordRemover = func() *strings.Replacer {
-	args := make([]string, 0, 2*len(toolWords))
-	for _, w := range toolWords {
+	words := slices.Clone(toolWords)
+	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+	args := make([]string, 0, 2*len(words))
+	for _, w := range words {
 		args = append(args, w, "")
 	}
 	return strings.NewReplacer(args...)
@@ -161,6 +195,9 @@ func isChromeLine(l string) bool {
 			return true
 		}
 	}
+	if isShareBar(l) {
+		return true
+	}
 	if n >= shortLineRunes {
 		return false
 	}
@@ -170,10 +207,37 @@ func isChromeLine(l string) bool {
 	if containsAny(l, newsLineWords) && newsLineRE.MatchString(l) {
 		return true
 	}
+	if containsAny(l, widgetLineWords) && widgetLineRE.MatchString(l) {
+		return true
+	}
 	if colons > 0 && (metaLineRE.MatchString(l) || timeLineRE.MatchString(l)) {
 		return true
 	}
 	return onlyToolWords(l)
+}
+
+// sharePlatforms are the services a share bar lists.
+var sharePlatforms = []string{
+	"微博", "空间", "空間", "开心网", "開心網", "人人网", "人人網", "豆瓣", "书签", "書籤", "收藏夹", "收藏夾",
+	"搜藏", "朋友圈", "微信", "facebook", "twitter", "plurk", "linkedin", "qq",
+}
+
+// shareBarRunes bounds a share bar line.
+const shareBarRunes = 80
+
+// isShareBar reports whether l lists four or more share services without
+// the punctuation of a sentence: "转帖到: 腾讯微博 新浪微博 开心网 …". A
+// report that names its 政务微博 and 微信公众号 does so in a sentence.
+func isShareBar(l string) bool {
+	if utf8.RuneCountInString(l) >= shareBarRunes || strings.ContainsAny(l, "、,。;，；") {
+		return false
+	}
+	low := strings.ToLower(l)
+	n := 0
+	for _, p := range sharePlatforms {
+		n += strings.Count(low, p)
+	}
+	return n >= 4
 }
 
 // onlyToolWords reports whether l is made of tool-bar words and
@@ -281,7 +345,7 @@ var promoPlatformRE = regexp.MustCompile(`(?i)facebook|google ?(plus|\+)|twitter
 var promoCallRE = regexp.MustCompile(`(?i)关注我们|關注我們|欢迎关注|歡迎關注|\blike\b|\bfollow\b|\bfans\b|专页|專頁|扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|长按|長按|订阅|訂閱|(移动|移動|联通|聯通|电信|電信)[ ]*(发|發)|(马上|馬上|立即|免费|免費)(注册|註冊|开通|開通)|^(注册|註冊)|\b(3g|wap|m)\.[a-z0-9-]+\.(cn|com|net)`)
 
 // promoSelfRE is a promotion on its own: "成为…的Fans".
-var promoSelfRE = regexp.MustCompile(`(?i)(成为|成為).{0,20}(fans|粉丝|粉絲)`)
+var promoSelfRE = regexp.MustCompile(`(?i)(成为|成為|加入).{0,20}(fans|粉丝|粉絲)|(按讚|按赞|讚一個|赞一个).{0,20}(粉丝|粉絲)`)
 
 // promoLineRunes bounds a promotion line.
 const promoLineRunes = 200

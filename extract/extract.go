@@ -14,7 +14,7 @@ import (
 // Version identifies the extractor's rules; it is recorded with every
 // archived version. Change it whenever a change to this package can change
 // a Document (above all its Text) for the same page.
-const Version = "extract/3"
+const Version = "extract/4"
 
 // Options are optional per-site overrides from the site file.
 type Options struct {
