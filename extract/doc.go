@@ -18,9 +18,11 @@
 // per line, with lines trimmed, runs of spaces collapsed to one, no empty
 // lines, and a final "\n" when not empty. Block elements (p, div, li,
 // h1–h6, br, tr …) start lines and inline elements flow. A data table gives
-// one line per row, with the cells separated by one tab; rowspan and
-// colspan are not expanded, an empty cell keeps its tab (so columns do not
-// shift), and a row of empty cells is dropped. A layout table is rendered as blocks
+// one line per row, with the cells separated by one tab, laid out on the
+// table's grid: a column covered by a rowspan or colspan is an empty cell
+// (up to 64 columns; a wider grid is written cell after cell), an empty
+// cell keeps its tab (so columns do not shift), a row ends with its last
+// cell, and a row of empty cells is dropped. A layout table is rendered as blocks
 // instead: one where a cell holds a nested table or more than 150 runes,
 // or where no row has two cells. The first line of Text is the title;
 // lines at the top of the body that repeat it (alone, or split over up to

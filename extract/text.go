@@ -290,16 +290,30 @@ func (r *renderer) isLayoutTable(t *html.Node) bool {
 	return !wide
 }
 
-// dataTable renders one line per row with cells separated by a tab.
+// dataTable renders one line per row with cells separated by a tab. Cells
+// that span columns or rows are laid out on the table's grid: the columns
+// a span covers are empty cells, so that every figure of a 信息公开 table
+// stays under its header (layoutColumns). A row ends with its last cell;
+// columns covered after it are not written.
 func (r *renderer) dataTable(t *html.Node) {
-	rows, captions := tableRows(t)
+	trs, captions := tableRows(t)
 	for _, c := range captions {
 		r.children(c)
 		r.flush()
 	}
-	for _, tr := range rows {
-		for i, c := range rowCells(tr) {
-			if i > 0 {
+	rows := make([][]*html.Node, len(trs))
+	for y, tr := range trs {
+		rows[y] = rowCells(tr)
+	}
+	cols := layoutColumns(rows)
+	for y, cells := range rows {
+		written := 0 // the row's column after the tabs written so far
+		for i, c := range cells {
+			col := i
+			if cols != nil {
+				col = cols[y][i]
+			}
+			for ; written < col; written++ {
 				r.sep("\t")
 			}
 			text, link := r.cellText(c)
