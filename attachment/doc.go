@@ -38,7 +38,10 @@
 //   - a table row per line, its cells separated by one tab; an empty cell
 //     keeps its tab so columns do not shift, a paragraph or line break
 //     inside a cell becomes a space, a nested table is flattened into its
-//     cell with spaces, and a row of empty cells is dropped;
+//     cell with spaces, and a row of empty cells is dropped; in a DOCX,
+//     merged cells are laid out on the table's grid as the HTML extractor
+//     does (a column a w:gridSpan or w:vMerge covers is an empty cell, a
+//     row ends with its last cell);
 //   - text in document order: the main text; headers, footers, footnotes,
 //     endnotes and comments are left out;
 //   - deleted revisions, field instructions (the result stays) and the

@@ -1,6 +1,7 @@
 package attachment
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -92,6 +93,7 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 	tbl := 0     // table nesting
 	inText := 0  // inside w:t
 	boxEnd := -1 // where the last text box ended
+	var row docxRow
 	for {
 		tok, err := x.next()
 		if err == io.EOF {
@@ -141,6 +143,29 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 					w.startLine()
 				}
 				tbl++
+			case "tr":
+				if tbl == 1 {
+					row = docxRow{}
+				}
+			case "tc":
+				if tbl == 1 {
+					row.startCell(w)
+				}
+			case "gridBefore", "gridSpan":
+				if tbl == 1 {
+					n, _ := spanValue(xmlAttr(t, "val"))
+					if t.Name.Local == "gridBefore" {
+						row.col += min(n, maxGridColumns)
+					} else {
+						row.span = max(1, min(n, maxGridColumns))
+					}
+				}
+			case "vMerge":
+				// A cell that continues a vertical merge: the merged
+				// cell's text is in the row where it starts.
+				if tbl == 1 {
+					row.cont = xmlAttr(t, "val") != "restart"
+				}
 			}
 		case xml.EndElement:
 			switch t.Name.Local {
@@ -160,13 +185,13 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 				}
 			case "tc":
 				if tbl == 1 {
-					w.cellEnd()
+					row.endCell(w)
 				} else {
 					w.space()
 				}
 			case "tr":
 				if tbl == 1 {
-					w.rowEnd()
+					w.endLine()
 				} else {
 					w.space()
 				}
@@ -181,4 +206,78 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 			}
 		}
 	}
+}
+
+// maxGridColumns bounds the table grid a row is laid out on: a cell that
+// would start further right is written after one tab, so that spans
+// cannot blow a row up into megabytes of tabs.
+const maxGridColumns = 64
+
+// docxRow lays a top-level table row out on the table's grid, as the HTML
+// extractor does: a cell spanning columns (w:gridSpan) is followed by
+// empty cells for the columns it covers, cells a vertical merge continues
+// (w:vMerge) are empty cells, and a row ends with its last written cell.
+// A cell's text goes to the writer first and is moved behind its tabs
+// when the cell ends.
+type docxRow struct {
+	col   int  // the grid column of the current cell
+	tabs  int  // the tabs written on the row's line
+	start int  // where the current cell's text starts in the writer
+	span  int  // the current cell's columns
+	cont  bool // the current cell continues a vertical merge
+	any   bool // a cell of the row has been written
+}
+
+func (r *docxRow) startCell(w *textWriter) {
+	r.start, r.span, r.cont = w.len(), 1, false
+}
+
+func (r *docxRow) endCell(w *textWriter) {
+	r.start = min(r.start, w.len()) // in bounds whatever markup came between
+	text := w.b[r.start:]
+	empty := len(bytes.TrimSpace(text)) == 0
+	col := r.col
+	r.col += r.span
+	if r.cont && empty {
+		w.b = w.b[:r.start]
+		return
+	}
+	cell := string(text)
+	w.b = w.b[:r.start]
+	n := col - r.tabs
+	if col > maxGridColumns {
+		n = 0
+		if r.any {
+			n = 1
+		}
+	}
+	for range n {
+		w.b = append(w.b, '\t')
+	}
+	r.tabs += n
+	w.b = append(w.b, cell...)
+	r.any = true
+}
+
+// xmlAttr returns the value of the attribute with the local name, or "".
+func xmlAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// spanValue parses a non-negative integer span: digits, anything after
+// them ignored, capped far above any real table.
+func spanValue(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	n, digits := 0, 0
+	for ; digits < len(s) && s[digits] >= '0' && s[digits] <= '9'; digits++ {
+		if n < 1<<20 {
+			n = n*10 + int(s[digits]-'0')
+		}
+	}
+	return n, digits > 0
 }

@@ -111,6 +111,17 @@ func (w *textWriter) rowEnd() {
 	w.b = append(w.b, '\n')
 }
 
+// endLine ends a table row written without a separator after its last
+// cell. A row of empty cells is dropped, leaving no blank line.
+func (w *textWriter) endLine() {
+	start := bytes.LastIndexByte(w.b, '\n') + 1
+	if len(bytes.Trim(w.b[start:], " \t")) == 0 {
+		w.b = w.b[:start]
+		return
+	}
+	w.b = append(w.b, '\n')
+}
+
 // startLine makes sure what follows starts a line (before a table).
 func (w *textWriter) startLine() {
 	if c := w.last(); c != 0 && c != '\n' {

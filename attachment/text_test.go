@@ -7,9 +7,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nianbao/nianbao/extract"
+	"golang.org/x/text/unicode/norm"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -532,5 +536,38 @@ func TestConcurrent(t *testing.T) {
 	}
 	for range 4 {
 		<-done
+	}
+}
+
+// TestMergedCells checks that a DOCX table with merged cells (w:gridSpan,
+// w:vMerge) is laid out on its grid exactly as the HTML extractor lays out
+// the HTML table it was converted from (testdata/README.md): the same
+// rows, the same empty cells, every figure in its header's column.
+func TestMergedCells(t *testing.T) {
+	text, err := DOCXText(readTestdata(t, "merged.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "merged.docx.golden.txt", []byte(text))
+	checkTextFormat(t, text)
+	doc, err := extract.Extract(readTestdata(t, "merged.html"), nil, extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := func(s string) []string {
+		var out []string
+		for l := range strings.Lines(norm.NFKC.String(s)) {
+			if strings.Contains(l, "\t") {
+				out = append(out, strings.TrimSuffix(l, "\n"))
+			}
+		}
+		return out
+	}
+	got, want := rows(text), rows(doc.Text)
+	if len(want) != 11 {
+		t.Fatalf("the HTML extractor gives %d table rows, want 11:\n%s", len(want), doc.Text)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("DOCX table rows differ from the HTML's:\n%s", lineDiff(strings.Join(want, "\n"), strings.Join(got, "\n")))
 	}
 }

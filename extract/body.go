@@ -259,7 +259,10 @@ func (p *page) densest(d *density) []*html.Node {
 					break
 				}
 			}
-			if next == nil {
+			if next == nil || next.DataAtom == atom.Table && !isLayoutTable(p.st, next) {
+				// A data table is part of the article, not a
+				// container of it: its rows are not the body, and
+				// the paragraphs around it belong with it.
 				break
 			}
 			n = next

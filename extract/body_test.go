@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -88,4 +89,50 @@ func TestSections(t *testing.T) {
 func teaserBox(head, title, summary string) string {
 	return `<div class="box"><div class="hd"><h3>` + head + `</h3></div><div class="bd"><h4><a href="/t.html">` + title + `</a></h4><p>` + summary + `</p>` +
 		`<ul><li><a href="/1.html">另一篇文章的标题一</a></li><li><a href="/2.html">另一篇文章的标题二</a></li><li><a href="/3.html">另一篇文章的标题三</a></li></ul></div></div>`
+}
+
+// TestTableArticle: on a page without a known container whose article is
+// mostly one statistics table, the densest element is the table's; the
+// article is the table with the paragraphs around it, written as a table,
+// not the table's rows as loose lines.
+func TestTableArticle(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body>`)
+	b.WriteString(`<div class="top"><a href="/">首页</a> <a href="/zwgk">政务公开</a> <a href="/hd">互动交流</a></div><div class="wrap">`)
+	b.WriteString(`<p>三、收到和处理政府信息公开申请情况</p><table border="1">`)
+	b.WriteString(`<tr><td colspan="2">项目</td><td>自然人</td><td>法人或其他组织</td><td>总计</td></tr>`)
+	rows := []string{"一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "四、结转下年度继续办理"}
+	for i, r := range rows {
+		fmt.Fprintf(&b, `<tr><td colspan="2">%s</td><td>%d</td><td>1</td><td>%d</td></tr>`, r, 10+i, 11+i)
+	}
+	b.WriteString(`<tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>8</td><td>0</td><td>8</td></tr>`)
+	b.WriteString(`<tr><td>（二）部分公开</td><td>2</td><td>1</td><td>3</td></tr>`)
+	reasons := []string{"1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息"}
+	for i, r := range reasons {
+		fmt.Fprintf(&b, `<tr><td colspan="2">（三）不予公开：%s</td><td>%d</td><td>0</td><td>%d</td></tr>`, r, i, i)
+	}
+	b.WriteString(`</table><p>四、政府信息公开行政复议、行政诉讼情况</p></div></body></html>`)
+	doc, err := Extract([]byte(b.String()), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join([]string{
+		"三、收到和处理政府信息公开申请情况",
+		"项目\t\t自然人\t法人或其他组织\t总计",
+		"一、本年新收政府信息公开申请数量\t\t10\t1\t11",
+		"二、上年结转政府信息公开申请数量\t\t11\t1\t12",
+		"四、结转下年度继续办理\t\t12\t1\t13",
+		"三、本年度办理结果\t(一)予以公开\t8\t0\t8",
+		"\t(二)部分公开\t2\t1\t3",
+		"(三)不予公开:1.属于国家秘密\t\t0\t0\t0",
+		"(三)不予公开:2.其他法律行政法规禁止公开\t\t1\t0\t1",
+		"(三)不予公开:3.危及“三安全一稳定”\t\t2\t0\t2",
+		"(三)不予公开:4.保护第三方合法权益\t\t3\t0\t3",
+		"(三)不予公开:5.属于三类内部事务信息\t\t4\t0\t4",
+		"(三)不予公开:6.属于四类过程性信息\t\t5\t0\t5",
+		"四、政府信息公开行政复议、行政诉讼情况",
+	}, "\n") + "\n"
+	if got := bodyText(doc); got != want {
+		t.Errorf("text:\n%s\nwant:\n%s", got, want)
+	}
 }

@@ -173,7 +173,7 @@ func (r *renderer) node(n *html.Node) {
 		return
 	case atom.Table:
 		r.flush()
-		if r.isLayoutTable(n) {
+		if isLayoutTable(r.st, n) {
 			r.children(n)
 		} else {
 			r.dataTable(n)
@@ -272,7 +272,7 @@ func rowCells(tr *html.Node) []*html.Node {
 // a cell holds a nested table or a long text, or no row has two cells.
 // Layout tables are rendered as blocks so that the article they wrap keeps
 // its paragraphs.
-func (r *renderer) isLayoutTable(t *html.Node) bool {
+func isLayoutTable(st stats, t *html.Node) bool {
 	rows, _ := tableRows(t)
 	wide := false
 	for _, tr := range rows {
@@ -281,7 +281,7 @@ func (r *renderer) isLayoutTable(t *html.Node) bool {
 			wide = true
 		}
 		for _, c := range cells {
-			s := r.st[c]
+			s := st[c]
 			if s.table || s.text > layoutCellRunes {
 				return true
 			}
