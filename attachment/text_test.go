@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/nianbao/nianbao/extract"
+	"github.com/nianbao/nianbao/internal/golden"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -43,51 +44,6 @@ func readTestdata(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./attachment -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the text read (go test ./attachment -update rewrites it):\n%s", name, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff lists the lines only in want (-) or only in got (+).
-func lineDiff(want, got string) string {
-	count := map[string]int{}
-	for _, l := range strings.Split(got, "\n") {
-		count[l]++
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
-		if count[l] > 0 {
-			count[l]--
-			continue
-		}
-		b.WriteString("- " + l + "\n")
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if count[l] > 0 {
-			count[l]--
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	if b.Len() == 0 {
-		return "(same lines, different order)"
-	}
-	return b.String()
 }
 
 // checkTextFormat asserts the text conventions of doc.go.
@@ -121,7 +77,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tc.file+".golden.txt", []byte(text))
+			golden.Check(t, tc.file+".golden.txt", []byte(text), *update)
 			checkTextFormat(t, text)
 		})
 	}
@@ -140,7 +96,7 @@ func TestSameReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got != want {
-			t.Errorf("%s and report.docx differ:\n%s", tc.file, lineDiff(want, got))
+			t.Errorf("%s and report.docx differ:\n%s", tc.file, golden.LineDiff(want, got))
 		}
 	}
 }
@@ -347,7 +303,7 @@ func TestOFDVariants(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got != want {
-				t.Errorf("differs from report.ofd:\n%s", lineDiff(want, got))
+				t.Errorf("differs from report.ofd:\n%s", golden.LineDiff(want, got))
 			}
 		})
 	}
@@ -548,7 +504,7 @@ func TestMergedCells(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "merged.docx.golden.txt", []byte(text))
+	golden.Check(t, "merged.docx.golden.txt", []byte(text), *update)
 	checkTextFormat(t, text)
 	doc, err := extract.Extract(readTestdata(t, "merged.html"), nil, extract.Options{})
 	if err != nil {
@@ -568,6 +524,6 @@ func TestMergedCells(t *testing.T) {
 		t.Fatalf("the HTML extractor gives %d table rows, want 11:\n%s", len(want), doc.Text)
 	}
 	if !slices.Equal(got, want) {
-		t.Errorf("DOCX table rows differ from the HTML's:\n%s", lineDiff(strings.Join(want, "\n"), strings.Join(got, "\n")))
+		t.Errorf("DOCX table rows differ from the HTML's:\n%s", golden.LineDiff(strings.Join(want, "\n"), strings.Join(got, "\n")))
 	}
 }

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"net/url"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/nianbao/nianbao/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -62,51 +63,6 @@ func metaJSON(t testing.TB, d *Document) []byte {
 	return append(b, '\n')
 }
 
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./extract -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the extraction (go test ./extract -update rewrites it):\n%s", name, lineDiff(string(want), string(got)))
-	}
-}
-
-// lineDiff lists the lines only in want (-) or only in got (+).
-func lineDiff(want, got string) string {
-	count := map[string]int{}
-	for _, l := range strings.Split(got, "\n") {
-		count[l]++
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
-		if count[l] > 0 {
-			count[l]--
-			continue
-		}
-		b.WriteString("- " + l + "\n")
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if count[l] > 0 {
-			count[l]--
-			b.WriteString("+ " + l + "\n")
-		}
-	}
-	if b.Len() == 0 {
-		return "(same lines, different order)"
-	}
-	return b.String()
-}
-
 func TestGolden(t *testing.T) {
 	for _, tc := range goldenPages {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,8 +70,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, tc.name+".golden.txt", []byte(doc.Text))
-			checkGolden(t, tc.name+".golden.json", metaJSON(t, doc))
+			golden.Check(t, tc.name+".golden.txt", []byte(doc.Text), *update)
+			golden.Check(t, tc.name+".golden.json", metaJSON(t, doc), *update)
 			checkTextFormat(t, doc.Text)
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/nianbao/nianbao/internal/golden"
 )
 
 // TestStability fetches the same page "again" with only counters, clocks
@@ -54,7 +56,7 @@ func TestStability(t *testing.T) {
 					t.Fatal(err)
 				}
 				if got.Text != want.Text {
-					t.Errorf("variant %d: text differs:\n%s", i, lineDiff(want.Text, got.Text))
+					t.Errorf("variant %d: text differs:\n%s", i, golden.LineDiff(want.Text, got.Text))
 				}
 				if got.Title != want.Title || got.Published != want.Published || got.Source != want.Source || got.Year != want.Year {
 					t.Errorf("variant %d: metadata differs: %+v vs %+v", i, got, want)

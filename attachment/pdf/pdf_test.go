@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/nianbao/nianbao/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -49,44 +51,6 @@ func readTestdata(tb testing.TB, name string) []byte {
 		tb.Fatal(err)
 	}
 	return b
-}
-
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./attachment/pdf -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the extraction (go test ./attachment/pdf -update rewrites it):\n%s", name, lineDiff(string(want), got))
-	}
-}
-
-// lineDiff lists the lines that differ, for short texts.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := range max(len(w), len(g)) {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n  want %q\n  got  %q\n", i+1, wl, gl)
-		}
-	}
-	return b.String()
 }
 
 // goldenFiles are the test PDFs (testdata/README.md says how each was
@@ -130,7 +94,7 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			checkGolden(t, f.name+".golden.txt", res.Text)
+			golden.Check(t, f.name+".golden.txt", []byte(res.Text), *update)
 		})
 	}
 }
