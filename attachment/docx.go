@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -153,11 +155,12 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 				}
 			case "gridBefore", "gridSpan":
 				if tbl == 1 {
-					n, _ := spanValue(xmlAttr(t, "val"))
+					n, _ := strconv.Atoi(strings.TrimSpace(xmlAttr(t, "val")))
+					n = max(0, min(n, maxGridColumns))
 					if t.Name.Local == "gridBefore" {
-						row.col += min(n, maxGridColumns)
+						row.col += n
 					} else {
-						row.span = max(1, min(n, maxGridColumns))
+						row.span = max(1, n)
 					}
 				}
 			case "vMerge":
@@ -234,16 +237,12 @@ func (r *docxRow) startCell(w *textWriter) {
 
 func (r *docxRow) endCell(w *textWriter) {
 	r.start = min(r.start, w.len()) // in bounds whatever markup came between
-	text := w.b[r.start:]
-	empty := len(bytes.TrimSpace(text)) == 0
 	col := r.col
 	r.col += r.span
-	if r.cont && empty {
+	if r.cont && len(bytes.TrimSpace(w.b[r.start:])) == 0 {
 		w.b = w.b[:r.start]
 		return
 	}
-	cell := string(text)
-	w.b = w.b[:r.start]
 	n := col - r.tabs
 	if col > maxGridColumns {
 		n = 0
@@ -251,11 +250,8 @@ func (r *docxRow) endCell(w *textWriter) {
 			n = 1
 		}
 	}
-	for range n {
-		w.b = append(w.b, '\t')
-	}
+	w.b = slices.Insert(w.b, r.start, bytes.Repeat([]byte{'\t'}, n)...)
 	r.tabs += n
-	w.b = append(w.b, cell...)
 	r.any = true
 }
 
@@ -267,17 +263,4 @@ func xmlAttr(t xml.StartElement, local string) string {
 		}
 	}
 	return ""
-}
-
-// spanValue parses a non-negative integer span: digits, anything after
-// them ignored, capped far above any real table.
-func spanValue(s string) (int, bool) {
-	s = strings.TrimSpace(s)
-	n, digits := 0, 0
-	for ; digits < len(s) && s[digits] >= '0' && s[digits] <= '9'; digits++ {
-		if n < 1<<20 {
-			n = n*10 + int(s[digits]-'0')
-		}
-	}
-	return n, digits > 0
 }

@@ -100,15 +100,10 @@ func (w *textWriter) cellEnd() { w.b = append(w.b, '\t') }
 // rowEnd ends a table row: the last cell's tab becomes the line's end. A
 // row of empty cells is dropped, leaving no blank line.
 func (w *textWriter) rowEnd() {
-	start := bytes.LastIndexByte(w.b, '\n') + 1
-	if len(bytes.Trim(w.b[start:], " \t")) == 0 {
-		w.b = w.b[:start]
-		return
-	}
 	if w.last() == '\t' {
 		w.b = w.b[:len(w.b)-1]
 	}
-	w.b = append(w.b, '\n')
+	w.endLine()
 }
 
 // endLine ends a table row written without a separator after its last

@@ -8,81 +8,53 @@ import "golang.org/x/net/html"
 // of colspan="1000" cells cannot blow up into megabytes of tabs.
 const maxGridColumns = 64
 
-// maxColSpan is the largest colspan a browser honours (HTML's limit).
-const maxColSpan = 1000
-
-// tableGrid places the cells of a data table on the table's grid, the way
-// a browser does: a cell takes the first column of its row that no cell
-// of an earlier row covers with its rowspan, then covers colspan columns
-// and rowspan rows itself.
-type tableGrid struct {
-	until []int // until[x] is the last row covered in column x (-1: none)
-	rows  int   // the rows in the table
-	x     int   // the next column of the current row
-}
-
-// newTableGrid returns the grid of a table with n rows.
-func newTableGrid(n int) *tableGrid {
-	return &tableGrid{rows: n}
-}
-
-// startRow begins a row.
-func (g *tableGrid) startRow() { g.x = 0 }
-
-// place puts a cell of row y on the grid and returns its column.
-func (g *tableGrid) place(y int, c *html.Node) int {
-	for g.x < len(g.until) && g.until[g.x] >= y {
-		g.x++
-	}
-	col := g.x
-	cs, rs := cellSpans(c)
-	if rs == 0 || y+rs > g.rows { // 0: to the end of the table
-		rs = g.rows - y
-	}
-	for len(g.until) < col+cs {
-		g.until = append(g.until, -1)
-	}
-	for i := col; i < col+cs; i++ {
-		g.until[i] = y + rs - 1
-	}
-	g.x += cs
-	return col
-}
-
-// width returns the columns the grid has used so far.
-func (g *tableGrid) width() int { return len(g.until) }
-
 // layoutColumns returns, for each row, each cell's column on the table's
-// grid; nil when no cell spans or the grid would be wider than
+// grid, placed the way a browser places them: a cell takes the first
+// column of its row that no cell of an earlier row covers with its
+// rowspan, then covers colspan columns and rowspan rows itself. It
+// returns nil when no cell spans or the grid would be wider than
 // maxGridColumns (then cell i of a row is written as column i).
 func layoutColumns(rows [][]*html.Node) [][]int {
-	spans := false
+	n := 0
 	for _, cells := range rows {
-		for _, c := range cells {
-			if cs, rs := cellSpans(c); cs != 1 || rs != 1 {
-				spans = true
+		n += len(cells)
+	}
+	flat := make([]int, n)
+	cols := make([][]int, len(rows))
+	var until []int // until[x] is the last row covered in column x (-1: none)
+	spans := false
+	for y, cells := range rows {
+		cols[y], flat = flat[:len(cells):len(cells)], flat[len(cells):]
+		x := 0
+		for i, c := range cells {
+			for x < len(until) && until[x] >= y {
+				x++
 			}
+			cs, rs := cellSpans(c)
+			spans = spans || cs != 1 || rs != 1
+			if rs == 0 || y+rs > len(rows) { // 0: to the end of the table
+				rs = len(rows) - y
+			}
+			if x+cs > maxGridColumns {
+				return nil
+			}
+			for len(until) < x+cs {
+				until = append(until, -1)
+			}
+			for k := x; k < x+cs; k++ {
+				until[k] = y + rs - 1
+			}
+			cols[y][i] = x
+			x += cs
 		}
 	}
 	if !spans {
 		return nil
 	}
-	g := newTableGrid(len(rows))
-	cols := make([][]int, len(rows))
-	for y, cells := range rows {
-		g.startRow()
-		cols[y] = make([]int, len(cells))
-		for i, c := range cells {
-			cols[y][i] = g.place(y, c)
-			if g.width() > maxGridColumns {
-				return nil
-			}
-		}
-	}
 	return cols
 }
 
-// cellSpans returns a cell's colspan (1 to maxColSpan) and rowspan (0 for
+// cellSpans returns a cell's colspan (at least 1) and rowspan (0 for
 // "to the end of the table", else at least 1), read as a browser reads
 // them: leading digits count, anything else is the default.
 func cellSpans(c *html.Node) (colspan, rowspan int) {
@@ -91,7 +63,7 @@ func cellSpans(c *html.Node) (colspan, rowspan int) {
 		switch a.Key {
 		case "colspan":
 			if n, ok := spanValue(a.Val); ok && n > 0 {
-				colspan = min(n, maxColSpan)
+				colspan = n
 			}
 		case "rowspan":
 			if n, ok := spanValue(a.Val); ok {
