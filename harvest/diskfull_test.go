@@ -17,7 +17,6 @@ import (
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 // fullDisk lets the first n writes through, then fails every write with
@@ -79,11 +78,7 @@ func TestRunSiteDiskFull(t *testing.T) {
 		"c/b.html": {Data: page("2022年法治政府建设年度报告", "二〇二二年的工作稳步推进。")},
 	}
 	srv := portaltest.NewServer(t, files)
-	site, probs := sites.Parse([]byte("name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"), "t.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := testSite(t, srv, "")
 	dir := t.TempDir()
 	run := func(wrap func(archive.Files) archive.Files) (harvest.Summary, error) {
 		a, err := archive.Open(dir, archive.Options{WrapFiles: wrap})

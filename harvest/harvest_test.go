@@ -12,7 +12,6 @@ import (
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 func TestRunSite(t *testing.T) {
@@ -25,11 +24,7 @@ func TestRunSite(t *testing.T) {
 		// A page rendered by JavaScript: a title and nothing else.
 		"c/shell.html": {Data: []byte(`<html><head><title>2022年法治政府建设年度报告</title><script src="/app.js"></script></head><body><div id="app"></div></body></html>`)},
 	})
-	site, probs := sites.Parse([]byte("name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"), "t.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := testSite(t, srv, "")
 	dir := t.TempDir()
 	a, err := archive.Open(dir, archive.Options{})
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 // articlePage is one page of a TRS article split over several pages.
@@ -37,11 +36,7 @@ func TestRunSiteJoinsArticleParts(t *testing.T) {
 		"c/t20240302_8.html":   {Data: articlePage("2022年法治政府建设年度报告", "第一页。", `<a href="t20240302_8_1.html">2</a>`)},
 		"c/t20240302_8_1.html": {Data: []byte("<!-- portaltest: status=502 -->\n<html>bad gateway</html>")},
 	})
-	site, probs := sites.Parse([]byte("name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"), "t.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := testSite(t, srv, "")
 	dir := t.TempDir()
 	a, err := archive.Open(dir, archive.Options{})
 	if err != nil {

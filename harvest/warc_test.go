@@ -16,7 +16,6 @@ import (
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 func TestRunSiteWritesWARC(t *testing.T) {
@@ -30,11 +29,7 @@ func TestRunSiteWritesWARC(t *testing.T) {
 		"c/a.html": {Data: page("2023年法治政府建设年度报告")},
 		"c/b.html": {Data: page("2022年法治政府建设年度报告")},
 	})
-	site, probs := sites.Parse([]byte("name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"), "t.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := testSite(t, srv, "")
 	dir := t.TempDir()
 	a, err := archive.Open(dir, archive.Options{})
 	if err != nil {
