@@ -17,17 +17,50 @@
 // one, 0.1–0.2 s with one. An Engine reads one document at a time,
 // each in a fresh pdfium instance, which cannot reach the file system.
 //
-// A document's pages are read one by one (at most Config.MaxPages). Each
-// page's text layer is judged on its own: a page with no characters (a
-// scan, a scanned seal or signature page) or of whose characters more
-// than a fifth are unreadable (glyph numbers from a font without a
-// ToUnicode map) is left out of Text and counted in the Result. So a report whose last page is a
-// scanned seal is StatusOK, and Text is never garbage: unreadable
-// characters (no Unicode mapping, control characters, U+FFFD, private
-// use) are dropped. A document with no readable page is not an error but
-// a Result with an empty Text and the Status that says why
-// (StatusNoText, StatusNoUnicode, StatusEncrypted). Errors are for data
-// that is not a PDF (ErrNotPDF), or that pdfium cannot open or read.
+// A document's pages are read one by one, within its budgets (see
+// Limits). Each page's text layer is judged on its own: a page with no
+// characters (a scan, a scanned seal or signature page) or of whose
+// characters more than a fifth are unreadable (glyph numbers from a font
+// without a ToUnicode map) is left out of Text and counted in the Result.
+// So a report whose last page is a scanned seal is StatusOK, and Text is
+// never garbage: unreadable characters (no Unicode mapping, control
+// characters, U+FFFD, private use) are dropped. A document with no
+// readable page is not an error but a Result with an empty Text and the
+// Status that says why (StatusNoText, StatusNoUnicode, StatusEncrypted).
+// Errors are for data that is not a PDF (ErrNotPDF), that pdfium cannot
+// open or read, or that needs more memory than it may have before its
+// first page is read (ErrMemoryLimit).
+//
+// # Limits
+//
+// A document costs the process a bounded amount of memory and time,
+// whatever it holds. pdfium's memory (its WebAssembly linear memory) is
+// capped at Config.MemoryLimit, the document's bytes included. On Linux
+// and macOS it is a reservation of address space outside the Go heap that
+// holds only the pages pdfium touched, grows without being copied and is
+// returned to the OS with the document; wazero's own memory, a Go slice
+// grown by copying with the old arrays left to the garbage collector,
+// cost three times its size (a Flate bomb: 3.1 GB for a 1 GiB limit).
+// What is copied out of pdfium into Go is bounded by the budgets: at most
+// Config.MaxPages pages, Config.MaxPageChars characters of a page (as
+// pdfium counts them) and Config.MaxChars of the document, and the text
+// is kept as it is rendered, page by page, not as lines. So a document
+// adds at most about MemoryLimit + 60 MB to the process: with the
+// defaults, BenchmarkHostile measures at most 383 MB over the idle
+// process for files that ask for gigabytes.
+//
+// A budget that cuts the reading short leaves a Result whose Text is what
+// was read within it, with Truncated set and Limit naming the budget
+// (LimitPages, LimitPageChars, LimitChars, LimitMemory): the first
+// characters of a page, in content order, or the pages before. A document
+// that needs more memory than the limit before its first page is read
+// fails with ErrMemoryLimit. Every document has a pdfium instance of its
+// own, discarded after it (after an error, without calling into it
+// again), so a document that failed leaves nothing behind; one that had
+// many page objects looked at (go-pdfium keeps a handle on each until
+// the instance closes) goes on in a fresh instance. Table borders are
+// looked for among the first 20,000 objects of a page, and at most
+// 10,000 kept.
 //
 // A glyph is one visible character with pdfium's loose box (advance width,
 // font ascent to descent). Lines are made from glyphs, not from the order

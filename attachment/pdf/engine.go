@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/klippa-app/go-pdfium"
-	pdfiumerrors "github.com/klippa-app/go-pdfium/errors"
-	"github.com/klippa-app/go-pdfium/requests"
 	"github.com/klippa-app/go-pdfium/webassembly"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/experimental"
@@ -21,10 +19,12 @@ import (
 
 // Defaults for the zero fields of Config.
 const (
-	DefaultMaxPages    = 2000
-	DefaultTimeout     = 2 * time.Minute
-	DefaultIdleClose   = 5 * time.Minute
-	DefaultMemoryLimit = 1 << 30 // bytes
+	DefaultMaxPages     = 2000
+	DefaultMaxPageChars = 100_000
+	DefaultMaxChars     = 2_000_000
+	DefaultTimeout      = 2 * time.Minute
+	DefaultIdleClose    = 5 * time.Minute
+	DefaultMemoryLimit  = 384 << 20 // bytes
 )
 
 // Config configures an Engine. The zero Config is usable: no compilation
@@ -42,8 +42,20 @@ type Config struct {
 	Logger *slog.Logger
 	// MaxPages is how many pages of a document are read (0: DefaultMaxPages).
 	// A longer document gives the text of its first MaxPages pages and
-	// Result.Truncated.
+	// Result.Truncated, with Result.Limit LimitPages.
 	MaxPages int
+	// MaxPageChars is how many characters of a page are read, as pdfium
+	// counts them (0: DefaultMaxPageChars; a dense page of a report has
+	// a few thousand). Of a page with more, the first MaxPageChars in the
+	// order of its content stream are laid out and the next page is read:
+	// Result.Truncated, with Result.Limit LimitPageChars.
+	MaxPageChars int
+	// MaxChars is how many characters of a document are read in all
+	// (0: DefaultMaxChars). The page that reaches it is read up to it
+	// and the pages after it are not: Result.Truncated, with Result.Limit
+	// LimitChars. MaxPageChars and MaxChars bound the time and the Go
+	// memory the layout of a document takes.
+	MaxChars int
 	// Timeout bounds the reading of one document, on top of the caller's
 	// context (0: DefaultTimeout).
 	Timeout time.Duration
@@ -51,14 +63,29 @@ type Config struct {
 	// long, returning its memory (0: DefaultIdleClose; negative: keep it
 	// until Close). The next document starts it again.
 	IdleClose time.Duration
-	// MemoryLimit caps pdfium's WebAssembly memory in bytes, the document
-	// included (0: DefaultMemoryLimit; pdfium needs 17 MiB to start). A
-	// document that needs more fails.
+	// MemoryLimit caps pdfium's WebAssembly memory in bytes, the bytes of
+	// the document included (0: DefaultMemoryLimit; pdfium needs 18 MiB to
+	// start, and takes that much whatever the limit). On Linux and macOS
+	// the memory is a mapping outside the Go heap that holds only the pages
+	// pdfium touched and is returned to the OS with the document, so it
+	// adds at most MemoryLimit to the process; elsewhere two to three
+	// times that, until the garbage collector runs. A document that needs
+	// more fails with ErrMemoryLimit while it is opened or its first page
+	// read; later, it gives the text of the pages before and
+	// Result.Truncated, with Result.Limit LimitMemory.
 	MemoryLimit int64
+
+	// objectsPerInstance overrides the constant of that name (tests).
+	objectsPerInstance int
 }
 
 // ErrNotPDF is returned (wrapped) for data that does not carry a PDF header.
 var ErrNotPDF = errors.New("not a PDF")
+
+// ErrMemoryLimit is returned (wrapped) for a document that needs more than
+// Config.MemoryLimit to be opened or to have its first page read: a Flate
+// bomb, a page of millions of glyphs, a file larger than the limit.
+var ErrMemoryLimit = errors.New("memory limit reached")
 
 // ErrClosed is returned by Text after Close.
 var ErrClosed = errors.New("pdf: engine closed")
@@ -85,6 +112,7 @@ type Engine struct {
 // and the go-pdfium pool that instantiates it.
 type wasmRuntime struct {
 	pool  pdfium.Pool
+	gauge *memoryGauge            // makes pdfium's memories and holds them to Config.MemoryLimit
 	cache wazero.CompilationCache // nil without Config.CacheDir
 	// ctx is the context of the pool's modules; kill cancels it, which
 	// aborts a call running in pdfium (the runtime is then unusable).
@@ -97,6 +125,12 @@ type wasmRuntime struct {
 func New(cfg Config) *Engine {
 	if cfg.MaxPages <= 0 {
 		cfg.MaxPages = DefaultMaxPages
+	}
+	if cfg.MaxPageChars <= 0 {
+		cfg.MaxPageChars = DefaultMaxPageChars
+	}
+	if cfg.MaxChars <= 0 {
+		cfg.MaxChars = DefaultMaxChars
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
@@ -145,8 +179,12 @@ func (e *Engine) Close() error {
 
 // Text extracts the text of the PDF in data. A PDF that opens but has
 // no readable text is not an error: its Result has an empty Text and a
-// Status saying why. Errors are for data that is not a PDF (ErrNotPDF),
-// cannot be opened or read, a ctx that ends first, and a closed Engine.
+// Status saying why. A document larger than a budget of Config gives the
+// text read within it and Result.Truncated. Errors are for data that is
+// not a PDF (ErrNotPDF), cannot be opened or read, needs more than
+// Config.MemoryLimit before its first page is read (ErrMemoryLimit), a
+// ctx that ends first, and a closed Engine. A failed document leaves the
+// Engine as it was: every document has a pdfium of its own.
 func (e *Engine) Text(ctx context.Context, data []byte) (Result, error) {
 	if !hasHeader(data) {
 		return Result{}, fmt.Errorf("pdf: %w (starts with %q)", ErrNotPDF, data[:min(len(data), 8)])
@@ -174,7 +212,7 @@ func (e *Engine) Text(ctx context.Context, data []byte) (Result, error) {
 		rt.kill()
 		close(killed)
 	})
-	res, err := read(ctx, rt.pool, data, e.cfg.MaxPages)
+	res, err := read(ctx, rt, data, e.cfg)
 	if !stop() {
 		<-killed
 	}
@@ -190,8 +228,9 @@ func (e *Engine) Text(ctx context.Context, data []byte) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("pdf: %w", err)
 	}
-	e.log.Debug("pdf: read", "bytes", len(data), "pages", res.Pages, "status", string(res.Status),
-		"truncated", res.Truncated, "duration", time.Since(start))
+	e.log.Debug("pdf: read", "bytes", len(data), "pages", res.Pages, "pages_read", res.PagesRead,
+		"status", string(res.Status), "truncated", res.Truncated, "limit", string(res.Limit),
+		"memory_bytes", rt.gauge.peak.Load(), "instances", rt.gauge.made.Load(), "duration", time.Since(start))
 	return res, nil
 }
 
@@ -277,11 +316,10 @@ func startRuntime(cfg Config, log *slog.Logger) (*wasmRuntime, error) {
 	// CloseOnContextDone lets a cancelled context abort a call running in
 	// pdfium (the runtime is then spent): a page that never finishes
 	// cannot outlive Config.Timeout. It makes reading about half as fast
-	// (wazero checks the context at calls and loop heads).
-	rc := wazero.NewRuntimeConfig().
-		WithCloseOnContextDone(true).
-		WithMemoryLimitPages(uint32(min(cfg.MemoryLimit/65536, 65536)))
-	rt := &wasmRuntime{}
+	// (wazero checks the context at calls and loop heads). The memory
+	// limit is the gauge's, not wazero's (see memoryGauge).
+	rc := wazero.NewRuntimeConfig().WithCloseOnContextDone(true)
+	rt := &wasmRuntime{gauge: newMemoryGauge(cfg.MemoryLimit)}
 	if cfg.CacheDir != "" {
 		cache, err := wazero.NewCompilationCacheWithDir(cfg.CacheDir)
 		if err != nil {
@@ -294,6 +332,9 @@ func startRuntime(cfg Config, log *slog.Logger) (*wasmRuntime, error) {
 	}
 	// Compile pdfium on every core (a no-op when the cache has it).
 	ctx := experimental.WithCompilationWorkers(context.Background(), goruntime.GOMAXPROCS(0))
+	// go-pdfium instantiates pdfium with a context derived from this one,
+	// so the gauge makes its memories.
+	ctx = experimental.WithMemoryAllocator(ctx, rt.gauge.allocator())
 	rt.ctx, rt.kill = context.WithCancel(ctx)
 	pool, err := webassembly.Init(webassembly.Config{
 		Context:       rt.ctx,
@@ -328,56 +369,4 @@ func (rt *wasmRuntime) close() error {
 		return fmt.Errorf("pdf: stop pdfium: %w", err)
 	}
 	return nil
-}
-
-// read extracts the text of one document with a fresh pdfium instance
-// (go-pdfium instantiates the module anew for every instance, so the
-// memory a large document made pdfium grow is freed with it).
-func read(ctx context.Context, pool pdfium.Pool, data []byte, maxPages int) (Result, error) {
-	inst, err := pool.GetInstanceWithContext(ctx)
-	if err != nil {
-		return Result{}, fmt.Errorf("get pdfium instance: %w", err)
-	}
-	defer inst.Close()
-	doc, err := inst.OpenDocument(&requests.OpenDocument{File: &data})
-	switch {
-	case errors.Is(err, pdfiumerrors.ErrPassword), errors.Is(err, pdfiumerrors.ErrSecurity):
-		return Result{Status: StatusEncrypted}, nil
-	case err != nil:
-		return Result{}, fmt.Errorf("open: %w", err)
-	}
-	defer inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
-	pc, err := inst.FPDF_GetPageCount(&requests.FPDF_GetPageCount{Document: doc.Document})
-	if err != nil {
-		return Result{}, fmt.Errorf("count pages: %w", err)
-	}
-	res := Result{Pages: pc.PageCount, Truncated: pc.PageCount > maxPages}
-	var pages []page
-	for i := range min(pc.PageCount, maxPages) {
-		if err := ctx.Err(); err != nil {
-			return Result{}, err
-		}
-		p, kind, err := readPage(inst, doc.Document, i)
-		if err != nil {
-			return Result{}, err
-		}
-		switch kind {
-		case pageEmpty:
-			res.NoTextPages++
-		case pageNoUnicode:
-			res.NoUnicodePages++
-		default:
-			pages = append(pages, p)
-		}
-	}
-	res.Text = joinText(pages)
-	switch {
-	case res.Text != "":
-		res.Status = StatusOK
-	case res.NoUnicodePages > 0:
-		res.Status = StatusNoUnicode
-	default:
-		res.Status = StatusNoText
-	}
-	return res, nil
 }

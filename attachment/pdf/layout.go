@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"math"
 	"regexp"
 	"slices"
@@ -303,34 +304,39 @@ func body(l line) bool { return l.cells == 1 && l.em > 0 }
 // margin (no first-line indent), in the same font size and, on one page,
 // without the extra space that separates paragraphs. Then n continues l
 // unless l ends a sentence or clause (paragraphEnd). When it does and the
-// document marks its paragraphs with first-line indents (indentStyle),
+// document marks its paragraphs with first-line indents (on any page),
 // an unindented n still continues l if it is a full line too or ends a
 // sentence itself (the paragraph's last line); a short unindented line
 // without final punctuation is taken for a heading. Table rows are never
 // joined.
-func continues(l line, lp page, n line, np page, samePage, indentStyle bool) bool {
+//
+// continues answers for both kinds of document, so that a joiner can
+// render each page before it knows the document's: always is whether n
+// continues l in any document, ifIndented whether it does in one with
+// first-line indents (always implies ifIndented).
+func continues(l line, lp page, n line, np page, samePage bool) (always, ifIndented bool) {
 	if !body(l) || !body(n) {
-		return false
+		return false, false
 	}
 	if math.Abs(l.em-n.em) > 0.2*math.Max(l.em, n.em) {
-		return false
+		return false, false
 	}
 	if l.left > lp.left+4*l.em || l.right < lp.right-2*l.em {
-		return false // centred, right-aligned or short: it ends its paragraph
+		return false, false // centred, right-aligned or short: it ends its paragraph
 	}
 	if n.left > np.left+0.5*n.em {
-		return false // indented: a new paragraph
+		return false, false // indented: a new paragraph
 	}
 	if samePage && lp.step > 0 && l.base-n.base > 1.4*lp.step {
-		return false // space between paragraphs
+		return false, false // space between paragraphs
 	}
 	if leaderRe.MatchString(l.text) || leaderRe.MatchString(n.text) {
-		return false // a table of contents: "一、总体情况……3"
+		return false, false // a table of contents: "一、总体情况……3"
 	}
 	if !strings.ContainsRune(paragraphEnd, lastRune(l.text)) {
-		return true
+		return true, true
 	}
-	return indentStyle && (n.right >= np.right-2*n.em || strings.ContainsRune(paragraphEnd, lastRune(n.text)))
+	return false, n.right >= np.right-2*n.em || strings.ContainsRune(paragraphEnd, lastRune(n.text))
 }
 
 func lastRune(s string) rune {
@@ -350,35 +356,87 @@ const paragraphEnd = "。！？：；!?:;）)】]」』》〉〕}”’"
 // (lines that continue a paragraph are joined to it, also across a page
 // break), no blank lines, and a final newline.
 func joinText(pages []page) string {
-	indentStyle := false
+	var j joiner
 	for _, p := range pages {
-		indentStyle = indentStyle || p.indented
+		j.add(p)
+	}
+	return j.text()
+}
+
+// joiner renders pages as Text one at a time, in order, keeping their
+// text and not their lines: a document's line structures would take
+// several times the memory of its text. Whether a line that ends a
+// sentence continues its paragraph depends on the style of the whole
+// document, so where it does only in a document with first-line indents
+// the joiner writes a placeholder byte, joinIfIndented, which text
+// resolves.
+type joiner struct {
+	b        []byte
+	prev     line // the last line written
+	prevPage page // its page, without its lines
+	have     bool // a line was written
+	indented bool // a page added has first-line indents
+	pending  bool // b holds placeholders
+}
+
+// joinIfIndented is the placeholder of a joiner for a line break that
+// is nothing in a document with first-line indents. (Never a space: the
+// line before it ends with punctuation.) Text has no control characters
+// (unreadable drops them), so it cannot be taken for text.
+const joinIfIndented = '\x01'
+
+// add renders the lines of page p after those of the pages added before.
+func (j *joiner) add(p page) {
+	j.indented = j.indented || p.indented
+	shape := p
+	shape.lines = nil
+	for li, l := range p.lines {
+		if j.have {
+			always, ifIndented := continues(j.prev, j.prevPage, l, p, li > 0)
+			// Latin words wrapped at a space are joined with a space.
+			space := isASCIIAlnum(lastRune(j.prev.text)) && isASCIIAlnum(firstRune(l.text))
+			switch {
+			case always && space:
+				j.b = append(j.b, ' ')
+			case always:
+			case ifIndented:
+				j.b, j.pending = append(j.b, joinIfIndented), true
+			default:
+				j.b = append(j.b, '\n')
+			}
+		}
+		j.b = append(j.b, l.text...)
+		j.prev, j.prevPage, j.have = l, shape, true
+	}
+}
+
+// text returns the Text of the pages added.
+func (j *joiner) text() string {
+	if !j.have {
+		return ""
 	}
 	var b strings.Builder
-	var prev line
-	var prevPage page
-	have := false
-	for pi, p := range pages {
-		for li, l := range p.lines {
-			if have {
-				if continues(prev, prevPage, l, p, li > 0, indentStyle) {
-					a := lastRune(prev.text)
-					z, _ := utf8.DecodeRuneInString(l.text)
-					if isASCIIAlnum(a) && isASCIIAlnum(z) {
-						b.WriteByte(' ') // Latin words wrapped at a space
-					}
-				} else {
-					b.WriteByte('\n')
-				}
-			}
-			b.WriteString(l.text)
-			prev, prevPage, have = l, pages[pi], true
+	b.Grow(len(j.b) + 1)
+	rest := j.b
+	for j.pending {
+		k := bytes.IndexByte(rest, joinIfIndented)
+		if k < 0 {
+			break
 		}
+		b.Write(rest[:k])
+		if !j.indented {
+			b.WriteByte('\n')
+		}
+		rest = rest[k+1:]
 	}
-	if have {
-		b.WriteByte('\n')
-	}
+	b.Write(rest)
+	b.WriteByte('\n')
 	return b.String()
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
 
 func isASCIIAlnum(r rune) bool {

@@ -28,37 +28,51 @@ const (
 // few bullets does not spoil a page.
 const garbledShare = 0.2
 
-// readPage reads the glyphs of page i and judges its text layer.
-func readPage(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (page, pageKind, error) {
-	pg, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: doc, Index: i})
+// readPage reads the glyphs of page i of the document open in in, at
+// most the first maxChars of its characters, and judges its text layer.
+// It returns the page's number of characters, read or not. After an
+// error it calls pdfium no more (the instance is to be discarded), so the
+// page is left open.
+func readPage(in *instance, i, maxChars int) (_ page, _ pageKind, chars int, err error) {
+	inst := in.inst
+	pg, err := inst.FPDF_LoadPage(&requests.FPDF_LoadPage{Document: in.doc, Index: i})
 	if err != nil {
-		return page{}, 0, fmt.Errorf("load page %d: %w", i+1, err)
+		return page{}, 0, 0, fmt.Errorf("load page %d: %w", i+1, err)
 	}
-	defer inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: pg.Page})
+	defer func() {
+		if err == nil {
+			inst.FPDF_ClosePage(&requests.FPDF_ClosePage{Page: pg.Page})
+		}
+	}()
 	tp, err := inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: requests.Page{ByReference: &pg.Page}})
 	if err != nil {
-		return page{}, 0, fmt.Errorf("load text of page %d: %w", i+1, err)
+		return page{}, 0, 0, fmt.Errorf("load text of page %d: %w", i+1, err)
 	}
-	defer inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
-	gs, visible, bad, err := readGlyphs(inst, tp.TextPage)
+	defer func() {
+		if err == nil {
+			inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
+		}
+	}()
+	gs, visible, bad, chars, err := readGlyphs(inst, tp.TextPage, maxChars)
 	if err != nil {
-		return page{}, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
+		return page{}, 0, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
 	}
 	switch {
 	case visible == 0:
-		return page{}, pageEmpty, nil
+		return page{}, pageEmpty, chars, nil
 	case float64(bad) > garbledShare*float64(visible):
-		return page{}, pageNoUnicode, nil
+		return page{}, pageNoUnicode, chars, nil
 	}
-	boxes, err := readPaths(inst, pg.Page)
+	boxes, objects, err := readPaths(inst, pg.Page)
+	in.objects += objects
 	if err != nil {
-		return page{}, 0, fmt.Errorf("read drawings of page %d: %w", i+1, err)
+		return page{}, 0, 0, fmt.Errorf("read drawings of page %d: %w", i+1, err)
 	}
 	// Text set at an angle (a landscape table turned on a portrait
 	// page) is turned to run left to right first.
 	q, err := textQuarter(inst, tp.TextPage, gs)
 	if err != nil {
-		return page{}, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
+		return page{}, 0, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
 	}
 	if q != 0 {
 		for k := range gs {
@@ -72,27 +86,29 @@ func readPage(inst pdfium.Pdfium, doc references.FPDF_DOCUMENT, i int) (page, pa
 	if stacked(ls) {
 		// Glyphs stacked one per line: vertical writing, or glyphs turned
 		// one by one. Take pdfium's content order instead.
-		if ls, err = streamLines(inst, tp.TextPage); err != nil {
-			return page{}, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
+		if ls, err = streamLines(inst, tp.TextPage, maxChars); err != nil {
+			return page{}, 0, 0, fmt.Errorf("read text of page %d: %w", i+1, err)
 		}
 	}
-	return newPage(dropPageNumbers(ls)), pageText, nil
+	return newPage(dropPageNumbers(ls)), pageText, chars, nil
 }
 
-// readGlyphs returns the readable glyphs of a text page, the number of
-// visible characters and how many of those were unreadable. Whitespace,
-// including the spaces and line breaks pdfium generates, is skipped:
-// layoutLines derives spacing from the glyph positions.
+// readGlyphs returns the readable glyphs among the first maxChars
+// characters of a text page, the number of visible characters among them
+// and how many of those were unreadable, and the page's number of
+// characters. Whitespace, including the spaces and line breaks pdfium
+// generates, is skipped: layoutLines derives spacing from the glyph
+// positions.
 //
 // Every call into pdfium costs microseconds and kilobytes of garbage
 // (go-pdfium has wazero set up a call engine for each), so the page's
 // text comes in one call, and the Unicode map errors are first
 // sampled on every mapErrorSample-th character: only a page where one
 // shows is checked character by character.
-func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) (gs []glyph, visible, bad int, err error) {
-	runes, err := pageRunes(inst, tp)
+func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, maxChars int) (gs []glyph, visible, bad, chars int, err error) {
+	runes, chars, err := pageRunes(inst, tp, maxChars)
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, 0, 0, 0, err
 	}
 	var idx []int // the visible characters
 	for c, r := range runes {
@@ -110,7 +126,7 @@ func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) (gs []glyph, vi
 	checkAll := false
 	for k := 0; k < len(idx) && !checkAll; k += mapErrorSample {
 		if checkAll, err = mapErr(idx[k]); err != nil {
-			return nil, 0, 0, err
+			return nil, 0, 0, 0, err
 		}
 	}
 	gs = make([]glyph, 0, len(idx))
@@ -123,7 +139,7 @@ func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) (gs []glyph, vi
 		if checkAll {
 			me, err := mapErr(c)
 			if err != nil {
-				return nil, 0, 0, err
+				return nil, 0, 0, 0, err
 			}
 			if me {
 				bad++
@@ -132,7 +148,7 @@ func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) (gs []glyph, vi
 		}
 		box, err := inst.FPDFText_GetLooseCharBox(&requests.FPDFText_GetLooseCharBox{TextPage: tp, Index: c})
 		if err != nil {
-			return nil, 0, 0, err
+			return nil, 0, 0, 0, err
 		}
 		// The loose box's bottom is the font's descent below the
 		// baseline: the same for every glyph of a line in one font, and
@@ -144,71 +160,87 @@ func readGlyphs(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) (gs []glyph, vi
 			base: float64(box.Rect.Bottom),
 		})
 	}
-	return gs, len(idx), bad, nil
+	return gs, len(idx), bad, chars, nil
 }
 
 // mapErrorSample is the sampling step of the Unicode map error check.
 const mapErrorSample = 4
 
-// pageRunes returns the Unicode of every character of a text page, by
-// index: from the page's text in one call when it has one rune per
-// character (it has, unless a character maps to nothing or to several
-// runes), else character by character.
-func pageRunes(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) ([]rune, error) {
+// pageRunes returns the Unicode of the first maxChars characters of a
+// text page, by index, and the page's number of characters: from the
+// page's text in one call when it has one rune per character (it has,
+// unless a character maps to nothing or to several runes), else
+// character by character.
+func pageRunes(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, maxChars int) ([]rune, int, error) {
 	n, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if n.Count <= 0 {
-		return nil, nil
+	count := min(n.Count, maxChars)
+	if count <= 0 {
+		return nil, max(n.Count, 0), nil
 	}
-	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp, StartIndex: 0, Count: n.Count})
+	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp, StartIndex: 0, Count: count})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if runes := []rune(t.Text); len(runes) == n.Count {
-		return runes, nil
+	if runes := []rune(t.Text); len(runes) == count {
+		return runes, n.Count, nil
 	}
-	runes := make([]rune, n.Count)
+	runes := make([]rune, count)
 	for c := range runes {
 		u, err := inst.FPDFText_GetUnicode(&requests.FPDFText_GetUnicode{TextPage: tp, Index: c})
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		runes[c] = rune(u.Unicode)
 	}
-	return runes, nil
+	return runes, n.Count, nil
 }
 
+// Bounds on the search for table borders, so that a page of millions of
+// drawings costs neither the calls into pdfium nor a rule test per rule
+// for every gap between two glyphs (crossed): the borders are looked for
+// among a page's first maxObjects objects (text, paths, images), and at
+// most maxPaths of them are kept. A dense table page has a few thousand.
+const (
+	maxObjects = 20_000
+	maxPaths   = 10_000
+)
+
 // readPaths returns the bounding boxes of the path objects of a page
-// (lines and rectangles; rulesOf picks the table borders among them).
-// Paths inside form XObjects are not looked at.
-func readPaths(inst pdfium.Pdfium, pg references.FPDF_PAGE) ([]glyph, error) {
+// (lines and rectangles; rulesOf picks the table borders among them),
+// within maxObjects and maxPaths, and the number of objects it looked
+// at. Paths inside form XObjects are not looked at.
+func readPaths(inst pdfium.Pdfium, pg references.FPDF_PAGE) (boxes []glyph, objects int, err error) {
 	p := requests.Page{ByReference: &pg}
 	n, err := inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: p})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var boxes []glyph
-	for i := range n.Count {
+	for i := range min(n.Count, maxObjects) {
+		if len(boxes) == maxPaths {
+			break
+		}
+		objects++
 		o, err := inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: p, Index: i})
 		if err != nil {
-			return nil, err
+			return nil, objects, err
 		}
 		t, err := inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
 		if err != nil {
-			return nil, err
+			return nil, objects, err
 		}
 		if t.Type != enums.FPDF_PAGEOBJ_PATH {
 			continue
 		}
 		b, err := inst.FPDFPageObj_GetBounds(&requests.FPDFPageObj_GetBounds{PageObject: o.PageObject})
 		if err != nil {
-			return nil, err
+			return nil, objects, err
 		}
 		boxes = append(boxes, glyph{left: float64(b.Left), right: float64(b.Right), bottom: float64(b.Bottom), top: float64(b.Top)})
 	}
-	return boxes, nil
+	return boxes, objects, nil
 }
 
 // textQuarter returns the direction most of a page's text runs in, in
@@ -261,13 +293,14 @@ func stacked(ls []line) bool {
 }
 
 // streamLines is the fallback for vertical writing: pdfium's own text in
-// content order, one line per line break pdfium found, without tabs.
-func streamLines(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE) ([]line, error) {
+// content order (its first maxChars characters), one line per line break
+// pdfium found, without tabs.
+func streamLines(inst pdfium.Pdfium, tp references.FPDF_TEXTPAGE, maxChars int) ([]line, error) {
 	n, err := inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp})
 	if err != nil {
 		return nil, err
 	}
-	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp, StartIndex: 0, Count: n.Count})
+	t, err := inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp, StartIndex: 0, Count: min(n.Count, maxChars)})
 	if err != nil {
 		return nil, err
 	}

@@ -82,8 +82,8 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Status != f.status || res.Pages != f.pages || res.NoTextPages != f.noTextPages ||
-				res.NoUnicodePages != f.noUnicodePages || res.Truncated {
+			if res.Status != f.status || res.Pages != f.pages || res.PagesRead != f.pages || res.NoTextPages != f.noTextPages ||
+				res.NoUnicodePages != f.noUnicodePages || res.Truncated || res.Limit != "" {
 				t.Errorf("got status %s, %d pages, %d without text, %d unreadable, truncated %v; want %s, %d, %d, %d, false",
 					res.Status, res.Pages, res.NoTextPages, res.NoUnicodePages, res.Truncated,
 					f.status, f.pages, f.noTextPages, f.noUnicodePages)
@@ -215,11 +215,38 @@ func TestTruncated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Truncated || res.Pages != 2 || res.Status != StatusOK {
-		t.Errorf("got truncated %v, %d pages, %s; want true, 2, ok", res.Truncated, res.Pages, res.Status)
+	if !res.Truncated || res.Limit != LimitPages || res.Pages != 2 || res.PagesRead != 1 || res.Status != StatusOK {
+		t.Errorf("got truncated %v by %q, %d pages, %d read, %s; want true, %q, 2, 1, ok",
+			res.Truncated, res.Limit, res.Pages, res.PagesRead, res.Status, LimitPages)
 	}
 	if strings.Contains(res.Text, "东湖市司法局\n2024年3月15日") {
 		t.Errorf("text of page 2 read:\n%s", res.Text)
+	}
+}
+
+// A document read in a fresh pdfium instance after every page (as one
+// with many page objects is, see objectsPerInstance) gives the text it
+// gives in one instance.
+func TestInstancePerPages(t *testing.T) {
+	one := newEngine(t, Config{})
+	many := newEngine(t, Config{objectsPerInstance: 1})
+	data := manyPages(t, one, readTestdata(t, "lo_table.pdf"), 6)
+	want, err := one.Text(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := one.rt.gauge.made.Load(); n != 1 {
+		t.Errorf("%d instances for 6 pages, want 1", n)
+	}
+	got, err := many.Text(t.Context(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := many.rt.gauge.made.Load(); n != 6 {
+		t.Errorf("%d instances for 6 pages, want one a page", n)
+	}
+	if got != want {
+		t.Errorf("one instance a page: %+v\nwant %+v", got, want)
 	}
 }
 

@@ -17,6 +17,27 @@ const (
 	StatusEncrypted Status = "encrypted"
 )
 
+// Limit names the budget of Config that cut a document's reading short.
+type Limit string
+
+// The limits of a Result.
+const (
+	// LimitPages: the document has more than Config.MaxPages pages; the
+	// pages after are not read.
+	LimitPages Limit = "max_pages"
+	// LimitPageChars: a page has more than Config.MaxPageChars
+	// characters; its first MaxPageChars are read.
+	LimitPageChars Limit = "max_page_chars"
+	// LimitChars: the pages read reached Config.MaxChars characters in
+	// all; the page that reached it is read up to it, the pages after are
+	// not read.
+	LimitChars Limit = "max_chars"
+	// LimitMemory: a page needed more than Config.MemoryLimit; it and the
+	// pages after are not read. (When that happens before any page is
+	// read, Text fails with ErrMemoryLimit instead.)
+	LimitMemory Limit = "memory_limit"
+)
+
 // Result is what Text gives for a PDF that opens (or is encrypted).
 type Result struct {
 	// Text is the document's text as described in the package
@@ -26,9 +47,16 @@ type Result struct {
 	Pages int
 	// Status says whether Text holds the document's text.
 	Status Status
-	// Truncated is set when the document has more than Config.MaxPages
-	// pages and only the first MaxPages were read.
+	// PagesRead is the number of pages whose text was read, wholly or up
+	// to a budget: Pages unless the reading stopped early.
+	PagesRead int
+	// Truncated is set when a budget of Config cut the reading short:
+	// Text holds what was read within it, and Limit says which.
 	Truncated bool
+	// Limit names the budget that cut the reading short ("" unless
+	// Truncated). When several did, the last: a page cut at
+	// MaxPageChars, then the document at MaxChars, gives LimitChars.
+	Limit Limit
 	// NoTextPages counts the pages read that have no characters (scans,
 	// a scanned seal or signature page, blank pages).
 	NoTextPages int
