@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,8 +30,13 @@ type Options struct {
 	// ReadOnly opens for reading: no lock is taken and nothing is written,
 	// except to rebuild a missing index.
 	ReadOnly bool
-	Logger   *slog.Logger
-	Now      func() time.Time
+	// DamagedIndexOK opens the archive even when its index is damaged
+	// (ErrIndexDamaged), for Verify to report it and Repair to replace it:
+	// the archive then has no index, and whatever needs one returns the
+	// *IndexError. Without it Open returns that error.
+	DamagedIndexOK bool
+	Logger         *slog.Logger
+	Now            func() time.Time
 	// WrapFiles, when set, wraps the file store: the seam through which
 	// tests inject I/O faults into every write.
 	WrapFiles func(Files) Files
@@ -51,15 +54,26 @@ type Archive struct {
 	ro    bool
 	mu    sync.Mutex
 
+	// damage is why the index could not be opened (with
+	// Options.DamagedIndexOK); index is then nil.
+	damage *IndexError
+
 	// What opening as a writer cleaned up after an interrupted run.
 	removedTemp int
 	recovered   int
+	// pendingLeft: interrupted writes were not finished at Open, for want of
+	// an index; Repair finishes them.
+	pendingLeft bool
 }
 
 // Open opens the archive in dir. A writer takes the archive's lock (failing
 // with a *LockError naming the holder if another process has it), removes
 // temporary files a crash left behind, and rebuilds the index from the files
-// if the index is missing.
+// if the index is missing (or an empty file), or lists no document while the
+// files hold some. The rebuild is built aside and moved into place only once
+// complete, as Repair's is: a crash during it leaves the index missing, and
+// the next Open starts it again. An index that is damaged gives an
+// *IndexError (ErrIndexDamaged), unless opts.DamagedIndexOK.
 func Open(dir string, opts Options) (*Archive, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -69,8 +83,8 @@ func Open(dir string, opts Options) (*Archive, error) {
 	}
 	a := &Archive{dir: dir, log: opts.Logger, now: opts.Now, ro: opts.ReadOnly}
 	dbPath := filepath.Join(dir, IndexFile)
-	_, statErr := os.Stat(dbPath)
-	if opts.ReadOnly && statErr != nil {
+	missing := indexMissing(dbPath)
+	if opts.ReadOnly && missing {
 		if !hasDocs(dir) {
 			return a, nil // nothing archived yet: an empty archive
 		}
@@ -83,6 +97,9 @@ func Open(dir string, opts Options) (*Archive, error) {
 			return nil, err
 		}
 	}
+	// Whether to rebuild a missing index: only when there is something to
+	// index (a writer only; a reader had one rebuild it above).
+	rebuild := !opts.ReadOnly && missing && hasDocs(dir)
 	if !opts.ReadOnly {
 		d, err := NewDir(dir)
 		if err != nil {
@@ -99,11 +116,16 @@ func Open(dir string, opts Options) (*Archive, error) {
 			a.removedTemp = n
 			a.log.Info("removed temporary files left by an interrupted write", "count", n)
 		}
-		if statErr != nil {
-			// A write-ahead log without its database belongs to a deleted
-			// index; SQLite would replay it into the new one.
-			for _, f := range []string{dbPath + "-wal", dbPath + "-shm"} {
-				if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if missing {
+			// An empty file is an index SQLite created and never wrote:
+			// none. A write-ahead log without its database belongs to a
+			// deleted index; SQLite would replay it into the new one.
+			for _, f := range []string{dbPath, dbPath + "-wal", dbPath + "-shm"} {
+				err := os.Remove(f)
+				if err == nil && rebuild {
+					a.log.Warn("removed what was left of a missing index", "file", f)
+				}
+				if err != nil && !errors.Is(err, fs.ErrNotExist) {
 					a.lock.release()
 					return nil, fmt.Errorf("archive: remove stale %s: %w", f, err)
 				}
@@ -115,17 +137,37 @@ func Open(dir string, opts Options) (*Archive, error) {
 	if opts.WrapFiles != nil {
 		a.files = opts.WrapFiles(a.files)
 	}
-	idx, err := openSQLite(dbPath, opts.ReadOnly)
-	if err != nil {
-		a.lock.release()
-		return nil, err
-	}
-	a.index = idx
-	if !opts.ReadOnly && statErr != nil && hasDocs(dir) {
+	if rebuild {
+		// Built aside and renamed into place only once complete: until
+		// then there is no index.db, so a crash or a failure leaves the
+		// index missing, and the next Open rebuilds it again. (An index
+		// created here and then filled would, after a crash, be an empty
+		// index that looks whole: no version listed, and nothing to say
+		// why.)
 		a.log.Warn("index missing: rebuilding it from the archive files", "dir", dir)
 		if err := a.Rebuild(context.Background()); err != nil {
 			a.Close()
 			return nil, err
+		}
+	} else {
+		idx, err := openSQLite(dbPath, opts.ReadOnly)
+		var ie *IndexError
+		switch {
+		case errors.As(err, &ie) && opts.DamagedIndexOK:
+			a.log.Warn("index damaged", "file", dbPath, "err", ie.Cause())
+			a.damage = ie
+			a.pendingLeft = !opts.ReadOnly
+			return a, nil
+		case err != nil:
+			a.lock.release()
+			return nil, err
+		}
+		a.index = idx
+		if !opts.ReadOnly {
+			if err := a.rebuildIfEmpty(context.Background(), idx); err != nil {
+				a.Close()
+				return nil, err
+			}
 		}
 	}
 	if !opts.ReadOnly {
@@ -135,6 +177,57 @@ func Open(dir string, opts Options) (*Archive, error) {
 		}
 	}
 	return a, nil
+}
+
+// rebuildIfEmpty rebuilds an index that lists no document while the files
+// hold some: what an open-time rebuild interrupted by a crash left before
+// that rebuild was built aside. Whatever else the index holds (runs, fetch
+// state) is carried over, as by Repair. Checking costs one query; only an
+// index without documents has the files looked at. An index that cannot
+// answer is left as it is: the next call that reads it reports the damage
+// (an *IndexError), as it would have without this check.
+func (a *Archive) rebuildIfEmpty(ctx context.Context, idx *sqliteIndex) error {
+	if has, err := idx.hasDocuments(ctx); err != nil || has || !hasDocs(a.dir) {
+		return nil
+	}
+	a.log.Warn("index lists no document but the archive files hold some: rebuilding it from the files", "dir", a.dir)
+	return a.Rebuild(ctx)
+}
+
+// indexMissing reports whether there is no index at p: no file, or an
+// empty one whose write-ahead log is missing or empty too (SQLite creates
+// the file before writing anything to it).
+func indexMissing(p string) bool {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > 0 {
+		return false
+	}
+	wal, err := os.Stat(p + "-wal")
+	return err != nil || wal.Size() == 0
+}
+
+// noIndex is the error for a call that needs the index on an archive
+// opened without one: the damage, or nil for an archive with nothing in it
+// yet.
+func (a *Archive) noIndex() error {
+	if a.damage != nil {
+		return a.damage
+	}
+	return nil
+}
+
+// writable is the error for a write to an archive that cannot take it.
+func (a *Archive) writable() error {
+	switch {
+	case a.damage != nil:
+		return a.damage
+	case a.ro || a.index == nil:
+		return ErrReadOnly
+	}
+	return nil
 }
 
 // pendingDir holds one marker per document whose write is in progress:
@@ -193,13 +286,11 @@ func (a *Archive) recoverDoc(ctx context.Context, dir string) error {
 		return err
 	}
 	df, err := a.readDoc(dir)
-	if err != nil || df == nil {
-		return err // nil: no committed version, nothing to index
+	if err != nil || df == nil || !df.ok {
+		return err // nil: no readable committed version, nothing to index
 	}
-	if df.synthesized {
-		if err := a.writeDocFile(df.Doc); err != nil {
-			return err
-		}
+	if err := a.restoreDocFile(df); err != nil {
+		return err
 	}
 	d := df.Doc
 	if err := a.index.Commit(ctx, Change{Doc: &d, Sources: d.Sources}); err != nil {
@@ -207,6 +298,23 @@ func (a *Archive) recoverDoc(ctx context.Context, dir string) error {
 	}
 	_, err = a.reconcile(ctx, d)
 	return err
+}
+
+// restoreDocFile writes a document's doc.json when readDoc had to rebuild
+// it from the versions: it was missing, or unreadable (then it is kept
+// beside, as doc.json.corrupt-<time>).
+func (a *Archive) restoreDocFile(df *docFiles) error {
+	if !df.synthesized {
+		return nil
+	}
+	if df.badDoc != "" {
+		aside, err := a.setAsideFile(path.Join(df.Dir, "doc.json"))
+		if err != nil {
+			return err
+		}
+		a.log.Warn("rewriting an unreadable document file from its versions", "file", path.Join(df.Dir, "doc.json"), "kept_as", aside)
+	}
+	return a.writeDocFile(df.Doc)
 }
 
 // hasDocs reports whether dir holds any document directory.
@@ -309,8 +417,8 @@ var ErrReadOnly = errors.New("archive opened read-only")
 // leaves files that verify, and the next Put of the document picks up where
 // the files are.
 func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
-	if a.ro || a.index == nil {
-		return Result{}, ErrReadOnly
+	if err := a.writable(); err != nil {
+		return Result{}, err
 	}
 	if len(e.Text) == 0 && (e.File == nil || e.File.TextStatus == TextOK) {
 		return Result{}, fmt.Errorf("archive: put %s: empty text", e.URL)
@@ -439,13 +547,21 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 	if err := a.beginWrite(d); err != nil {
 		return Result{}, err
 	}
-	if _, err := a.committedVersion(d.Dir); err != nil {
+	// Versions whose metadata exists but cannot be read (so that the
+	// document could not be indexed) keep their numbers: this one follows.
+	last, err := a.committedVersion(d.Dir)
+	if err != nil {
 		return Result{}, err
+	}
+	if last > 0 {
+		if _, err := a.setAsideFile(path.Join(d.Dir, "doc.json")); err != nil {
+			return Result{}, err
+		}
 	}
 	if err := a.writeDocFile(d); err != nil {
 		return Result{}, err
 	}
-	v, err := a.writeVersion(d, 1, e, sha)
+	v, err := a.writeVersion(d, last+1, e, sha)
 	if err != nil {
 		return Result{}, err
 	}
@@ -453,7 +569,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 	if err := a.index.Commit(ctx, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: NewDocument, Doc: d.ID, Version: 1, Path: v.Path}, a.endWrite(d)
+	return Result{Outcome: NewDocument, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
 }
 
 func yearDir(y int) string {
@@ -538,17 +654,23 @@ func (a *Archive) reconcile(ctx context.Context, d Doc) (int, error) {
 		return 0, err
 	}
 	for n := latest + 1; n <= committed; n++ {
-		v, err := a.readVersion(path.Join(d.Dir, fmt.Sprintf("v%d.json", n)))
+		v, err := a.readVersionIn(d.Dir, n)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a gap, which verify reports
+		}
 		if err != nil {
-			return 0, err
+			// Its number is taken all the same: the next version is
+			// written after it, never over it.
+			a.log.Warn("skipping a version whose metadata cannot be read (archive verify reports it)",
+				"file", path.Join(d.Dir, fmt.Sprintf("v%d.json", n)), "err", innerErr(err))
+			continue
 		}
 		a.log.Warn("indexing a version written before an interruption", "doc", d.ID, "version", n)
 		if err := a.index.Commit(ctx, Change{Version: &v}); err != nil {
 			return 0, err
 		}
-		latest = n
 	}
-	return latest, nil
+	return max(latest, committed), nil
 }
 
 // importLeftover indexes a document directory that exists on disk but not in
@@ -562,16 +684,14 @@ func (a *Archive) importLeftover(ctx context.Context, site, id string) (bool, er
 	if err != nil {
 		return false, err
 	}
-	if d == nil {
+	if d == nil || !d.ok {
 		return false, nil
 	}
 	a.log.Warn("indexing a document written before an interruption", "doc", id)
-	if d.synthesized {
-		if err := a.writeDocFile(d.Doc); err != nil {
-			return false, err
-		}
+	if err := a.restoreDocFile(d); err != nil {
+		return false, err
 	}
-	return true, a.indexDoc(ctx, *d)
+	return true, indexDoc(ctx, a.index, *d)
 }
 
 func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, error) {
@@ -676,153 +796,6 @@ func (a *Archive) writeDocFile(d Doc) error {
 	return a.files.Replace(path.Join(d.Dir, "doc.json"), data)
 }
 
-func (a *Archive) readVersion(name string) (Version, error) {
-	var v Version
-	data, err := fs.ReadFile(a.files, name)
-	if err != nil {
-		return v, fmt.Errorf("archive: read %s: %w", name, err)
-	}
-	if err := json.Unmarshal(data, &v); err != nil {
-		return v, fmt.Errorf("archive: %s: %w", name, err)
-	}
-	return v, nil
-}
-
-// readDoc reads a document directory: doc.json and every committed version.
-// A directory without versions, or none at all, gives nil. A missing doc.json (a crash before
-// it was first written) is rebuilt from the first version.
-func (a *Archive) readDoc(dir string) (*docFiles, error) {
-	entries, err := fs.ReadDir(a.files, dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil // a crash before the directory was made
-	}
-	if err != nil {
-		return nil, fmt.Errorf("archive: read %s: %w", dir, err)
-	}
-	df := &docFiles{}
-	for _, en := range entries {
-		m := versionFileRe.FindStringSubmatch(en.Name())
-		if m == nil || m[2] != "json" {
-			continue
-		}
-		v, err := a.readVersion(path.Join(dir, en.Name()))
-		if err != nil {
-			return nil, err
-		}
-		df.versions = append(df.versions, v)
-	}
-	if len(df.versions) == 0 {
-		return nil, nil
-	}
-	sort.Slice(df.versions, func(i, j int) bool { return df.versions[i].Version < df.versions[j].Version })
-	data, err := fs.ReadFile(a.files, path.Join(dir, "doc.json"))
-	switch {
-	case err == nil:
-		if err := json.Unmarshal(data, &df.Doc); err != nil {
-			return nil, fmt.Errorf("archive: %s/doc.json: %w", dir, err)
-		}
-	case errors.Is(err, fs.ErrNotExist):
-		v := df.versions[0]
-		df.Doc = Doc{ID: v.Doc, Site: v.Site, Year: v.Year, Kind: v.Kind, Title: v.Title,
-			CreatedAt: v.FetchedAt, Sources: []Source{{URL: v.URL, Site: v.Site, FirstSeen: v.FetchedAt}}}
-		df.synthesized = true
-	default:
-		return nil, fmt.Errorf("archive: read %s/doc.json: %w", dir, err)
-	}
-	df.Dir = dir
-	if last := df.versions[len(df.versions)-1]; last.Title != "" {
-		df.Title = last.Title
-	}
-	return df, nil
-}
-
-type docFiles struct {
-	Doc
-	versions    []Version
-	synthesized bool // doc.json was missing and Doc was rebuilt from the versions
-}
-
-// indexDoc adds a document read from its files to the index. Each source's
-// last-seen text is taken to be the latest version fetched from it.
-func (a *Archive) indexDoc(ctx context.Context, df docFiles) error {
-	d := df.Doc
-	if err := a.index.Commit(ctx, Change{Doc: &d, Sources: d.Sources}); err != nil {
-		return err
-	}
-	lastAt := map[string]string{}
-	for i := range df.versions {
-		v := df.versions[i]
-		if err := a.index.Commit(ctx, Change{Version: &v}); err != nil {
-			return err
-		}
-		lastAt[v.URL] = v.key()
-	}
-	var seen []SeenURL
-	for _, s := range d.Sources {
-		sha, ok := lastAt[s.URL]
-		if !ok {
-			sha = df.versions[len(df.versions)-1].SHA256
-		}
-		seen = append(seen, SeenURL{URL: s.URL, Doc: d.ID, SHA: sha, Time: s.FirstSeen})
-	}
-	return a.index.Commit(ctx, Change{Seen: seen})
-}
-
-// Rebuild recreates the index from the files: every document directory
-// (<site>/<year>/<doc>/) and every run record under _runs/. Fetch state is a
-// cache and is kept.
-func (a *Archive) Rebuild(ctx context.Context) error {
-	if a.ro {
-		return ErrReadOnly
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err := a.index.Reset(ctx); err != nil {
-		return err
-	}
-	dirs, err := fs.Glob(a.files, "*/*/*")
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, dir := range dirs {
-		if strings.HasPrefix(dir, "_") {
-			continue
-		}
-		if fi, err := fs.Stat(a.files, dir); err != nil || !fi.IsDir() {
-			continue
-		}
-		df, err := a.readDoc(dir)
-		if err != nil {
-			return err
-		}
-		if df == nil {
-			continue
-		}
-		if err := a.indexDoc(ctx, *df); err != nil {
-			return err
-		}
-		n++
-	}
-	runs, _ := fs.Glob(a.files, runsDir+"/*/*.json")
-	for _, name := range runs {
-		data, err := fs.ReadFile(a.files, name)
-		if err != nil {
-			return fmt.Errorf("archive: read %s: %w", name, err)
-		}
-		var r Run
-		if err := json.Unmarshal(data, &r); err != nil {
-			a.log.Warn("skipping unreadable run record", "file", name, "err", err)
-			continue
-		}
-		if err := a.index.RecordRun(ctx, r); err != nil {
-			return err
-		}
-	}
-	a.log.Info("index rebuilt", "documents", n, "runs", len(runs))
-	return nil
-}
-
 // warcDir holds the WARC files written when config.yaml sets warc: true.
 const warcDir = "_warc"
 
@@ -836,58 +809,10 @@ func (a *Archive) StoreWARC(site, run string, data []byte) (string, error) {
 	return name, a.files.Create(name, data)
 }
 
-// Repaired says what Repair did.
-type Repaired struct {
-	TempFilesRemoved int // left by interrupted writes
-	WritesFinished   int // documents whose interrupted write was finished
-	FilesRemoved     int // text or raw files of versions whose metadata was never written
-	DocumentsIndexed int // in the rebuilt index
-}
-
-// Repair makes the index agree with the files, never the other way round:
-// opening the archive for writing already removed temporary files and
-// finished interrupted writes; Repair removes the files of versions whose
-// metadata was never written, then rebuilds the index from the files. Damage to the files themselves (a text that no longer matches its
-// hash) cannot be repaired: Verify still reports it.
-func (a *Archive) Repair(ctx context.Context) (Repaired, error) {
-	if a.ro {
-		return Repaired{}, ErrReadOnly
-	}
-	rep := Repaired{TempFilesRemoved: a.removedTemp, WritesFinished: a.recovered}
-	dirs, err := fs.Glob(a.files, "*/*/*")
-	if err != nil {
-		return rep, err
-	}
-	for _, dir := range dirs {
-		if strings.HasPrefix(dir, "_") {
-			continue
-		}
-		before, _ := fs.ReadDir(a.files, dir)
-		if _, err := a.committedVersion(dir); err != nil {
-			return rep, err
-		}
-		after, _ := fs.ReadDir(a.files, dir)
-		rep.FilesRemoved += len(before) - len(after)
-	}
-	if err := a.Rebuild(ctx); err != nil {
-		return rep, err
-	}
-	vers, err := a.index.Versions(ctx, Filter{})
-	if err != nil {
-		return Repaired{}, err
-	}
-	docs := map[string]bool{}
-	for _, v := range vers {
-		docs[v.Doc] = true
-	}
-	rep.DocumentsIndexed = len(docs)
-	return rep, nil
-}
-
 // RecordRun stores a run's record, as a file under _runs/<site>/ and in the index.
 func (a *Archive) RecordRun(ctx context.Context, r Run) error {
-	if a.ro {
-		return ErrReadOnly
+	if err := a.writable(); err != nil {
+		return err
 	}
 	data, err := encodeJSON(r)
 	if err != nil {
@@ -902,7 +827,7 @@ func (a *Archive) RecordRun(ctx context.Context, r Run) error {
 // Runs lists recent runs, newest first.
 func (a *Archive) Runs(ctx context.Context, site string, limit int) ([]Run, error) {
 	if a.index == nil {
-		return nil, nil
+		return nil, a.noIndex()
 	}
 	return a.index.Runs(ctx, site, limit)
 }
@@ -911,8 +836,8 @@ func (a *Archive) Runs(ctx context.Context, site string, limit int) ([]Run, erro
 // transaction. A fetch whose text is Put records it with the text instead
 // (Entry.Fetched).
 func (a *Archive) SetFetchState(ctx context.Context, states ...FetchState) error {
-	if a.ro {
-		return ErrReadOnly
+	if err := a.writable(); err != nil {
+		return err
 	}
 	return a.index.Commit(ctx, Change{Fetched: canonicalFetched(states)})
 }
@@ -934,7 +859,7 @@ func canonicalFetched(states []FetchState) []FetchState {
 // and version.
 func (a *Archive) Versions(ctx context.Context, f Filter) ([]Version, error) {
 	if a.index == nil {
-		return nil, nil
+		return nil, a.noIndex()
 	}
 	return a.index.Versions(ctx, f)
 }
@@ -953,6 +878,9 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 			return Version{}, fmt.Errorf("%q: a version is written @vN, as in %s@v2", ref, id)
 		}
 		want = n
+	}
+	if err := a.noIndex(); err != nil {
+		return Version{}, err
 	}
 	if id == "" || a.index == nil {
 		return Version{}, fmt.Errorf("%q: %w", ref, ErrNotFound)
@@ -987,6 +915,9 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 
 // Doc returns a document with its sources.
 func (a *Archive) Doc(ctx context.Context, id string) (Doc, error) {
+	if err := a.noIndex(); err != nil {
+		return Doc{}, err
+	}
 	if a.index == nil {
 		return Doc{}, ErrNotFound
 	}

@@ -134,8 +134,8 @@ func TestRebuildFromFiles(t *testing.T) {
 
 // Deleting only index.db, as a user might, leaves its write-ahead log
 // behind: the next writer still rebuilds a complete index from the files.
-// (Open also removes the orphaned log before SQLite could replay it into the
-// new database; the rebuild's reset would hide a replay here either way.)
+// (Open removes the orphaned log before SQLite could replay it into the new
+// database.)
 func TestRebuildAfterIndexDeleted(t *testing.T) {
 	dir := t.TempDir()
 	a := open(t, dir)

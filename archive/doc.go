@@ -16,13 +16,26 @@
 //     empty vN.txt and is told apart from other scans by its bytes.
 //   - The index is an SQLite database of documents, versions, sources, runs
 //     and per-URL fetch state. It is derived data: Rebuild recreates it from
-//     the files, which are the truth.
+//     the files, which are the truth — building the new index aside and
+//     renaming it into place only when complete, and carrying over from the
+//     old one what the files never held (fetch state, list pages: caches of
+//     what portals answered) and what they can no longer give (a run record
+//     or a version whose metadata file became unreadable).
+//   - A damaged index is one SQLite cannot read (truncated, overwritten,
+//     not a file): every use of it fails with ErrIndexDamaged, saying to run
+//     `nianbao archive verify --repair`, which sets it aside and rebuilds.
+//   - A set-aside file is an unreadable file that Repair replaced and kept,
+//     as <name>.corrupt-<time> beside it: a damaged index.db, a doc.json or a
+//     run record that does not parse. Nothing reads it again; a person
+//     deletes it. Version files are never rewritten, so never set aside.
 //
 // The layout under archive_dir, browsable and greppable by a person:
 //
 //	index.db                          the index (plus SQLite's -wal/-shm files)
+//	index.db.corrupt-<time>           a damaged index, set aside by verify --repair
 //	lock                              held by the one process writing
 //	<site>/<year>/<doc>/doc.json      the document: title, kind, sources
+//	<site>/<year>/<doc>/doc.json.corrupt-<time>  an unreadable doc.json, set aside when verify --repair rewrote it
 //	<site>/<year>/<doc>/v1.txt        the text of version 1, exactly as hashed
 //	<site>/<year>/<doc>/v1.json       its metadata: url, title, published, fetched_at, sha256, bytes, extractor
 //	<site>/<year>/<doc>/v1.raw.gz     the response body it was extracted from, gzip-compressed
@@ -72,6 +85,16 @@
 // a re-crawl writes — are committed without an fsync: a power failure can
 // lose the last of them (a page fetched in full again next time), a killed
 // process cannot.
+//
+// The index itself is only ever replaced whole. A rebuild — by Repair, or
+// by Open when index.db is missing — fills a temporary file
+// (.index.db-tmp-<hex>), fsyncs it, renames it over index.db and fsyncs the
+// directory; until the rename there is the old index or none, never a
+// partial one. A crash before it leaves a temporary file, which the next
+// Open removes, and a missing index, which it rebuilds again. (An index that
+// lists no document while the files hold some — what an interrupted
+// open-time rebuild left before it was built aside — is rebuilt by the next
+// writer's Open too.)
 //
 // Files and Index are small interfaces so that a later deployment can put
 // the files in object storage and the index in a shared database.

@@ -46,11 +46,16 @@ type File struct {
 	Type string `json:"type"` // pdf, docx, doc, wps, ofd
 	// TextStatus says whether the file had text: ok, or why not
 	// (no_text_layer: a scan; no_unicode: characters that map to nothing;
-	// encrypted; unsupported). A version without text has an empty vN.txt
+	// encrypted; unsupported; unreadable: damaged or garbled; too_large:
+	// over a reader's budget). A version without text has an empty vN.txt
 	// and is told apart from others by its file's bytes.
 	TextStatus string `json:"text_status"`
 	Pages      int    `json:"pages,omitempty"`
-	Truncated  bool   `json:"truncated,omitempty"` // only the first pages were read
+	// Truncated is set when a reader's budget cut the reading short: the
+	// text is what was read within it, and TruncatedBy names the budget
+	// (max_pages, max_page_chars, max_chars, memory_limit).
+	Truncated   bool   `json:"truncated,omitempty"`
+	TruncatedBy string `json:"truncated_by,omitempty"`
 	// ListedOn is the page that links to the file, when there is one (a
 	// file linked straight from a list has none), and ListedOnDoc that
 	// page's document when it is archived.

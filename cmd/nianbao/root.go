@@ -21,7 +21,7 @@ const (
 	exitError  = 1 // anything else
 	exitConfig = 2 // invalid config, site file or usage
 	exitLocked = 3 // another process is writing the archive (crawl --wait waits for it, or asks the daemon)
-	exitDamage = 4 // archive verify found damage
+	exitDamage = 4 // archive damaged: verify found damage, or the index cannot be read (archive verify --repair)
 )
 
 // globalOptions are the flags every command has.
@@ -48,7 +48,9 @@ verify with sha256sum.
 Exit codes: 0 done (even if some pages failed), 1 other error,
 2 invalid config, site file or usage, 3 archive locked by another process
 (the message names it; 'crawl --wait' waits for it, or asks the daemon),
-4 archive verify found damage.`,
+4 archive damaged: 'archive verify' found damage, or the index cannot be
+read (every command that needs it says so; 'archive verify --repair' sets it
+aside and rebuilds it from the files).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       "0.1.0",
@@ -111,7 +113,7 @@ func exitCode(err error) int {
 		damage  damageError
 	)
 	switch {
-	case errors.As(err, &damage):
+	case errors.As(err, &damage), errors.Is(err, archive.ErrIndexDamaged):
 		return exitDamage
 	case errors.As(err, &lockErr):
 		return exitLocked
