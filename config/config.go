@@ -1,11 +1,14 @@
 package config
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -29,6 +32,14 @@ type Config struct {
 	// every POST to the daemon. The environment variable NIANBAO_API_TOKEN
 	// overrides it; see Token.
 	APIToken string `yaml:"api_token"`
+	// AllowedHosts are the names besides the listen address's own by which
+	// the daemon may be reached, as sent in the Host header: the names of
+	// the machine or of a reverse proxy in front of it. A request naming
+	// any other host is refused, so that a web page whose name is made to
+	// resolve to this machine (DNS rebinding) cannot read the API or
+	// trigger crawls. Names only, no port or scheme; an IP address may be
+	// listed too.
+	AllowedHosts strictyaml.StringList `yaml:"allowed_hosts"`
 	// ScheduleJitter spreads the sites that share a schedule: each site's
 	// scheduled start is delayed by a stable offset in [0, ScheduleJitter)
 	// derived from its name. 0 turns it off.
@@ -81,11 +92,12 @@ func Default() *Config {
 		FileTimeout:        strictyaml.Duration(5 * time.Minute),
 		MaxProbes:          30,
 		Defaults: sites.Defaults{
-			Schedule: "CRON_TZ=Asia/Shanghai 0 3 * * *",
-			Delay:    strictyaml.Duration(2 * time.Second),
-			Timeout:  strictyaml.Duration(30 * time.Second),
-			MaxPages: 100,
-			Encoding: "gb18030",
+			Schedule:   "CRON_TZ=Asia/Shanghai 0 3 * * *",
+			Delay:      strictyaml.Duration(2 * time.Second),
+			Timeout:    strictyaml.Duration(30 * time.Second),
+			MaxPages:   100,
+			MaxReports: sites.DefaultMaxReports,
+			Encoding:   "gb18030",
 		},
 	}
 }
@@ -173,10 +185,40 @@ func Parse(data []byte, path string) (*Config, error) {
 	if d.MaxPages < 1 {
 		add(pos.Line("defaults.max_pages", 1), "defaults.max_pages", "must be at least 1")
 	}
+	if d.MaxReports < 1 {
+		add(pos.Line("defaults.max_reports", 1), "defaults.max_reports", "must be at least 1 (it caps the report links fetched per site per run)")
+	}
+	for i, h := range c.AllowedHosts {
+		if msg := checkAllowedHost(h); msg != "" {
+			add(pos.Line(fmt.Sprintf("allowed_hosts[%d]", i), pos.Line("allowed_hosts", 1)), "allowed_hosts", msg)
+		}
+	}
 	if len(probs) > 0 {
 		return nil, &Error{Problems: probs}
 	}
 	return c, nil
+}
+
+var hostNameRe = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?\.?$`)
+
+// checkAllowedHost says what is wrong with an allowed_hosts entry, or "".
+func checkAllowedHost(h string) string {
+	switch {
+	case strings.Contains(h, "/"):
+		return fmt.Sprintf("%q: write a host name such as nianbao.example.org, not a URL", h)
+	case strings.TrimSpace(h) == "":
+		return "an empty name"
+	}
+	if _, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")); err == nil {
+		return ""
+	}
+	if _, port, err := net.SplitHostPort(h); err == nil {
+		return fmt.Sprintf("%q: leave out the port (:%s): a name is allowed on any port", h, port)
+	}
+	if !hostNameRe.MatchString(strings.ToLower(h)) {
+		return fmt.Sprintf("%q is not a host name such as nianbao.example.org or an IP address (no wildcards)", h)
+	}
+	return ""
 }
 
 // TokenEnv is the environment variable that overrides api_token.
@@ -263,13 +305,21 @@ func (c *Config) resolve(p string) string {
 
 // LoadSites loads every site file of the configured sites directory. The
 // sites of good files come back along with the problems of the others;
-// err is for a directory that cannot be read at all.
+// err is for a directory that cannot be read at all. It cannot be
+// interrupted: LoadSitesContext can.
 func (c *Config) LoadSites() ([]*sites.Site, sites.Problems, error) {
+	return c.LoadSitesContext(context.Background())
+}
+
+// LoadSitesContext is LoadSites, returning ctx's error (wrapped) soon after
+// ctx is cancelled. Files are read as sites.LoadDir reads them: nothing
+// outside sites_dir, no special file, nothing over sites.MaxFileSize.
+func (c *Config) LoadSitesContext(ctx context.Context) ([]*sites.Site, sites.Problems, error) {
 	dir := c.SitesPath()
 	if _, err := os.Stat(dir); err != nil {
 		return nil, nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
 	}
-	all, err := sites.Load(os.DirFS(dir), displayPath(dir), c.Defaults)
+	all, err := sites.LoadDir(ctx, dir, displayPath(dir), c.Defaults)
 	var probs sites.Problems
 	if err != nil && !errors.As(err, &probs) {
 		return nil, nil, err

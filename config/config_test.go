@@ -19,7 +19,8 @@ func TestLoadContract(t *testing.T) {
 		t.Errorf("values: %+v", c)
 	}
 	// Keys the file leaves out keep their defaults.
-	if c.MaxConcurrentSites != 4 || c.Defaults.Encoding != "gb18030" || c.LogFormat != "text" {
+	if c.MaxConcurrentSites != 4 || c.Defaults.Encoding != "gb18030" || c.LogFormat != "text" ||
+		c.Defaults.MaxReports != 500 || len(c.AllowedHosts) != 0 {
 		t.Errorf("defaults not applied: %+v", c)
 	}
 	abs, _ := filepath.Abs("/etc/nianbao/config.yaml")
@@ -43,6 +44,13 @@ func TestLoadBad(t *testing.T) {
 			"testdata/values.bad.yaml:6: listen: \"8427\" is not a host:port address",
 			"testdata/values.bad.yaml:7: schedule_jitter: invalid duration \"-5s\"",
 		}},
+		{"hosts.bad.yaml", []string{
+			"testdata/hosts.bad.yaml:2: defaults.max_reports: must be at least 1",
+			"testdata/hosts.bad.yaml:4: allowed_hosts: \"http://evil.example/\": write a host name such as nianbao.example.org, not a URL",
+			"testdata/hosts.bad.yaml:5: allowed_hosts: \"nianbao.lan:8427\": leave out the port (:8427)",
+			"testdata/hosts.bad.yaml:6: allowed_hosts: \"*.lan\" is not a host name",
+			"testdata/hosts.bad.yaml:9: allowed_hosts: an empty name",
+		}},
 		{"types.bad.yaml", []string{
 			"testdata/types.bad.yaml:1: user_agent: must not be empty",
 			"testdata/types.bad.yaml:2: defaults: must be a mapping",
@@ -64,6 +72,9 @@ func TestLoadBad(t *testing.T) {
 					t.Errorf("error lacks %q:\n%v", w, err)
 				}
 			}
+			if n := len(err.(*Error).Problems); n != len(tt.want) {
+				t.Errorf("%d problems, want %d:\n%v", n, len(tt.want), err)
+			}
 		})
 	}
 }
@@ -75,6 +86,14 @@ func TestDaemonKeys(t *testing.T) {
 	}
 	if time.Duration(c.ScheduleJitter) != 90*time.Second {
 		t.Errorf("schedule_jitter = %v", time.Duration(c.ScheduleJitter))
+	}
+	for _, text := range []string{
+		"allowed_hosts: [nianbao.lan, NAS.local., 192.168.1.10, \"[::1]\", fe80::1, my_host]\n",
+		"allowed_hosts: nianbao.lan\n",
+	} {
+		if c, err := Parse([]byte(text), "c.yaml"); err != nil || len(c.AllowedHosts) == 0 {
+			t.Errorf("%q: %v", text, err)
+		}
 	}
 	if d := Default(); d.ScheduleJitter != 0 || d.APIToken != "" {
 		t.Errorf("defaults: jitter %v token %q, want off and none", time.Duration(d.ScheduleJitter), d.APIToken)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -44,6 +45,68 @@ type Options struct {
 	// returns. Its PDF engine starts on the first PDF, not before. nil: each
 	// run makes its own.
 	Files *attachment.Reader
+	// HTTP bounds what a client can hold of the HTTP server; its zero
+	// fields take the defaults of DefaultHTTPLimits.
+	HTTP HTTPLimits
+	// Hostname is the machine's name, answered to in the Host header
+	// besides the listen address and allowed_hosts (see Handler). ""
+	// means os.Hostname().
+	Hostname string
+}
+
+// HTTPLimits bound what one client can hold of the daemon's HTTP server:
+// how long a connection lives without progress, and a header's memory. Every request the daemon serves is
+// answered at once (crawl --wait polls, it does not long-poll), so the
+// bounds can be tight.
+type HTTPLimits struct {
+	// ReadHeaderTimeout is how long a client may take to send a request's
+	// headers.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout is how long a client may take to send a whole request,
+	// body included.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds a response, from the end of its request's
+	// headers until it is written: a client that stops reading is cut off.
+	WriteTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its
+	// next request before the server closes it.
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds a request's header; a larger one is answered
+	// 431 Request Header Fields Too Large.
+	MaxHeaderBytes int
+}
+
+// DefaultHTTPLimits are the limits of the daemon's HTTP server when
+// Options.HTTP leaves them 0.
+func DefaultHTTPLimits() HTTPLimits {
+	return HTTPLimits{
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       30 * time.Second,
+		MaxHeaderBytes:    64 << 10, // a browser's cookies for localhost included
+	}
+}
+
+// orDefault fills the zero fields of l from DefaultHTTPLimits.
+func (l HTTPLimits) orDefault() HTTPLimits {
+	def := DefaultHTTPLimits()
+	if l.ReadHeaderTimeout <= 0 {
+		l.ReadHeaderTimeout = def.ReadHeaderTimeout
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = def.ReadTimeout
+	}
+	if l.WriteTimeout <= 0 {
+		l.WriteTimeout = def.WriteTimeout
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = def.IdleTimeout
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = def.MaxHeaderBytes
+	}
+	return l
 }
 
 // DefaultPollInterval is how often sites_dir is checked when Options leave it 0.
@@ -58,6 +121,8 @@ type Daemon struct {
 	now     func() time.Time
 	token   string
 	poll    time.Duration
+	limits  HTTPLimits
+	host    string // the machine's name, for the Host check
 
 	reg     *registry
 	sched   *scheduler
@@ -91,6 +156,9 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	if opts.History <= 0 {
 		opts.History = 30
 	}
+	if opts.Hostname == "" {
+		opts.Hostname, _ = os.Hostname() // none: the listen address and allowed_hosts still work
+	}
 	cfg := opts.Config
 	d := &Daemon{
 		cfg:     cfg,
@@ -99,6 +167,8 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		now:     opts.Now,
 		token:   opts.Token,
 		poll:    opts.PollInterval,
+		limits:  opts.HTTP.orDefault(),
+		host:    opts.Hostname,
 		reg:     newRegistry(),
 		metrics: newMetrics(),
 		docs:    newDocCounts(opts.Archive),
@@ -115,7 +185,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		return nil, err
 	}
 
-	if err := d.Reload(); err != nil {
+	if err := d.Reload(ctx); err != nil {
 		var cerr *config.Error
 		if errors.As(err, &cerr) {
 			return nil, err
@@ -161,8 +231,12 @@ func (d *Daemon) Run(ctx context.Context, ln net.Listener) error {
 	d.sched.start()
 
 	srv := &http.Server{
-		Handler:           d.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		Handler:           d.Handler(ln.Addr()),
+		ReadHeaderTimeout: d.limits.ReadHeaderTimeout,
+		ReadTimeout:       d.limits.ReadTimeout,
+		WriteTimeout:      d.limits.WriteTimeout,
+		IdleTimeout:       d.limits.IdleTimeout,
+		MaxHeaderBytes:    d.limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(d.log.Handler(), slog.LevelWarn),
 	}
 	served := make(chan error, 1)
@@ -229,7 +303,7 @@ func (d *Daemon) pollSites(ctx context.Context) {
 		d.dirMod = mod
 		d.reloadMu.Unlock()
 		if changed {
-			_ = d.Reload() // logged there
+			_ = d.Reload(ctx) // logged there
 		}
 	}
 }
@@ -238,14 +312,20 @@ func (d *Daemon) pollSites(ctx context.Context) {
 // scheduled, changed ones rescheduled, removed ones unscheduled (a run of a
 // removed site that is going finishes). A broken file keeps its site's last
 // good version. The error is for a directory that cannot be read, in which
-// case every known site stays as it was.
-func (d *Daemon) Reload() error {
+// case every known site stays as it was, or for ctx cancelled during the
+// load, which then changes nothing.
+func (d *Daemon) Reload(ctx context.Context) error {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
 	// Before loading: a change during the load shows at the next poll.
 	d.dirMod = dirModTime(d.cfg.SitesPath())
 	d.stamp, d.files = dirStamp(d.cfg.SitesPath())
-	loaded, probs, err := d.cfg.LoadSites()
+	loaded, probs, err := d.cfg.LoadSitesContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		d.stamp = 0 // load again at the next chance
+		d.log.Info("reloading the site files interrupted; the sites stay as they were", "err", err)
+		return err
+	}
 	if err != nil {
 		d.reg.failDir(err)
 		d.log.Error("cannot read the sites directory; keeping the sites already loaded", "err", err)

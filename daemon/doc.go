@@ -42,4 +42,17 @@
 // /metrics, and the server-rendered status pages / and /sites/{name}, which
 // need no JavaScript. POST requests need the API token when one is set, and
 // are refused when they come from another web origin.
+//
+// Two more nouns guard that surface:
+//
+//   - The host policy is the set of names the daemon answers to in a
+//     request's Host header: localhost, the listen address's name, the
+//     machine's host name and allowed_hosts; and IP addresses: loopback
+//     ones, the one listened on, or any when listening on every address.
+//     Every path answers 421 Misdirected Request to any other name, so
+//     that a web page whose name is made to resolve to this machine (DNS
+//     rebinding) can neither read the API nor trigger a crawl.
+//   - The HTTP limits (HTTPLimits) bound what one client can hold: the
+//     time to send headers and a request, to take a response, an idle
+//     keep-alive connection's life, and a header's size.
 package daemon

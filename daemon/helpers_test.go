@@ -71,6 +71,8 @@ type envOptions struct {
 	// discardLogs formats the logs but keeps none, for tests whose memory
 	// is measured.
 	discardLogs bool
+	http        HTTPLimits
+	hostname    string // the machine's name as the daemon sees it ("": "testbox")
 }
 
 func newEnv(t testing.TB, o envOptions) *testEnv {
@@ -102,8 +104,12 @@ func newEnv(t testing.TB, o envOptions) *testEnv {
 	t.Cleanup(func() { e.archive.Close() })
 	e.files = attachment.NewReader(attachment.ReaderConfig{Logger: log})
 	t.Cleanup(func() { e.files.Close() })
+	if o.hostname == "" {
+		o.hostname = "testbox"
+	}
 	e.d, err = New(context.Background(), Options{Config: cfg, Archive: e.archive, Logger: log,
-		Token: o.token, PollInterval: 100 * time.Millisecond, History: o.keep, Files: e.files})
+		Token: o.token, PollInterval: 100 * time.Millisecond, History: o.keep, Files: e.files,
+		HTTP: o.http, Hostname: o.hostname})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +123,12 @@ func (e *testEnv) start() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.serve(ln)
+}
+
+// serve runs the daemon on ln until the test ends.
+func (e *testEnv) serve(ln net.Listener) {
+	e.t.Helper()
 	e.url = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -60,8 +61,18 @@ type errorBody struct {
 	Run   *RunInfo `json:"run,omitempty"` // the run already going, with 409
 }
 
-// Handler is the daemon's HTTP interface.
-func (d *Daemon) Handler() http.Handler {
+// Handler is the daemon's HTTP interface, as served on a listener bound to
+// addr: every path behind the Host check (see checkHost), which answers
+// to the configured listen address's name, addr's IP address, loopback
+// addresses and localhost, the machine's host name, and allowed_hosts (and
+// to any IP address when addr is 0.0.0.0 or ::).
+func (d *Daemon) Handler(addr net.Addr) http.Handler {
+	p := newHostPolicy(d.cfg.Listen, addr, d.host, d.cfg.AllowedHosts)
+	return d.checkHost(p, d.routes())
+}
+
+// routes are the daemon's paths, without the Host check.
+func (d *Daemon) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", d.healthz)
 	mux.HandleFunc("GET /api/sites", d.apiSites)

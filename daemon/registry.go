@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
-	"path"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +14,9 @@ import (
 )
 
 // FileProblems are the problems of one site file, each as
-// "sites/<file>.yaml:<line>: <field>: <problem>".
+// "sites/<file>.yaml:<line>: <field>: <problem>", or as
+// "sites/<file>.yaml: <problem>" for a file that was not read (not a
+// regular file, a symlink to outside sites_dir, too large).
 type FileProblems struct {
 	File   string   `json:"file"`
 	Errors []string `json:"errors"`
@@ -210,8 +210,7 @@ func dirStamp(dir string) (stamp uint64, files int) {
 	h := fnv.New64a()
 	var buf [8]byte
 	for _, e := range entries {
-		ext := path.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(e.Name(), ".") {
+		if !sites.IsSiteFile(e.Name()) { // a directory named x.yaml too: it is reported
 			continue
 		}
 		files++

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -57,7 +58,7 @@ func TestRegistryApply(t *testing.T) {
 			for name, content := range st.files {
 				fsys[name] = &fstest.MapFile{Data: []byte(content)}
 			}
-			loaded, err := sites.Load(fsys, "sites", sites.Defaults{Schedule: "@daily", MaxPages: 1, Timeout: 1})
+			loaded, err := sites.Load(context.Background(), fsys, "sites", sites.Defaults{Schedule: "@daily", MaxPages: 1, Timeout: 1})
 			var probs sites.Problems
 			if err != nil && !errors.As(err, &probs) {
 				t.Fatal(err)

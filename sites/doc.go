@@ -11,4 +11,15 @@
 // values and duplicate names are all reported at once, each as
 // "<dir>/<file>.yaml:<line>: <field>: <problem>". The same loader serves
 // `nianbao sites check`, `nianbao crawl` and the daemon.
+//
+// A site file is a regular file inside the directory, of at most
+// MaxFileSize bytes. Any other entry named *.yaml — a directory, a FIFO, a
+// device, a symlink whose target is outside the directory, a larger file —
+// is a problem of the file as a whole ("<dir>/<file>.yaml: <problem>") and
+// is never read; LoadDir, which the commands use, reads the directory
+// through an os.Root so that nothing outside it can be opened. Loading
+// takes a context and stops between two files when it is cancelled.
+//
+// MaxReports, a site's cap on report links fetched per run, is validated
+// here; the crawler obeys it.
 package sites

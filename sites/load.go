@@ -1,9 +1,13 @@
 package sites
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
+	"os"
 	"path"
 	"regexp"
 	"sort"
@@ -16,7 +20,9 @@ import (
 	"github.com/nianbao/nianbao/internal/strictyaml"
 )
 
-// Problem is one error in one file, shown as "file:line: field: message".
+// Problem is one error in one file, shown as "file:line: field: message",
+// or as "file: message" for a problem of the file as a whole (Line 0): one
+// that is not a regular file, is too large, or cannot be read.
 type Problem struct {
 	File  string
 	Line  int
@@ -25,7 +31,10 @@ type Problem struct {
 }
 
 func (p Problem) Error() string {
-	if p.Field == "" {
+	switch {
+	case p.Line == 0:
+		return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	case p.Field == "":
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
 	}
 	return fmt.Sprintf("%s:%d: %s: %s", p.File, p.Line, p.Field, p.Msg)
@@ -68,12 +77,53 @@ var ScheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Mo
 
 var nameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
 
+// MaxFileSize is the largest site file Load reads, in bytes. A site file is
+// a few hundred bytes; a larger one is reported as too large and not parsed,
+// so that a huge or endless file named *.yaml costs at most this much.
+const MaxFileSize = 1 << 20
+
+// IsSiteFile reports whether a directory entry's name makes it a site file:
+// *.yaml or *.yml, not hidden. Whatever it is on disk, such an entry is
+// loaded or reported; every other entry is ignored.
+func IsSiteFile(name string) bool {
+	ext := path.Ext(name)
+	return (ext == ".yaml" || ext == ".yml") && !strings.HasPrefix(name, ".")
+}
+
+// LoadDir loads the site files of the directory dir on disk, as Load does,
+// through an os.Root: no file outside dir is ever opened, even through a
+// symlink or a chain of them, and a file is opened only after it was seen
+// to be a regular file (and opened without blocking, so that one swapped
+// for a FIFO in between cannot hang the loader either). label is the
+// directory as the user knows it, for messages.
+func LoadDir(ctx context.Context, dir, label string, d Defaults) ([]*Site, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read sites directory %s: %w", label, err)
+	}
+	defer root.Close()
+	return Load(ctx, rootFS{root: root, fsys: root.FS()}, label, d)
+}
+
 // Load reads every *.yaml and *.yml file in fsys (non-recursively), applies d,
 // and validates. label is the directory as the user knows it ("sites"); it
 // prefixes every file name in messages. Sites come back sorted by name. When
 // any file has problems, Load still returns the sites of the good files along
 // with a Problems error.
-func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
+//
+// What is read, and what is only reported:
+//   - an entry that is not a regular file (a directory, a FIFO, a device, a
+//     socket) is reported and never opened: opening a FIFO for reading
+//     would block until something writes to it;
+//   - a symlink is followed only when it stays inside the directory; one
+//     that leads outside is reported as "symlink to outside sites_dir" and
+//     not read, so that no message (the daemon shows them to anyone who can
+//     reach its API) can quote a line of a file elsewhere on the machine;
+//   - a file larger than MaxFileSize is reported as too large and not parsed.
+//
+// Load checks ctx before each file: cancelling it makes Load return ctx's
+// error (wrapped) promptly, with no sites.
+func Load(ctx context.Context, fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read sites directory %s: %w", label, err)
@@ -85,14 +135,16 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 		res   = regexps{} // thousands of site files share a few patterns
 	)
 	for _, e := range entries {
-		ext := path.Ext(e.Name())
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(e.Name(), ".") {
+		if !IsSiteFile(e.Name()) {
 			continue
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("interrupted while loading the site files of %s: %w", label, err)
+		}
 		file := path.Join(label, e.Name())
-		data, err := fs.ReadFile(fsys, e.Name())
-		if err != nil {
-			probs = append(probs, Problem{File: file, Line: 1, Msg: err.Error()})
+		data, msg := readSiteFile(fsys, e)
+		if msg != "" {
+			probs = append(probs, Problem{File: file, Msg: msg})
 			continue
 		}
 		s, ps := parse(data, file, d, res)
@@ -120,6 +172,139 @@ func Load(fsys fs.FS, label string, d Defaults) ([]*Site, error) {
 	}
 	return out, nil
 }
+
+// readSiteFile reads the site file of a directory entry, or says why it
+// does not: the message never quotes the file's content, and names no path
+// outside the directory.
+func readSiteFile(fsys fs.FS, e fs.DirEntry) (data []byte, problem string) {
+	name := e.Name()
+	mode := e.Type()
+	if mode&fs.ModeSymlink != 0 {
+		if msg := symlinkOutside(fsys, name); msg != "" {
+			return nil, msg
+		}
+		fi, err := fs.Stat(fsys, name) // the link's target, inside the directory
+		if err != nil {
+			if escapes(err) {
+				return nil, outsideMsg
+			}
+			return nil, "symlink: " + pathErrMsg(err)
+		}
+		mode = fi.Mode().Type()
+	}
+	if !mode.IsRegular() {
+		return nil, notRegular(mode)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		if escapes(err) {
+			return nil, outsideMsg
+		}
+		return nil, "cannot read: " + pathErrMsg(err)
+	}
+	defer f.Close()
+	// The entry may have changed since it was listed: look at what was opened.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, "cannot read: " + pathErrMsg(err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular(fi.Mode().Type())
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, tooLarge(fi.Size())
+	}
+	data, err = io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, "cannot read: " + pathErrMsg(err)
+	}
+	if len(data) > MaxFileSize { // it grew since the stat
+		return nil, tooLarge(int64(len(data)))
+	}
+	return data, ""
+}
+
+const outsideMsg = "symlink to outside sites_dir: not read (a site file must be inside sites_dir; copy it in, or set sites_dir to the directory that holds it)"
+
+// symlinkOutside reports, without reading anything, a symlink whose target
+// is absolute or climbs out of the directory. A chain of links that
+// leaves the directory further on is caught by the os.Root of LoadDir
+// when the first link is followed (see escapes).
+func symlinkOutside(fsys fs.FS, name string) string {
+	target, err := fs.ReadLink(fsys, name)
+	if err != nil {
+		return "symlink: " + pathErrMsg(err)
+	}
+	target = path.Clean(target)
+	if path.IsAbs(target) || target == ".." || strings.HasPrefix(target, "../") {
+		return outsideMsg
+	}
+	return ""
+}
+
+// escapes reports whether err is os.Root's refusal to follow a path out of
+// the root. The os package does not export that error, only its text.
+func escapes(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "path escapes from parent")
+}
+
+// pathErrMsg is an error without the operation and path that an
+// *fs.PathError adds (the file is named by the Problem already).
+func pathErrMsg(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func notRegular(mode fs.FileMode) string {
+	kind := "not a regular file"
+	switch {
+	case mode.IsDir():
+		kind = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case mode&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case mode&fs.ModeSymlink != 0:
+		kind = "a symlink"
+	}
+	return kind + ", not a regular file: skipped without reading it (a site file must be a regular file)"
+}
+
+func tooLarge(size int64) string {
+	return fmt.Sprintf("too large: %d bytes, and a site file is at most %d (1 MiB): not read", size, MaxFileSize)
+}
+
+// rootFS is a directory on disk seen through an os.Root: the fs.FS of
+// Root.FS, except that Open does not block on a FIFO or a device
+// (openFlags). Load opens only entries it saw to be regular files; this is
+// for an entry swapped in between.
+type rootFS struct {
+	root *os.Root
+	fsys fs.FS // root.FS(): ReadDir, Stat, ReadLink and Lstat
+}
+
+func (r rootFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	f, err := r.root.OpenFile(name, openFlags, 0)
+	if err != nil {
+		return nil, err // not a nil *os.File in an interface
+	}
+	return f, nil
+}
+
+func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.fsys, name) }
+func (r rootFS) Stat(name string) (fs.FileInfo, error)      { return fs.Stat(r.fsys, name) }
+func (r rootFS) ReadLink(name string) (string, error)       { return fs.ReadLink(r.fsys, name) }
+func (r rootFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(r.fsys, name) }
 
 // Parse decodes and validates one site file. file names it in problems.
 func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
@@ -220,6 +405,15 @@ func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) 
 	}
 	if s.MaxPages < 1 && pos.Has("max_pages") {
 		add(pos.Line("max_pages", 1), "max_pages", "must be at least 1")
+	}
+	if !pos.Has("max_reports") {
+		s.MaxReports = d.MaxReports
+		if s.MaxReports <= 0 {
+			s.MaxReports = DefaultMaxReports
+		}
+	}
+	if s.MaxReports < 1 && pos.Has("max_reports") {
+		add(pos.Line("max_reports", 1), "max_reports", "must be at least 1 (it caps the report links fetched per run)")
 	}
 	if !pos.Has("encoding") {
 		s.Encoding = d.Encoding

@@ -1,6 +1,7 @@
 package sites_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -24,7 +25,7 @@ func BenchmarkLoadMany(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		all, err := sites.Load(fsys, "sites", d)
+		all, err := sites.Load(context.Background(), fsys, "sites", d)
 		if err != nil || len(all) != n {
 			b.Fatal(len(all), err)
 		}

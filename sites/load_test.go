@@ -1,6 +1,7 @@
 package sites
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -43,6 +44,7 @@ func TestParseBadFiles(t *testing.T) {
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
 			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,
+			`testdata/values.bad.yaml:5: max_reports: must be at least 1`,
 		}},
 	}
 	for _, tt := range tests {
@@ -78,6 +80,17 @@ func TestParseDefaultsAndOverrides(t *testing.T) {
 	}
 	if s.Timeout != testDefaults.Timeout || s.MaxPages != 100 || s.Encoding != "gb18030" {
 		t.Errorf("defaults not applied: %+v", s)
+	}
+	if s.MaxReports != DefaultMaxReports {
+		t.Errorf("max_reports = %d with zero Defaults.MaxReports, want DefaultMaxReports (%d)", s.MaxReports, DefaultMaxReports)
+	}
+	d := testDefaults
+	d.MaxReports = 40
+	if s, _ := Parse([]byte("name: a\nstart: https://a.gov.cn/\n"), "a.yaml", d); s == nil || s.MaxReports != 40 {
+		t.Errorf("defaults.max_reports not inherited: %+v", s)
+	}
+	if s, _ := Parse([]byte("name: a\nstart: https://a.gov.cn/\nmax_reports: 7\n"), "a.yaml", d); s == nil || s.MaxReports != 7 {
+		t.Errorf("max_reports of the file not kept: %+v", s)
 	}
 	if len(s.Start) != 1 || s.Start[0] != "https://a.gov.cn/list/" {
 		t.Errorf("a single start string must become a one-item list: %q", s.Start)
@@ -126,7 +139,7 @@ func TestLoadDirectory(t *testing.T) {
 	fsys["README.md"] = &fstest.MapFile{Data: []byte("not a site")}
 	fsys["empty.yaml"] = &fstest.MapFile{Data: nil}
 
-	got, err := Load(fsys, "sites", testDefaults)
+	got, err := Load(context.Background(), fsys, "sites", testDefaults)
 	probs, ok := err.(Problems)
 	if !ok {
 		t.Fatalf("Load error = %v (%T), want Problems", err, err)

@@ -16,6 +16,12 @@ const DefaultMatch = `法治政府建设.*(报告|情况)|法治建设.*年度�
 // 政府网站工作年度报表.
 const DefaultExclude = `解读|要点|方案|会议|报表|征求意见|培训|座谈|动员`
 
+// DefaultMaxReports is the max_reports of a site when neither its file nor
+// config.yaml's defaults set one: enough for every report a portal section
+// publishes in decades, few enough that a list page of ten thousand links
+// cannot keep a site crawling for hours.
+const DefaultMaxReports = 500
+
 // TLSLegacy is the value of a site's tls option that widens TLS for old
 // portals.
 const TLSLegacy = "legacy"
@@ -26,7 +32,10 @@ type Defaults struct {
 	Delay    strictyaml.Duration `yaml:"delay"`
 	Timeout  strictyaml.Duration `yaml:"timeout"`
 	MaxPages int                 `yaml:"max_pages"`
-	Encoding string              `yaml:"encoding"`
+	// MaxReports is the max_reports of a site file that sets none; 0 means
+	// DefaultMaxReports, so that a caller's zero Defaults still cap a run.
+	MaxReports int    `yaml:"max_reports"`
+	Encoding   string `yaml:"encoding"`
 }
 
 // Selectors are optional CSS overrides for the rare portal the generic rules
@@ -42,18 +51,24 @@ type Selectors struct {
 
 // Site is one portal section, as written in its file with defaults applied.
 type Site struct {
-	Name       string                `yaml:"name"`
-	Title      string                `yaml:"title"`
-	Start      strictyaml.StringList `yaml:"start"`
-	Match      string                `yaml:"match"`
-	Exclude    string                `yaml:"exclude"`
-	Schedule   string                `yaml:"schedule"`
-	Delay      strictyaml.Duration   `yaml:"delay"`
-	Timeout    strictyaml.Duration   `yaml:"timeout"`
-	MaxPages   int                   `yaml:"max_pages"`
-	Encoding   string                `yaml:"encoding"`
-	AllowHosts []string              `yaml:"allow_hosts"`
-	Selectors  Selectors             `yaml:"selectors"`
+	Name     string                `yaml:"name"`
+	Title    string                `yaml:"title"`
+	Start    strictyaml.StringList `yaml:"start"`
+	Match    string                `yaml:"match"`
+	Exclude  string                `yaml:"exclude"`
+	Schedule string                `yaml:"schedule"`
+	Delay    strictyaml.Duration   `yaml:"delay"`
+	Timeout  strictyaml.Duration   `yaml:"timeout"`
+	MaxPages int                   `yaml:"max_pages"`
+	// MaxReports caps the report links fetched for this site in one run
+	// (pages and files that the list pages link to as reports; a report
+	// page's own attachments are bounded by max_attachments instead). It is
+	// at least 1; the links left over are for the crawler to report, not to
+	// fetch.
+	MaxReports int       `yaml:"max_reports"`
+	Encoding   string    `yaml:"encoding"`
+	AllowHosts []string  `yaml:"allow_hosts"`
+	Selectors  Selectors `yaml:"selectors"`
 	// TLS is "" (Go's secure defaults) or "legacy": allow TLS 1.0, legacy
 	// renegotiation and old curves and ciphers, for this site only, for
 	// portals whose handshake Go's defaults refuse.

@@ -41,7 +41,7 @@ func runArchiveReextract(ctx context.Context, g *globalOptions, o archiveReextra
 	if err != nil {
 		return err
 	}
-	all, probs, err := cfg.LoadSites()
+	all, probs, err := cfg.LoadSitesContext(ctx)
 	if err != nil {
 		return err
 	}

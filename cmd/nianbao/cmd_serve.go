@@ -53,6 +53,12 @@ without --wait, crawl exits 3 naming the daemon.
 A listen address that is not loopback needs an API token (api_token or
 NIANBAO_API_TOKEN), sent as "Authorization: Bearer TOKEN" with every POST.
 
+Every path answers only to the names of this daemon in the Host header:
+localhost, the listen address's name, the machine's host name and the
+names of allowed_hosts, and IP addresses (loopback ones, the one listened
+on, any when listening on 0.0.0.0 or ::). Others get 421 Misdirected
+Request: a web page cannot reach the daemon by rebinding its own name.
+
 SIGTERM or SIGINT stops scheduling, cancels running crawls and exits 0.`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -135,7 +141,7 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 				return
 			case <-hup:
 				log.Info("SIGHUP: reloading the site files")
-				_ = d.Reload() // logged there
+				_ = d.Reload(hupCtx) // logged there
 			}
 		}
 	}()

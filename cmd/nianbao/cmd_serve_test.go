@@ -430,3 +430,36 @@ func TestCrawlWaitsForAnotherCrawl(t *testing.T) {
 		t.Errorf("crawl --wait summary: %s", stdout.String())
 	}
 }
+
+// TestServeHostCheck: `nianbao serve` answers to its listen address and to
+// the names of allowed_hosts, and refuses a name it does not know (a page
+// whose name was made to resolve to 127.0.0.1) with 421, on the API and on
+// /healthz alike.
+func TestServeHostCheck(t *testing.T) {
+	cfg, archiveDir := serveSetup(t, "allowed_hosts: [nianbao.example.org]\n", nil)
+	s := startServe(t, cfg, archiveDir)
+	port := s.url[strings.LastIndex(s.url, ":")+1:]
+	for _, tt := range []struct {
+		host string
+		want int
+	}{
+		{"127.0.0.1:" + port, http.StatusOK},
+		{"localhost:" + port, http.StatusOK},
+		{"nianbao.example.org", http.StatusOK},
+		{"evil.example:" + port, http.StatusMisdirectedRequest},
+	} {
+		for _, path := range []string{"/api/sites", "/healthz"} {
+			req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
+			req.Host = tt.host
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Errorf("GET %s with Host %s: %d, want %d\n%s", path, tt.host, resp.StatusCode, tt.want, body)
+			}
+		}
+	}
+}

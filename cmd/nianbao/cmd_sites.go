@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -24,24 +25,29 @@ func newSitesCommand(g *globalOptions) *cobra.Command {
 report every problem as <file>:<line>: <field>: <problem>: unknown
 keys, malformed YAML, schedules that do not parse, start URLs that are not
 absolute http(s), regular expressions that do not compile, invalid or
-duplicate names, missing start pages. Exit 2 if there is any problem.`,
+duplicate names, missing start pages; and, as <file>: <problem>, entries
+named *.yaml that are not read: a directory, FIFO or device, a symlink to
+outside the sites directory, a file over 1 MiB. Exit 2 if there is any
+problem.`,
 		Args: cobraArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSitesCheck(g) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSitesCheck(cmd.Context(), g) },
 	}, &cobra.Command{
 		Use:   "list",
 		Short: "Show each site's name, title, schedule and start URLs",
 		Args:  cobraArgs(cobra.NoArgs),
-		RunE:  func(cmd *cobra.Command, _ []string) error { return runSitesList(g) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runSitesList(cmd.Context(), g) },
 	})
 	return cmd
 }
 
-func runSitesCheck(g *globalOptions) error {
+// runSitesCheck loads everything as crawl and serve do. Cancelling ctx
+// (SIGINT, SIGTERM) stops the load between two files.
+func runSitesCheck(ctx context.Context, g *globalOptions) error {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	all, probs, err := cfg.LoadSites()
+	all, probs, err := cfg.LoadSitesContext(ctx)
 	if err != nil {
 		return err
 	}
@@ -52,12 +58,12 @@ func runSitesCheck(g *globalOptions) error {
 	return nil
 }
 
-func runSitesList(g *globalOptions) error {
+func runSitesList(ctx context.Context, g *globalOptions) error {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return err
 	}
-	all, probs, err := cfg.LoadSites()
+	all, probs, err := cfg.LoadSitesContext(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // runCmd runs the nianbao command line in-process.
@@ -126,5 +129,97 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "crawl", "--help"); code != 0 || !strings.Contains(out, "--all") {
 		t.Errorf("crawl --help: exit %d\n%s", code, out)
+	}
+}
+
+// TestSitesCheckSpecialFiles: `sites check` over a sites directory with a
+// FIFO, a directory, a symlink to a file outside it (holding a secret line)
+// and a file over 1 MiB named *.yaml reports each, reads none of them, and
+// never prints the outside file's content. A check that opened the FIFO
+// would block: the test's bound turns that into a failure.
+func TestSitesCheckSpecialFiles(t *testing.T) {
+	const secret = "root:$6$SECRETHASHxyz:19000:0:99999:7:::"
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"config.yaml":  "sites_dir: sites\n",
+		"sites/a.yaml": "name: a\nstart: https://a.gov.cn/list/\n",
+		"private/pw":   secret + "\n",
+	})
+	sitesDir := filepath.Join(dir, "sites")
+	fifo := filepath.Join(sitesDir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // release a reader stuck in open(2), if any
+		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			w.Close()
+		}
+	})
+	if err := os.Mkdir(filepath.Join(sitesDir, "dir.yaml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../private/pw", filepath.Join(sitesDir, "pw.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sitesDir, "big.yaml"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(sitesDir, "big.yaml"), 10<<30); err != nil { // 10 GB, sparse
+		t.Fatal(err)
+	}
+
+	type result struct {
+		code        int
+		out, errOut string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errb syncBuffer
+		code := run(context.Background(), []string{"--config", filepath.Join(dir, "config.yaml"), "sites", "check"}, &out, &errb)
+		done <- result{code, out.String(), errb.String()}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("sites check did not return within 60 s: it blocks on a site file (opened the FIFO?)")
+	}
+	if r.code != exitConfig {
+		t.Errorf("exit %d, want %d\n%s%s", r.code, exitConfig, r.out, r.errOut)
+	}
+	got := r.out + r.errOut
+	for _, w := range []string{
+		"sites/fifo.yaml: a named pipe (FIFO), not a regular file: skipped without reading it",
+		"sites/dir.yaml: a directory, not a regular file",
+		"sites/pw.yaml: symlink to outside sites_dir: not read",
+		"sites/big.yaml: too large: 10737418240 bytes",
+		"4 problem(s) in 4 site file(s)",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("output lacks %q:\n%s", w, got)
+		}
+	}
+	if strings.Contains(got, "SECRETHASH") {
+		t.Errorf("the output quotes the file outside sites_dir:\n%s", got)
+	}
+}
+
+// TestSitesCheckInterrupted: `sites check` whose context is cancelled (as
+// main's is by SIGINT or SIGTERM) stops loading and says so, instead of
+// going through thousands of site files and reporting them all good.
+func TestSitesCheckInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"config.yaml": "sites_dir: sites\n"}
+	for i := range 2000 {
+		files[fmt.Sprintf("sites/s%04d.yaml", i)] = fmt.Sprintf("name: s%04d\nstart: https://a.gov.cn/%d/\n", i, i)
+	}
+	writeFiles(t, dir, files)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"--config", filepath.Join(dir, "config.yaml"), "sites", "check"}, &out, &errb)
+	if code != exitError || strings.Contains(out.String(), "ok:") ||
+		!strings.Contains(errb.String(), "interrupted while loading the site files of") {
+		t.Errorf("exit %d, want %d and the interruption said\nstdout: %s\nstderr: %s", code, exitError, out.String(), errb.String())
 	}
 }
