@@ -40,13 +40,13 @@ func docxText(data []byte, lim limits) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("attachment: docx: %w", err)
 	}
-	d, c, err := a.decoder(name)
+	x, c, err := a.walker(name)
 	if err != nil {
 		return "", fmt.Errorf("attachment: docx: %w", err)
 	}
 	defer c.Close()
 	var w textWriter
-	if err := docxBody(&xmlWalker{d: d}, &w); err != nil {
+	if err := docxBody(x, &w); err != nil {
 		return "", fmt.Errorf("attachment: docx: %s: %w", name, err)
 	}
 	return w.String(), nil
@@ -62,24 +62,25 @@ func docxMainPart(a *archive) (string, error) {
 		}
 		return "", errors.New("no _rels/.rels and no word/document.xml")
 	}
-	rc, err := a.open("_rels/.rels")
+	var main string
+	n := 0
+	err := a.walk("_rels/.rels", func(_ *xmlWalker, in []string, e xml.StartElement) error {
+		if len(in) != 2 || in[1] != "Relationship" {
+			return nil
+		}
+		if n++; n > maxParts {
+			return fmt.Errorf("over the budget of %s relationships: %w", thousands(maxParts), errTooLarge)
+		}
+		if target := xmlAttr(e, "Target"); main == "" && strings.HasSuffix(xmlAttr(e, "Type"), "/officeDocument") && a.has(target) {
+			main = cleanPartName(path.Clean("/" + target))
+		}
+		return nil
+	})
 	if err != nil {
 		return "", err
 	}
-	defer rc.Close()
-	var rels struct {
-		Rel []struct {
-			Type   string `xml:",attr"`
-			Target string `xml:",attr"`
-		} `xml:"Relationship"`
-	}
-	if err := newXMLDecoder(rc).Decode(&rels); err != nil {
-		return "", fmt.Errorf("_rels/.rels: %w", err)
-	}
-	for _, r := range rels.Rel {
-		if strings.HasSuffix(r.Type, "/officeDocument") && a.has(r.Target) {
-			return cleanPartName(path.Clean("/" + r.Target)), nil
-		}
+	if main != "" {
+		return main, nil
 	}
 	if a.has(fallback) {
 		return fallback, nil
@@ -96,7 +97,7 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 	inText := 0  // inside w:t
 	boxEnd := -1 // where the last text box ended
 	var row docxRow
-	for {
+	for !w.over {
 		tok, err := x.next()
 		if err == io.EOF {
 			if x.depth != 0 {
@@ -209,6 +210,7 @@ func docxBody(x *xmlWalker, w *textWriter) error {
 			}
 		}
 	}
+	return w.err()
 }
 
 // maxGridColumns bounds the table grid a row is laid out on: a cell that
@@ -249,6 +251,9 @@ func (r *docxRow) endCell(w *textWriter) {
 		if r.any {
 			n = 1
 		}
+	}
+	if !w.room(n) {
+		return
 	}
 	w.b = slices.Insert(w.b, r.start, bytes.Repeat([]byte{'\t'}, n)...)
 	r.tabs += n

@@ -39,8 +39,10 @@ import (
 // TextCode text) or in private-use code points of an embedded font, in
 // half of its text objects or characters or more, gives ErrUnsupported:
 // reading it would need the fonts' tables.
-func OFDText(data []byte) (string, error) {
-	s, err := ofdText(data, zipLimits())
+func OFDText(data []byte) (string, error) { return readOFD(data, zipLimits()) }
+
+func readOFD(data []byte, lim limits) (string, error) {
+	s, err := ofdText(data, lim)
 	if err != nil {
 		return "", fmt.Errorf("attachment: ofd: %w", err)
 	}
@@ -52,27 +54,38 @@ func ofdText(data []byte, lim limits) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var main struct {
-		Bodies []struct {
-			Root string `xml:"DocRoot"`
-		} `xml:"DocBody"`
-	}
-	if err := a.decodeXML("OFD.xml", &main); err != nil {
+	// OFD.xml: a DocBody a document, each naming its Document.xml in
+	// DocRoot.
+	var roots []string
+	err = a.walk("OFD.xml", func(x *xmlWalker, path []string, e xml.StartElement) error {
+		switch {
+		case len(path) == 2 && path[1] == "DocBody":
+			if len(roots) == maxParts {
+				return fmt.Errorf("over the budget of %s documents: %w", thousands(maxParts), errTooLarge)
+			}
+			roots = append(roots, "")
+		case len(path) == 3 && path[1] == "DocBody" && path[2] == "DocRoot" && roots[len(roots)-1] == "":
+			s, err := x.text(maxLocation)
+			roots[len(roots)-1] = strings.TrimSpace(s)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
 		return "", err
 	}
-	if len(main.Bodies) == 0 {
+	if len(roots) == 0 {
 		return "", errors.New("OFD.xml: no DocBody")
 	}
-	var (
-		w     textWriter
-		stats ofdStats
-	)
-	for i, body := range main.Bodies {
-		if i >= maxParts {
-			break
+	var w textWriter
+	stats := ofdStats{read: map[string]bool{}}
+	for _, root := range roots {
+		name := resolvePart("", root)
+		if stats.read[name] {
+			continue
 		}
-		root := resolvePart("", strings.TrimSpace(body.Root))
-		if err := ofdDocument(a, root, &w, &stats); err != nil {
+		stats.read[name] = true
+		if err := ofdDocument(a, name, &w, &stats); err != nil {
 			return "", err
 		}
 	}
@@ -87,23 +100,13 @@ func ofdText(data []byte, lim limits) (string, error) {
 	return w.String(), nil
 }
 
-// ofdStats counts what tells an unreadable file.
+// ofdStats counts what tells an unreadable file, and the pages and parts
+// read so far.
 type ofdStats struct {
-	withText, glyphOnly int // text objects
-	runes, private      int // characters
-}
-
-// decodeXML unmarshals a small part (OFD.xml, Document.xml).
-func (a *archive) decodeXML(name string, v any) error {
-	d, c, err := a.decoder(name)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
+	withText, glyphOnly int             // text objects
+	runes, private      int             // characters
+	pages               int             // listed by the documents read so far
+	read                map[string]bool // documents and pages
 }
 
 // resolvePart resolves a location found in part from: absolute
@@ -118,38 +121,69 @@ func resolvePart(from, loc string) string {
 
 // ofdDocument writes the pages of one document.
 func ofdDocument(a *archive, name string, w *textWriter, st *ofdStats) error {
-	var doc struct {
-		Pages []struct {
-			BaseLoc string `xml:"BaseLoc,attr"`
-		} `xml:"Pages>Page"`
-	}
-	if err := a.decodeXML(name, &doc); err != nil {
+	// The pages are Pages/Page elements of the Document, in reading
+	// order; they are counted to the end, so that the error can say how
+	// many there are.
+	var pages []string
+	n := 0
+	err := a.walk(name, func(_ *xmlWalker, path []string, e xml.StartElement) error {
+		if len(path) == 3 && path[1] == "Pages" && path[2] == "Page" {
+			if n++; st.pages+n <= maxPages {
+				pages = append(pages, strings.TrimSpace(attr(e, "BaseLoc")))
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	if len(doc.Pages) > maxParts {
-		return fmt.Errorf("%s: %d pages: %w", name, len(doc.Pages), errTooLarge)
+	if st.pages += n; st.pages > maxPages {
+		before := ""
+		if st.pages > n {
+			before = fmt.Sprintf(" and %s in the documents before it", thousands(st.pages-n))
+		}
+		return fmt.Errorf("%s: %s pages%s: over the budget of %s pages: %w", name, thousands(n), before, thousands(maxPages), errTooLarge)
 	}
-	var lines []ofdLine
-	for _, p := range doc.Pages {
-		loc := resolvePart(name, strings.TrimSpace(p.BaseLoc))
-		if !a.has(loc) && !strings.HasPrefix(p.BaseLoc, "/") {
+	// Each page's lines are written as soon as it is read but for its
+	// last, which may continue on the next page.
+	var last []ofdLine
+	for _, base := range pages {
+		loc := resolvePart(name, base)
+		if !a.has(loc) && !strings.HasPrefix(base, "/") {
 			// Some producers write paths from the root without the
 			// leading slash.
-			if alt := resolvePart("", p.BaseLoc); a.has(alt) {
+			if alt := resolvePart("", base); a.has(alt) {
 				loc = alt
 			}
 		}
 		if !a.has(loc) && a.has(loc+"/Content.xml") {
 			loc += "/Content.xml" // BaseLoc naming the page's directory
 		}
+		// A part named again (a document, or pages, naming one part
+		// over and over) is read once: inflating it again would only
+		// spend the budget and repeat its text.
+		if st.read[loc] {
+			continue
+		}
+		st.read[loc] = true
 		pc, err := ofdPage(a, loc, st)
 		if err != nil {
 			return err
 		}
-		lines = append(lines, pc.lines()...)
+		lines := append(last, pc.lines()...)
+		if len(lines) == 0 {
+			continue
+		}
+		writeOFDLines(w, lines[:len(lines)-1], &lines[len(lines)-1])
+		last = []ofdLine{lines[len(lines)-1]}
+		if err := w.err(); err != nil {
+			return fmt.Errorf("%s: %w", loc, err)
+		}
 	}
-	writeOFDLines(w, lines)
-	return nil
+	if len(last) > 0 {
+		writeOFDLines(w, last, nil)
+	}
+	return w.err()
 }
 
 // ofdItem is one TextCode: its text, where its baseline starts and ends,
@@ -164,12 +198,11 @@ type ofdItem struct {
 // block and composite object, and the thin PathObjects that may be table
 // rules.
 func ofdPage(a *archive, name string, st *ofdStats) (*pageContent, error) {
-	d, c, err := a.decoder(name)
+	x, c, err := a.walker(name)
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
-	x := &xmlWalker{d: d}
 	pc := &pageContent{}
 	for {
 		tok, err := x.next()
@@ -190,8 +223,8 @@ func ofdPage(a *archive, name string, st *ofdStats) (*pageContent, error) {
 				return nil, fmt.Errorf("%s: %w", name, err)
 			}
 			pc.items = append(pc.items, got...)
-			if len(pc.items) > maxParts*100 {
-				return nil, fmt.Errorf("%s: text objects: %w", name, errTooLarge)
+			if len(pc.items) > maxPageItems {
+				return nil, fmt.Errorf("%s: over the budget of %s pieces of text a page: %w", name, thousands(maxPageItems), errTooLarge)
 			}
 		case "PathObject":
 			pc.addRule(parseFloats(attr(e, "Boundary"), 4))

@@ -318,12 +318,17 @@ func (c cell) text() string {
 }
 
 // writeOFDLines writes lines, joining the lines of a wrapped paragraph
-// (see continues).
-func writeOFDLines(w *textWriter, lines []ofdLine) {
+// (see continues); next is the line that will follow them, nil at the
+// end of the document.
+func writeOFDLines(w *textWriter, lines []ofdLine, next *ofdLine) {
 	for i, l := range lines {
+		n := next
+		if i+1 < len(lines) {
+			n = &lines[i+1]
+		}
 		w.text(l.text)
-		if i+1 < len(lines) && continues(l, lines[i+1]) {
-			if !hasWide(l.text) && !isWide(firstRune(lines[i+1].text)) {
+		if n != nil && continues(l, *n) {
+			if !hasWide(l.text) && !isWide(firstRune(n.text)) {
 				w.text(" ") // Latin text wraps at spaces
 			}
 			continue

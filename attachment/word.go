@@ -1,6 +1,7 @@
 package attachment
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -78,18 +79,21 @@ func wordText(data []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pieces, err := parsePieceTable(fib, table)
+	pieces, err := parsePieceTable(fib, table, len(wd))
 	if err != nil {
 		return "", err
 	}
-	doc := &wordDoc{wd: wd, pieces: pieces, left: len(wd)}
+	main := fib.lw(lwCcpText)
+	if n := len(pieces); main > 0 && (n == 0 || pieces[n-1].cpEnd < main) {
+		return "", fmt.Errorf("clx: the pieces end before the main text's %d characters", main)
+	}
+	doc := &wordDoc{wd: wd, pieces: pieces}
 	fc, lcb := fib.fcLcb(fcPlcfBtePapx)
 	doc.paras = readPAPX(fc, lcb, table, wd)
 	fc, lcb = fib.fcLcb(fcPlcfBteChpx)
 	doc.deleted = readDeleted(fc, lcb, table, wd)
 
 	var w textWriter
-	main := fib.lw(lwCcpText)
 	doc.write(&w, 0, main)
 	// The text boxes' story: after main text, footnotes, headers, macro
 	// (unused), comments and endnotes.
@@ -100,6 +104,9 @@ func wordText(data []byte) (string, error) {
 	if txbx := uint64(fib.lw(lwCcpText + 6)); txbx > 0 && before+txbx <= 1<<32-1 {
 		w.startLine()
 		doc.write(&w, uint32(before), uint32(before+txbx))
+	}
+	if err := w.err(); err != nil {
+		return "", err
 	}
 	return w.String(), nil
 }
@@ -175,7 +182,11 @@ type piece struct {
 
 // parsePieceTable reads the Clx: Prc entries (skipped), then the Pcdt
 // holding the PlcPcd.
-func parsePieceTable(f *fib, table []byte) ([]piece, error) {
+//
+// Every piece must lie inside the WordDocument stream (wdSize bytes) and
+// no two may share bytes, so the text is never longer than the stream and
+// never the same bytes read twice.
+func parsePieceTable(f *fib, table []byte, wdSize int) ([]piece, error) {
 	fc, lcb := f.fcLcb(fcClx)
 	if lcb == 0 || uint64(fc)+uint64(lcb) > uint64(len(table)) {
 		return nil, fmt.Errorf("clx at %d+%d outside the table stream (%d bytes)", fc, lcb, len(table))
@@ -201,8 +212,8 @@ func parsePieceTable(f *fib, table []byte) ([]piece, error) {
 	}
 	plc = plc[:n]
 	count := int(n-4) / 12
-	if count > maxParts*100 {
-		return nil, fmt.Errorf("clx: %d pieces: %w", count, errTooLarge)
+	if count > maxPieces {
+		return nil, fmt.Errorf("clx: %s pieces: over the budget of %s: %w", thousands(count), thousands(maxPieces), errTooLarge)
 	}
 	pieces := make([]piece, 0, count)
 	pcds := plc[4*(count+1):]
@@ -210,16 +221,44 @@ func parsePieceTable(f *fib, table []byte) ([]piece, error) {
 		cp := binary.LittleEndian.Uint32(plc[4*i:])
 		cpEnd := binary.LittleEndian.Uint32(plc[4*i+4:])
 		if cpEnd < cp {
-			return nil, errors.New("clx: CPs out of order")
+			return nil, fmt.Errorf("clx: piece %d: CPs %d–%d out of order", i, cp, cpEnd)
 		}
 		fcc := binary.LittleEndian.Uint32(pcds[8*i+2:])
 		p := piece{cp: cp, cpEnd: cpEnd, fc: fcc &^ (1 << 30), compressed: fcc&(1<<30) != 0}
 		if p.compressed {
 			p.fc /= 2
 		}
+		if end := p.byteEnd(); end > uint64(wdSize) {
+			return nil, fmt.Errorf("clx: piece %d: bytes %d–%d outside the WordDocument stream (%d bytes)", i, p.fc, end, wdSize)
+		}
 		pieces = append(pieces, p)
 	}
+	// Each character of the text is stored once: pieces that share bytes
+	// are a piece table that loops back over the stream (the same text
+	// over and over), which only damage or a hostile file has.
+	byFC := slices.Clone(pieces)
+	slices.SortFunc(byFC, func(a, b piece) int { return cmp.Compare(a.fc, b.fc) })
+	var last piece
+	for _, p := range byFC {
+		if p.cp == p.cpEnd {
+			continue
+		}
+		if last.cpEnd > last.cp && uint64(p.fc) < last.byteEnd() {
+			return nil, fmt.Errorf("clx: the pieces at CP %d and CP %d share bytes %d–%d of the WordDocument stream", last.cp, p.cp, p.fc, min(last.byteEnd(), p.byteEnd()))
+		}
+		last = p
+	}
 	return pieces, nil
+}
+
+// byteEnd is the offset in the WordDocument stream just past the piece's
+// characters.
+func (p piece) byteEnd() uint64 {
+	n := uint64(p.cpEnd - p.cp)
+	if !p.compressed {
+		n *= 2
+	}
+	return uint64(p.fc) + n
 }
 
 // wordDoc is what writing the text needs: the WordDocument stream, its
@@ -229,7 +268,6 @@ type wordDoc struct {
 	pieces  []piece
 	paras   []fcRun // paragraphs in a table, by FC
 	deleted []fcRun // characters marked deleted, by FC
-	left    int     // characters that may still be written: one a byte of the stream
 }
 
 // fcRun is a range [start, end) of WordDocument stream offsets with
@@ -257,9 +295,10 @@ func findRun(runs []fcRun, fc uint32) (fcRun, bool) {
 	return fcRun{}, false
 }
 
-// write writes the text of CPs [from, to). Pieces out of CP order, or
-// beyond the characters the stream can hold, are damage and skipped, so
-// the work stays within the stream's size.
+// write writes the text of CPs [from, to). parsePieceTable has checked
+// that the pieces lie in the stream and share no bytes, so the work stays
+// within the stream's size; the bounds are checked again here only so
+// that no index can panic.
 func (d *wordDoc) write(w *textWriter, from, to uint32) {
 	s := wordState{w: w, doc: d}
 	var done uint32 // CPs before done are written
@@ -269,10 +308,6 @@ func (d *wordDoc) write(w *textWriter, from, to uint32) {
 			continue
 		}
 		n := hi - lo
-		if uint64(n) > uint64(d.left) {
-			return
-		}
-		d.left -= int(n)
 		done = hi
 		start := p.fc
 		if p.compressed {

@@ -21,17 +21,25 @@ type archive struct {
 	left  int64 // of lim.total
 }
 
+// zipDirHeader starts every entry of a zip's central directory.
+var zipDirHeader = []byte("PK\x01\x02")
+
 // openArchive reads the zip directory in data.
 func openArchive(data []byte, lim limits) (*archive, error) {
+	// archive/zip reads every directory entry there is, whatever the
+	// count the zip states, at some 300 bytes of memory each: a 100 MB zip
+	// of empty entries would cost gigabytes before the count below could
+	// refuse it. Each entry starts with its signature, so counting those
+	// bounds the entries first, at no cost.
+	if n := bytes.Count(data, zipDirHeader); n > maxParts {
+		return nil, fmt.Errorf("%s zip entries: over the budget of %s: %w", thousands(n), thousands(maxParts), errTooLarge)
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if errors.Is(err, zip.ErrInsecurePath) && zr != nil {
 		err = nil // names like "/Doc_0/…" are only looked up here
 	}
 	if err != nil {
 		return nil, err
-	}
-	if len(zr.File) > maxParts {
-		return nil, fmt.Errorf("%d entries: %w", len(zr.File), errTooLarge)
 	}
 	a := &archive{files: make(map[string]*zip.File, 2*len(zr.File)), lim: lim, left: lim.total}
 	lower := map[string]int{}
@@ -87,9 +95,8 @@ func (a *archive) open(name string) (io.ReadCloser, error) {
 	if f.Flags&0x1 != 0 {
 		return nil, fmt.Errorf("%s: %w", name, ErrEncrypted)
 	}
-	if f.UncompressedSize64 > uint64(a.lim.entry) || int64(f.UncompressedSize64) > a.left {
-		return nil, fmt.Errorf("%s: inflated size %d bytes, over %d MiB a part or %d MiB a file: %w",
-			name, f.UncompressedSize64, a.lim.entry>>20, a.lim.total>>20, errTooLarge)
+	if err := a.lim.check(f.UncompressedSize64, a.left, "states it inflates to"); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -98,23 +105,58 @@ func (a *archive) open(name string) (io.ReadCloser, error) {
 	return struct {
 		io.Reader
 		io.Closer
-	}{&limitReader{r: rc, entry: a.lim.entry, left: &a.left, lim: a.lim}, rc}, nil
+	}{&limitReader{r: rc, start: a.left, left: &a.left, lim: a.lim}, rc}, nil
 }
 
-// decoder returns an XML decoder over the part. Its charset reader knows
+// walker returns an XML walker over the part. Its charset reader knows
 // the Chinese encodings some producers declare.
-func (a *archive) decoder(name string) (*xml.Decoder, io.Closer, error) {
+func (a *archive) walker(name string) (*xmlWalker, io.Closer, error) {
 	rc, err := a.open(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	return newXMLDecoder(rc), rc, nil
+	return newXMLWalker(rc), rc, nil
 }
 
-func newXMLDecoder(r io.Reader) *xml.Decoder {
-	d := xml.NewDecoder(r)
+// newXMLWalker returns a walker reading XML from r under the token budget.
+func newXMLWalker(r io.Reader) *xmlWalker {
+	g := &tokenGuard{r: r}
+	d := xml.NewDecoder(g)
 	d.CharsetReader = charsetReader
-	return d
+	return &xmlWalker{d: d, guard: g}
+}
+
+// tokenGuard is the reader under an XML decoder: it fails once the
+// decoder has read more than maxToken bytes since it returned its last
+// token (the walker resets the count as each token comes), that is once
+// the token it is reading is over the budget, give or take the decoder's
+// read-ahead. encoding/xml holds a whole token in memory, some three times
+// over, whatever bounds the part: one 127 MiB attribute cost 393 MB. The
+// bytes are counted as the part holds them, before a charset reader.
+//
+// It keeps the first error of the reading (this budget's, the part's
+// budgets, a cancelled context) for the walker to return: the decoder may
+// report the text it holds when reading stops, cut inside a character, as
+// invalid UTF-8 instead.
+type tokenGuard struct {
+	r     io.Reader
+	since int64 // bytes read since the last token
+	err   error
+}
+
+func (g *tokenGuard) Read(p []byte) (int, error) {
+	if g.since > maxToken && g.err == nil {
+		g.err = fmt.Errorf("an XML token (text, attributes, a comment) over the budget of %s: %w", mib(maxToken), errTooLarge)
+	}
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	g.since += int64(n)
+	if err != nil && err != io.EOF {
+		g.err = err
+	}
+	return n, err
 }
 
 func charsetReader(label string, r io.Reader) (io.Reader, error) {
@@ -127,9 +169,64 @@ func charsetReader(label string, r io.Reader) (io.Reader, error) {
 	return nil, fmt.Errorf("unsupported charset %q", label)
 }
 
-// xmlWalker reads tokens with a nesting limit.
+// walk reads the part's XML, calling fn with every start element and the
+// local names of the elements it is in, from the root down, its own last.
+// fn may read the element's content through x (x.text, x.skip).
+func (a *archive) walk(name string, fn func(x *xmlWalker, path []string, e xml.StartElement) error) error {
+	x, c, err := a.walker(name)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var path []string
+	for {
+		tok, err := x.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if e, ok := tok.(xml.StartElement); ok {
+			path = append(path[:x.depth-1], e.Name.Local)
+			if err := fn(x, path, e); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+}
+
+// maxLocation bounds a part name read from an element's text (OFD's
+// DocRoot).
+const maxLocation = 4096
+
+// text reads the character data of the element just started, up to its
+// end; more than limit bytes of it is an error.
+func (x *xmlWalker) text(limit int) (string, error) {
+	var b strings.Builder
+	end := x.depth - 1
+	for x.depth > end {
+		tok, err := x.next()
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return "", err
+		}
+		if t, ok := tok.(xml.CharData); ok && x.depth == end+1 {
+			if b.Len()+len(t) > limit {
+				return "", fmt.Errorf("text over %d bytes: %w", limit, errTooLarge)
+			}
+			b.Write(t)
+		}
+	}
+	return b.String(), nil
+}
+
+// xmlWalker reads tokens under the nesting and token budgets.
 type xmlWalker struct {
 	d     *xml.Decoder
+	guard *tokenGuard
 	depth int
 }
 
@@ -137,13 +234,17 @@ type xmlWalker struct {
 func (x *xmlWalker) next() (xml.Token, error) {
 	tok, err := x.d.Token()
 	if err != nil {
+		if x.guard.err != nil {
+			return nil, x.guard.err
+		}
 		return nil, err
 	}
+	x.guard.since = 0
 	switch tok.(type) {
 	case xml.StartElement:
 		x.depth++
 		if x.depth > maxDepth {
-			return nil, fmt.Errorf("elements nested over %d deep: %w", maxDepth, errTooLarge)
+			return nil, fmt.Errorf("elements nested %d deep: over the budget of %d levels: %w", x.depth, maxDepth, errTooLarge)
 		}
 	case xml.EndElement:
 		x.depth--

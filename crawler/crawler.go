@@ -1,7 +1,6 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -166,6 +165,9 @@ const (
 	ErrNetwork  = "network"
 	ErrBlocked  = "blocked"  // an anti-bot challenge or WAF page: the host is left alone for the rest of the run
 	ErrRedirect = "redirect" // a redirect loop, or a chain longer than MaxRedirects
+	// ErrTooComplex: a page with more markup than a page of its size can
+	// hold (see extract.ErrTooComplex); it is not parsed.
+	ErrTooComplex = "too_complex"
 )
 
 // ErrRefetch, returned by a Handler for a NotModified page, asks for the page
@@ -179,12 +181,30 @@ const (
 	SkipNotHTML = "not_html"     // the server answered with something other than a web page (by type, or by content: a PDF sent as text/html), or a file nianbao cannot read
 	SkipBlocked = "blocked_host" // not requested: its host answered an anti-bot challenge earlier in the run
 	// SkipAttachments counts a report page's attachment links beyond
-	// Options.MaxAttachments, and links to files already fetched this run.
+	// Options.MaxAttachments, links to files already fetched this run, and
+	// files beyond the page's budget of twice Options.MaxFileSize in all
+	// (those are named in Stats.Skips).
 	SkipAttachments = "attachments_over_limit"
+	// SkipFetched counts report links to files fetched earlier in the run
+	// as a report page's attachments (handed over with that page).
+	SkipFetched = "fetched_already"
 	// SkipSiteFile counts a report page's links to files that the list
 	// pages link to as well (a form or guide in the page chrome).
 	SkipSiteFile = "site_file"
+	// SkipOffsiteRedirect: the link redirected to a host that is not one
+	// of the site's; the redirect was not followed (Stats.Skips names both
+	// ends).
+	SkipOffsiteRedirect = "offsite_redirect"
+	// SkipOverLimit counts report links beyond the site's max_reports:
+	// not fetched this run (Stats.Skips names the first of them).
+	SkipOverLimit = "reports_over_limit"
+	// SkipListLinks counts the links of a list page beyond the first
+	// 10,000 (maxListLinks), not read.
+	SkipListLinks = "list_links_over_limit"
 )
+
+// maxNamedSkips bounds Stats.Skips.
+const maxNamedSkips = 20
 
 // Stats counts what one crawl of a site did.
 type Stats struct {
@@ -206,16 +226,43 @@ type Stats struct {
 	// BlockedHosts are the hosts that answered an anti-bot page and were not
 	// requested again in the run.
 	BlockedHosts []string       `json:"blocked_hosts,omitempty"`
-	Skipped      map[string]int `json:"skipped"`  // report links not fetched, by reason (offsite, not_html)
-	Errors       map[string]int `json:"errors"`   // failed fetches by kind
-	Failures     []FetchError   `json:"failures"` // the first few failures, for the summary
+	Skipped      map[string]int `json:"skipped"` // report links not fetched, by reason (offsite, not_html)
+	// Skips names the first few links skipped for a reason a person may
+	// want to act on (an off-site redirect, with both its ends; reports
+	// over max_reports).
+	Skips    []FetchError   `json:"skips,omitempty"`
+	Errors   map[string]int `json:"errors"`   // failed fetches by kind
+	Failures []FetchError   `json:"failures"` // the first few failures, for the summary
 }
 
-func (s *Stats) skip(reason string) {
+func (s *Stats) skip(reason string) { s.skipN(reason, 1) }
+
+func (s *Stats) skipN(reason string, n int) {
+	if n == 0 {
+		return
+	}
 	if s.Skipped == nil {
 		s.Skipped = map[string]int{}
 	}
-	s.Skipped[reason]++
+	s.Skipped[reason] += n
+}
+
+// skipNamed counts a skip and keeps it, with its URL and reason, among
+// the first maxNamedSkips in Skips.
+func (s *Stats) skipNamed(fe *FetchError) {
+	s.skip(fe.Kind)
+	if len(s.Skips) < maxNamedSkips {
+		s.Skips = append(s.Skips, *fe)
+	}
+}
+
+// skipFetch counts a fetch that ended in a skip; one worth naming is kept.
+func (s *Stats) skipFetch(fe *FetchError) {
+	if fe.Kind == SkipOffsiteRedirect {
+		s.skipNamed(fe)
+		return
+	}
+	s.skip(fe.Kind)
 }
 
 func (s *Stats) fail(fe *FetchError) {
@@ -270,7 +317,8 @@ type crawl struct {
 	next    http.RoundTripper                // the transport under raw, for robots.txt
 	robots  map[string]*robotstxt.RobotsData // by host; nil data allows all
 	blocked map[string]bool                  // hosts that answered a challenge
-	fetched map[string]bool                  // files fetched in this run, by URL
+	fetched map[string]bool                  // attachment links and report files fetched in this run, by URL
+	files   map[string]bool                  // URLs (as linked, and after redirects) of files handed over in this run
 	// siteFiles are files the list pages link to without them being
 	// reports: page furniture, not any report's attachment.
 	siteFiles map[string]bool
@@ -323,6 +371,7 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		robots:    map[string]*robotstxt.RobotsData{},
 		blocked:   map[string]bool{},
 		fetched:   map[string]bool{},
+		files:     map[string]bool{},
 		siteFiles: map[string]bool{},
 		rand:      rand.New(rand.NewPCG(uint64(opts.Now().UnixNano()), 0)),
 	}
@@ -331,13 +380,30 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		if err != nil {
 			return nil, fmt.Errorf("crawl %s: start %q: %w", site.Name, s, err)
 		}
-		cr.hosts[u.Host] = true
+		cr.hosts[hostKey(u.Scheme, u.Host)] = true
 	}
 	for _, h := range site.AllowHosts {
-		cr.hosts[h] = true
+		cr.hosts[hostKey("", h)] = true
 	}
 	cr.c = cr.collector(ctx)
 	return cr, nil
+}
+
+// onSite reports whether u is on one of the site's hosts (its start pages'
+// and allow_hosts): the only hosts a crawl requests, by link or redirect.
+func (cr *crawl) onSite(u *url.URL) bool { return cr.hosts[hostKey(u.Scheme, u.Host)] }
+
+// hostKey is a host as onSite compares it: lower case, without a trailing
+// dot, and without the port its scheme implies (":80" for http, ":443" for
+// https; both for a host named without a scheme, as allow_hosts are).
+func hostKey(scheme, host string) string {
+	host = strings.ToLower(host)
+	for _, p := range [...]struct{ scheme, port string }{{"http", ":80"}, {"https", ":443"}} {
+		if scheme == "" || scheme == p.scheme {
+			host = strings.TrimSuffix(host, p.port)
+		}
+	}
+	return strings.TrimSuffix(host, ".")
 }
 
 // collector builds the site's colly collector. Fields are set after
@@ -418,7 +484,19 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		isReport  = map[string]bool{}
 		deadGen   = map[int]bool{}
 		genID     = 0
+		// What a hostile list can make a run hold is bounded by what it
+		// can use: report links kept for max_reports (twice over, for
+		// those skipped on the way), probes for max_probes, list pages
+		// queued for max_pages.
+		maxReports  = site.MaxReports
+		keepReports int
+		overflow    int // report links not kept
+		maxQueue    = 4 * site.MaxPages
 	)
+	if maxReports <= 0 {
+		maxReports = sites.DefaultMaxReports
+	}
+	keepReports = 2*maxReports + maxNamedSkips
 	attempts := 0
 	for len(queue) > 0 && attempts < site.MaxPages {
 		j := queue[0]
@@ -426,8 +504,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if j.generated > 0 && deadGen[j.generated] {
 			continue
 		}
-		u, _ := url.Parse(j.url)
-		if !cr.hosts[u.Host] {
+		if u, err := url.Parse(j.url); err != nil || !cr.onSite(u) {
 			continue
 		}
 		attempts++
@@ -455,7 +532,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			}
 		}
 		if fe != nil && isSkip(fe.Kind) {
-			cr.stats.skip(fe.Kind)
+			cr.stats.skipFetch(fe)
 			cr.log.Info("list page skipped", "url", j.url, "reason", fe.Kind, "err", fe.Err)
 			continue
 		}
@@ -472,15 +549,25 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			cr.stats.ListNotModified++
 		} else {
 			base, _ := url.Parse(resp.url)
-			doc, err := goquery.NewDocumentFromReader(bytes.NewReader(resp.html))
+			root, err := extract.Parse(resp.html)
 			if err != nil {
-				cr.stats.fail(&FetchError{URL: j.url, Kind: ErrDecode, Err: err.Error()})
+				kind := ErrDecode
+				if errors.Is(err, extract.ErrTooComplex) {
+					kind = ErrTooComplex
+				}
+				cr.stats.fail(&FetchError{URL: j.url, Kind: kind, Status: resp.status, Err: err.Error()})
+				cr.log.Warn("list page not parsed", "url", j.url, "kind", kind, "err", err)
 				continue
 			}
+			doc := goquery.NewDocumentFromNode(root)
 			lp = parseList(doc, base, site.Selectors.Links)
 			cr.saveList(ctx, j.url, resp, lp)
 		}
 		fresh := 0
+		if lp.dropped > 0 {
+			cr.stats.skipN(SkipListLinks, lp.dropped)
+			cr.log.Warn("list page with more links than are read", "url", j.url, "read", maxListLinks, "left", lp.dropped)
+		}
 		for _, l := range lp.links {
 			if seenLinks[l.URL] {
 				continue
@@ -491,9 +578,15 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			switch {
 			case site.IsReport(l.Text) || site.IsReport(l.Title) || site.IsReport(l.Row):
 				isReport[l.URL] = true
-				reports = append(reports, c)
+				if len(reports) < keepReports {
+					reports = append(reports, c)
+				} else {
+					overflow++ // beyond what max_reports could ever fetch
+				}
 			case isTruncated(l.title()) && mayMatch(l.title(), cr.hints):
-				probes = append(probes, c)
+				if len(probes) < 2*cr.opts.MaxProbes {
+					probes = append(probes, c)
+				}
 			default:
 				// A file the list pages link to without it being a report
 				// (a form, a guide in the sidebar or footer) is the site's,
@@ -506,6 +599,9 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if len(lp.gen) > 0 {
 			genID++
 			for _, g := range lp.gen {
+				if len(queue) >= maxQueue {
+					break
+				}
 				if !queued[g] {
 					queued[g] = true
 					queue = append(queue, job{url: g, generated: genID})
@@ -516,6 +612,9 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		// an endless calendar of empty pages ends at its first repeat.
 		if j.follow || fresh > 0 {
 			for _, n := range lp.next {
+				if len(queue) >= maxQueue {
+					break
+				}
 				if !queued[n] {
 					queued[n] = true
 					queue = append(queue, job{url: n})
@@ -527,10 +626,24 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		cr.log.Info("max_pages reached; list pages left unread", "max_pages", site.MaxPages, "left", len(queue))
 	}
 
-	for _, c := range reports {
+	fetched := 0
+	for i, c := range reports {
+		if why := cr.linkSkip(c); why != "" {
+			cr.stats.skip(why)
+			continue
+		}
+		if fetched == maxReports {
+			cr.leaveOut(reports[i:], maxReports, overflow)
+			overflow = 0
+			break
+		}
+		fetched++
 		if err := cr.report(ctx, c, handle, false); err != nil {
 			return cr.stats, err
 		}
+	}
+	if overflow > 0 { // fewer links to fetch than stored: those not stored are left out all the same
+		cr.leaveOut(nil, maxReports, overflow)
 	}
 	for i, c := range probes {
 		if i >= cr.opts.MaxProbes {
@@ -540,11 +653,49 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if isReport[c.URL] {
 			continue
 		}
+		if why := cr.linkSkip(c); why != "" {
+			cr.stats.skip(why)
+			continue
+		}
 		if err := cr.report(ctx, c, handle, true); err != nil {
 			return cr.stats, err
 		}
 	}
 	return cr.stats, nil
+}
+
+// linkSkip says why a report link is not to be fetched at all, or "":
+// it is off the site's hosts (SkipOffsite), or a file handed over earlier
+// in the run as a report page's attachment (SkipFetched).
+func (cr *crawl) linkSkip(c candidate) string {
+	if u, err := url.Parse(c.URL); err != nil || !cr.onSite(u) {
+		return SkipOffsite
+	}
+	if cr.files[c.URL] {
+		return SkipFetched
+	}
+	return ""
+}
+
+// leaveOut records the report links beyond the site's max_reports (those
+// that would have been fetched): each is counted as skipped, the first few
+// are named, and the log says how many were left for a later run.
+//
+// overflow counts the report links not even kept (beyond keepReports); they
+// are counted too, unnamed.
+func (cr *crawl) leaveOut(rest []candidate, limit, overflow int) {
+	left := overflow
+	cr.stats.skipN(SkipOverLimit, overflow)
+	for _, c := range rest {
+		if why := cr.linkSkip(c); why != "" {
+			cr.stats.skip(why)
+			continue
+		}
+		left++
+		cr.stats.skipNamed(&FetchError{URL: c.URL, Kind: SkipOverLimit,
+			Err: fmt.Sprintf("not fetched: max_reports (%d) report links of the site were fetched first this run", limit)})
+	}
+	cr.log.Warn("max_reports reached: report links left unfetched this run", "max_reports", limit, "left", left)
 }
 
 // candidate is a link that is, or may be, a report.
@@ -555,13 +706,8 @@ type candidate struct {
 
 // report fetches a report page (or, when probe is set, a page whose title
 // the list truncated) and hands it on if it is a report.
+// The caller has checked linkSkip.
 func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe bool) error {
-	u, err := url.Parse(c.URL)
-	if err != nil || !cr.hosts[u.Host] {
-		cr.stats.skip(SkipOffsite)
-		cr.log.Debug("report link off the site's hosts", "url", c.URL)
-		return nil
-	}
 	var etag, lastMod string
 	if cr.opts.Validators != nil {
 		etag, lastMod = cr.opts.Validators(ctx, c.URL)
@@ -593,7 +739,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	}
 	if fe != nil {
 		if isSkip(fe.Kind) {
-			cr.stats.skip(fe.Kind)
+			cr.stats.skipFetch(fe)
 			return nil
 		}
 		cr.stats.fail(fe)
@@ -608,6 +754,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 			return nil
 		}
 		cr.fetched[f.URL] = true
+		cr.files[c.URL], cr.files[f.URL] = true, true
 		cr.stats.Reports++
 		cr.progress()
 		return handle(ctx, &Page{URL: f.URL, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
@@ -622,20 +769,30 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	}
 	var parts []Part
 	base, _ := url.Parse(resp.url)
+	size := len(resp.body)
 	for _, pu := range articleParts(resp.html, base) {
 		pr, fe, err := cr.fetch(ctx, pu, "", "")
 		if err != nil {
 			return err
 		}
+		if fe == nil && size+len(pr.body) > cr.opts.MaxBodySize {
+			// The pages of one report are held together until it is
+			// archived: together they obey the page limit.
+			fe = &FetchError{URL: c.URL, Kind: ErrTooLarge, Status: pr.status,
+				Err: fmt.Sprintf("the report's pages together are larger than max_body_size (%d bytes), at %s", cr.opts.MaxBodySize, pu)}
+		}
 		if fe != nil {
 			// Without every part the text is incomplete: archiving it would
 			// add a truncated version. The next run tries again.
-			if !isSkip(fe.Kind) {
+			if isSkip(fe.Kind) {
+				cr.stats.skipFetch(fe)
+			} else {
 				cr.stats.fail(fe)
 			}
 			cr.log.Warn("part of a report failed: report left for the next run", "url", c.URL, "part", pu, "kind", fe.Kind, "err", fe.Err)
 			return nil
 		}
+		size += len(pr.body)
 		parts = append(parts, Part{URL: pr.url, Status: pr.status, Header: pr.header, Body: pr.body, HTML: pr.html, Encoding: pr.encoding})
 	}
 	page := &Page{
@@ -714,10 +871,15 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 			}
 		}
 	}
-	n := 0
+	n, size := 0, 0
+	budget := 2 * cr.opts.MaxFileSize // the files of one page are held together until it is archived
+	overBudget := func(l fileLink, what string) {
+		cr.stats.skipNamed(&FetchError{URL: l.url, Kind: SkipAttachments,
+			Err: fmt.Sprintf("%s: the files of %s together would be over twice max_file_size (%d bytes)", what, page.URL, budget)})
+	}
 	for _, l := range links {
 		u, err := url.Parse(l.url)
-		if err != nil || !cr.hosts[u.Host] {
+		if err != nil || !cr.onSite(u) {
 			cr.stats.skip(SkipOffsite)
 			cr.log.Info("attachment off the site's hosts: not fetched", "page", page.URL, "url", l.url)
 			continue
@@ -727,8 +889,12 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 			cr.log.Debug("a file the list pages link to as well: the site's, not the report's", "page", page.URL, "url", l.url)
 			continue
 		}
-		if cr.fetched[l.url] || n >= cr.opts.MaxAttachments {
+		if cr.fetched[l.url] || cr.files[l.url] || n >= cr.opts.MaxAttachments {
 			cr.stats.skip(SkipAttachments)
+			continue
+		}
+		if size >= budget {
+			overBudget(l, "not fetched")
 			continue
 		}
 		n++
@@ -749,21 +915,28 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 		}
 		switch {
 		case fe != nil && isSkip(fe.Kind):
-			cr.stats.skip(fe.Kind)
+			cr.stats.skipFetch(fe)
 		case fe != nil:
 			cr.stats.fail(fe)
 			cr.log.Warn("attachment failed", "page", page.URL, "url", l.url, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
 		case resp.notModified:
 			page.Attachments = append(page.Attachments, File{URL: resp.url, LinkURL: l.url, LinkText: l.text,
 				Kind: l.kind, Status: resp.status, Header: resp.header, NotModified: true, FetchedAt: resp.at})
+			cr.files[l.url], cr.files[resp.url] = true, true
 		case !resp.file:
 			// A download link that answered with a page: not a file.
 			cr.log.Debug("attachment link answered with a web page", "page", page.URL, "url", l.url)
 		default:
-			if f, ok := cr.file(resp, l.url, l.text); ok {
-				page.Attachments = append(page.Attachments, f)
-			} else {
+			if f, ok := cr.file(resp, l.url, l.text); !ok {
 				cr.stats.skip(SkipNotHTML)
+			} else if size+len(f.Body) > budget {
+				overBudget(l, "fetched, not kept")
+			} else {
+				size += len(f.Body)
+				page.Attachments = append(page.Attachments, f)
+				// Linked again, directly or through another redirect, it
+				// is the same file.
+				cr.files[l.url], cr.files[f.URL] = true, true
 			}
 		}
 	}

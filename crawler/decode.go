@@ -15,38 +15,51 @@ import (
 )
 
 // Decode converts a page's raw bytes to UTF-8. The encoding is chosen in this
-// order: the charset of the HTTP Content-Type header; else UTF-8 when the
-// bytes are valid UTF-8; else the <meta> charset in the page; else fallback
-// (the site's encoding, GB18030 by default). GB2312 and GBK are decoded as
-// GB18030, their superset, because portals that declare GB2312 routinely
-// serve GBK-only characters.
+// order: a byte order mark (UTF-16 or UTF-8), as browsers do; the charset of
+// the HTTP Content-Type header; else UTF-8 when the bytes are valid UTF-8;
+// else the <meta> charset in the page; else fallback (the site's encoding,
+// GB18030 by default). GB2312 and GBK are decoded as GB18030, their
+// superset, because portals that declare GB2312 routinely serve GBK-only
+// characters.
 //
-// A header that says UTF-8 over bytes that are not UTF-8, or the ISO-8859-1
-// that many Java servers send by default, is not trusted: the page's own
-// declaration decides instead. Decode returns the name of the encoding used.
-// `nianbao extract` calls it too, so a saved page reads as the crawler read it.
+// A declared charset is not trusted blindly. The ISO-8859-1 that many Java
+// servers send by default is ignored, and whatever charset the header or
+// the <meta> names, the page it gives must be plausible (see plausible): a
+// header that says UTF-16 over bytes that are not, or Big5 over GBK, gives a
+// page whose markup is gone or that is full of U+FFFD, and the next rule
+// decides instead. Decode returns the name of the encoding used. `nianbao
+// extract` calls it too, so a saved page reads as the crawler read it.
 func Decode(body []byte, contentType, fallback string) ([]byte, string, error) {
-	name := headerCharset(contentType)
 	valid := utf8.Valid(body)
-	switch {
-	case name == "utf-8" && !valid, name == "windows-1252" || name == "iso-8859-1":
-		name = "" // not to be trusted: fall through to the page
+	if bom := bomCharset(body); bom != "" && (bom != "utf-8" || valid) {
+		if bom != "utf-8" {
+			body = body[2:] // decodeAs drops a UTF-8 BOM itself
+		}
+		return decodeAs(body, bom, valid)
 	}
-	if name == "" && valid {
-		name = "utf-8"
-	}
-	if name == "" {
-		name = metaCharset(body)
-		if name == "utf-8" && !valid {
-			name = ""
+	if name := headerCharset(contentType); name != "" && name != "windows-1252" && name != "iso-8859-1" {
+		if out, canon, err := decodeAs(body, name, valid); err == nil && plausible(body, out, name, valid) {
+			return out, canon, nil
 		}
 	}
-	if name == "" {
-		name = fallback
+	if valid {
+		return decodeAs(body, "utf-8", valid)
 	}
+	if name := metaCharset(body); name != "" {
+		if out, canon, err := decodeAs(body, name, valid); err == nil && plausible(body, out, name, valid) {
+			return out, canon, nil
+		}
+	}
+	name := fallback
 	if name == "" {
 		name = "gb18030"
 	}
+	return decodeAs(body, name, valid)
+}
+
+// decodeAs decodes body from the named encoding; valid says whether body is
+// valid UTF-8.
+func decodeAs(body []byte, name string, valid bool) ([]byte, string, error) {
 	enc, canon, err := lookup(name)
 	if err != nil {
 		return nil, "", err
@@ -63,6 +76,38 @@ func Decode(body []byte, contentType, fallback string) ([]byte, string, error) {
 		return nil, canon, fmt.Errorf("decode as %s: %w", canon, err)
 	}
 	return out, canon, nil
+}
+
+// bomCharset names the encoding a byte order mark at the start of body
+// declares, or "".
+func bomCharset(body []byte) string {
+	switch {
+	case bytes.HasPrefix(body, []byte("\xef\xbb\xbf")):
+		return "utf-8"
+	case bytes.HasPrefix(body, []byte("\xff\xfe")):
+		return "utf-16le"
+	case bytes.HasPrefix(body, []byte("\xfe\xff")):
+		return "utf-16be"
+	}
+	return ""
+}
+
+// plausible reports whether out, body decoded from the named encoding, can
+// be the page the server meant. Two things give a wrong encoding away,
+// whichever it is: the markup is gone (a page of bytes with "<" decodes to a
+// text with less than half as many — as bytes read as UTF-16 do, two at a
+// time; no byte of a character of GB18030, Big5, Shift_JIS or EUC is a "<"),
+// or the decoder met bytes it could not map (U+FFFD for more than one
+// character in 200). UTF-8 over valid UTF-8 is always plausible.
+func plausible(body, out []byte, name string, valid bool) bool {
+	if name == "utf-8" && valid {
+		return true
+	}
+	if lt := bytes.Count(body, []byte("<")); lt > 0 && bytes.Count(out, []byte("<")) < (lt+1)/2 {
+		return false
+	}
+	bad := bytes.Count(out, []byte("\uFFFD"))
+	return bad == 0 || bad*200 <= utf8.RuneCount(out)
 }
 
 // lookup resolves an encoding label, mapping the GB family to GB18030.

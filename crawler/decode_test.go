@@ -3,6 +3,7 @@ package crawler
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -12,6 +13,15 @@ func gbk(t *testing.T, s string) []byte {
 	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
 	if err != nil {
 		t.Fatal(err)
+	}
+	return b
+}
+
+// utf16LE encodes s as UTF-16LE.
+func utf16LE(s string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
 	}
 	return b
 }
@@ -42,6 +52,16 @@ func TestDecode(t *testing.T) {
 		{"header says utf-8, body is GBK with meta", gbk(t, body(`<meta charset="gbk">`)), "text/html; charset=utf-8", "", "gb18030"},
 		{"header says iso-8859-1 (Java default), meta gbk", gbk(t, body(`<meta charset="gbk">`)), "text/html;charset=ISO-8859-1", "", "gb18030"},
 		{"meta says utf-8 but bytes are GBK", gbk(t, body(`<meta charset="utf-8">`)), "", "gbk", "gb18030"},
+		// A header may name any charset; what it gives must read as a page.
+		{"header says utf-16 over GBK bytes", gbk(t, body(`<meta charset="gbk">`)), "text/html; charset=utf-16", "", "gb18030"},
+		{"header says utf-16le over UTF-8 bytes", []byte(body("")), "text/html; charset=UTF-16LE", "", "utf-8"},
+		{"header says utf-16be over GBK, nothing else", gbk(t, body("")), "text/html; charset=utf-16be", "gb18030", "gb18030"},
+		{"header says big5 over GBK bytes", gbk(t, body(`<meta charset="gbk">`)), "text/html; charset=big5", "", "gb18030"},
+		{"header says shift_jis over GBK bytes", gbk(t, body("")), "text/html; charset=shift_jis", "", "gb18030"},
+		{"meta says utf-16 over GBK bytes", gbk(t, body(`<meta charset="utf-16">`)), "", "", "gb18030"},
+		{"real UTF-16LE with BOM, header says gbk", utf16LE("\ufeff" + body("")), "text/html; charset=gbk", "", "utf-16le"},
+		{"real UTF-16LE, header says so", utf16LE(body("")), "text/html; charset=utf-16le", "", "utf-16le"},
+		{"a UTF-8 page with one broken byte, header utf-8", []byte(body("") + strings.Repeat("<p>本年度法治政府建设取得积极成效。</p>", 20) + "\xe5"), "text/html; charset=utf-8", "gb18030", "utf-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

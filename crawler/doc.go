@@ -18,12 +18,26 @@
 // page that offers no link not seen before, so calendar-like traps stay
 // bounded.
 //
-// Politeness: robots.txt is honoured (read once per host per run, its
-// Crawl-delay raising the host's delay), every request carries the configured
-// User-Agent, requests to one host are spaced by the site's delay (a wait
-// that a cancelled context interrupts at once), only the start pages' hosts
-// and the site's allow_hosts are fetched, and a body larger than the limit is
-// an error, never silently truncated.
+// Politeness: robots.txt is honoured (read once per host per run, up to
+// 500 KiB, its Crawl-delay raising the host's delay; one that cannot be read
+// whole forbids the host), every request carries the configured User-Agent,
+// requests to one host are spaced by the site's delay (a wait that a
+// cancelled context interrupts at once), and only the start pages' hosts and
+// the site's allow_hosts are fetched — redirects included: a hop to another
+// host is not followed but skipped as offsite_redirect, and a hop robots.txt
+// forbids is a robots error.
+//
+// Limits (hostile input): every body is decoded here, whatever its
+// Content-Encoding, gzip type or .gz URL, and read up to its limit of
+// decoded bytes (MaxBodySize for a page, MaxFileSize for a file; a larger
+// one is too_large, never silently truncated); a page over the parser's tag
+// budget (extract.CheckComplexity) is too_complex before anything parses it;
+// a list page yields at most 10,000 links and 10,000 generated pager pages;
+// at most the site's max_reports report links are fetched per run (the
+// rest are skipped as reports_over_limit); the pages of one report together
+// obey MaxBodySize, and its files together twice MaxFileSize. Stats.Skips
+// names the first skipped links a person may act on (an off-site redirect
+// with both its ends, reports over the limit, files over the budget).
 //
 // Faults (fetch.go): a fetch is an attempt or more — timeouts, connection
 // errors, 5xx and 429 are tried again, up to Options.Attempts, after an
@@ -44,7 +58,9 @@
 // it, not parsing it: the page is parsed once, by the extractor. Files on
 // other hosts than the site's are skipped as offsite (add their host to
 // allow_hosts), files the list pages link to as well (a form or guide in
-// the page chrome) as site_file, and each file is fetched once per run.
+// the page chrome) as site_file, and each file is fetched once per run: a
+// report link to a file handed over earlier as an attachment (by the same
+// URL, or where a redirect led) is skipped as fetched_already.
 //
 // Validators: a report page or file the caller knows (Options.Validators)
 // is asked for conditionally, and a 304 is handed over as a Page with

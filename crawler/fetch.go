@@ -18,6 +18,8 @@ import (
 
 	"github.com/gocolly/colly/v2"
 	"github.com/temoto/robotstxt"
+
+	"github.com/nianbao/nianbao/extract"
 )
 
 // response is one fetched page.
@@ -44,7 +46,9 @@ const maxCrawlDelay = time.Minute
 
 // isSkip reports whether a FetchError kind is a reason to skip rather than a
 // failure.
-func isSkip(kind string) bool { return kind == SkipNotHTML || kind == SkipBlocked }
+func isSkip(kind string) bool {
+	return kind == SkipNotHTML || kind == SkipBlocked || kind == SkipOffsiteRedirect
+}
 
 // fetch gets one page: robots.txt first, then the request, tried again on
 // timeouts, connection errors, 5xx and 429 up to Options.Attempts times. It
@@ -149,9 +153,10 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, 0
 	}
 	body := cr.raw.take()
-	if cr.raw.accepting() && sniffBinary(body) != "" {
+	if cr.raw.accepting() && (fileMagic(body) || len(body) <= cr.opts.MaxBodySize && sniffBinary(body) != "") {
 		// A file served as a web page, which portals do more often than
-		// one would think.
+		// one would think. Only one that starts like a file nianbao reads
+		// was read past the page limit (see rawTransport).
 		return cr.fileResponse(raw, &rawFile{url: r.Request.URL.String(), status: r.StatusCode, header: r.Headers.Clone(), body: body}, at)
 	}
 	cr.stats.Pages++
@@ -170,6 +175,11 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 	html, enc, err := Decode(body, r.Headers.Get("Content-Type"), cr.site.Encoding)
 	if err != nil {
 		return nil, &FetchError{URL: raw, Kind: ErrDecode, Status: r.StatusCode, Err: err.Error()}, 0
+	}
+	// A page over the parser's budget is refused before anything parses
+	// or tokenizes it (see extract.Parse).
+	if err := extract.CheckComplexity(html); err != nil {
+		return nil, &FetchError{URL: raw, Kind: ErrTooComplex, Status: r.StatusCode, Err: err.Error()}, 0
 	}
 	cr.log.Debug("fetched", "url", r.Request.URL.String(), "status", r.StatusCode, "bytes", len(body), "encoding", enc)
 	return &response{
@@ -263,8 +273,22 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // checkRedirect stops redirect loops and long chains, as an error of kind
-// redirect rather than colly's silent stop at the tenth hop.
+// redirect rather than colly's silent stop at the tenth hop. Every hop obeys
+// the rules a link does: a hop to a host that is not one of the site's
+// (start pages and allow_hosts) is not followed, and is skipped as
+// offsite_redirect naming both URLs — so a portal cannot make nianbao fetch
+// another host, a loopback or private address, or the daemon's own API, and
+// archive the answer as the site's; and the target's robots.txt must allow it.
 func (cr *crawl) checkRedirect(req *http.Request, via []*http.Request) error {
+	from := via[len(via)-1].URL.String()
+	after := ""
+	if len(via) > 1 {
+		after = " by " + from
+	}
+	if !cr.onSite(req.URL) {
+		return &redirectError{err: errOffsiteRedirect, from: from, to: req.URL.String(),
+			msg: fmt.Sprintf("redirected%s to %s, off the site's hosts (add %s to allow_hosts to follow it)", after, req.URL, req.URL.Host)}
+	}
 	if len(via) > cr.opts.MaxRedirects {
 		return fmt.Errorf("%w: more than %d redirects", errRedirect, cr.opts.MaxRedirects)
 	}
@@ -278,8 +302,33 @@ func (cr *crawl) checkRedirect(req *http.Request, via []*http.Request) error {
 	if seen >= 2 {
 		return fmt.Errorf("%w: loop back to %s after %d redirects", errRedirect, req.URL, len(via))
 	}
+	ok, err := cr.robotsAllow(req.Context(), req.URL)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &redirectError{err: errRobotsRedirect, from: from, to: req.URL.String(),
+			msg: fmt.Sprintf("redirected%s to %s, which robots.txt disallows", after, req.URL)}
+	}
 	return nil
 }
+
+var (
+	// errOffsiteRedirect marks a redirect to a host that is not the site's.
+	errOffsiteRedirect = errors.New("offsite redirect")
+	// errRobotsRedirect marks a redirect to a URL robots.txt disallows.
+	errRobotsRedirect = errors.New("redirect disallowed by robots.txt")
+)
+
+// redirectError is a redirect hop that was not followed, with both ends.
+type redirectError struct {
+	err      error // errOffsiteRedirect or errRobotsRedirect
+	from, to string
+	msg      string
+}
+
+func (e *redirectError) Error() string { return e.msg }
+func (e *redirectError) Unwrap() error { return e.err }
 
 // classify turns a colly error into a FetchError of a known kind.
 func classify(raw string, status int, err error) *FetchError {
@@ -287,8 +336,19 @@ func classify(raw string, status int, err error) *FetchError {
 	if err != nil {
 		fe.Err = err.Error()
 	}
-	var ne net.Error
+	var (
+		ne net.Error
+		re *redirectError
+	)
 	switch {
+	case errors.As(err, &re):
+		fe.Err = re.msg
+		fe.Kind = ErrRobots
+		if errors.Is(re.err, errOffsiteRedirect) {
+			fe.Kind = SkipOffsiteRedirect
+		}
+	case errors.Is(err, errBodyEncoding):
+		fe.Kind = ErrDecode
 	case errors.Is(err, colly.ErrRobotsTxtBlocked):
 		fe.Kind, fe.Err = ErrRobots, "disallowed by robots.txt"
 	case errors.Is(err, errRedirect):
@@ -336,8 +396,24 @@ func (cr *crawl) robotsAllow(ctx context.Context, u *url.URL) (bool, error) {
 	return data.TestAgent(p, cr.opts.UserAgent), nil
 }
 
+// maxRobotsSize is how much of a robots.txt is read: RFC 9309 (2.5) lets a
+// crawler stop at 500 KiB, and so a larger file counts as its first 500 KiB
+// (up to the last line that fits whole).
+const maxRobotsSize = 500 << 10
+
+// maxRobotsRedirects is how many redirects a robots.txt may take (RFC 9309
+// asks for at least five).
+const maxRobotsRedirects = 5
+
 // readRobots fetches a host's robots.txt. Like colly's own check, this one
-// request per host and run is not paced.
+// request per host and run is not paced. Its body is decoded under the same
+// rules as a page's (any Content-Encoding, read lazily) and read up to
+// maxRobotsSize decoded bytes, within the site's timeout. A robots.txt that
+// cannot be read whole — unreachable, or cut off mid-body by a timeout or a
+// reset — disallows the host for this run, as RFC 9309 asks of an
+// unreachable one; it is never taken for an empty file. So does one that
+// redirects off the site's hosts: like every request of a crawl, robots.txt
+// is fetched from those hosts only.
 func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsData, error) {
 	ru := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}).String()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru, nil)
@@ -345,19 +421,46 @@ func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsD
 		return nil, nil
 	}
 	req.Header.Set("User-Agent", cr.opts.UserAgent)
-	client := &http.Client{Transport: cr.next, Timeout: cr.site.TimeoutDuration()}
-	resp, err := client.Do(req)
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if err != nil {
+	client := &http.Client{Transport: cr.next, Timeout: cr.site.TimeoutDuration(),
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if !cr.onSite(req.URL) {
+				// Never off the site, not even for robots.txt: its rules
+				// could not be read, as if it were unreachable.
+				return fmt.Errorf("redirected to %s, off the site's hosts (add %s to allow_hosts to follow it)", req.URL, req.URL.Host)
+			}
+			if len(via) > maxRobotsRedirects {
+				return fmt.Errorf("more than %d redirects", maxRobotsRedirects)
+			}
+			return nil
+		}}
+	unreachable := func(err error) (*robotstxt.RobotsData, error) {
 		// RFC 9309: an unreachable robots.txt means complete disallow. The
 		// host is not crawled this run; the next run asks again.
 		cr.log.Warn("robots.txt unreachable: not crawling the host this run", "url", ru, "err", err)
 		return robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
 	}
-	defer resp.Body.Close()
-	data, err := robotstxt.FromResponse(resp)
+	resp, err := client.Do(req)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return unreachable(err)
+	}
+	body, err := readRobotsBody(resp)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		return unreachable(fmt.Errorf("reading the body: %w", err))
+	}
+	if len(body) > maxRobotsSize {
+		cr.log.Info("robots.txt larger than 500 KiB: reading its first 500 KiB", "url", ru)
+		body = body[:maxRobotsSize]
+		if i := bytes.LastIndexByte(body, '\n'); i >= 0 {
+			body = body[:i+1]
+		}
+	}
+	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
 		cr.log.Warn("robots.txt unreadable: allowing all", "url", ru, "status", resp.StatusCode, "err", err)
 		return nil, nil
@@ -371,6 +474,16 @@ func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsD
 		cr.log.Info("robots.txt Crawl-delay: slowing down", "host", u.Host, "delay", d)
 	}
 	return data, nil
+}
+
+// readRobotsBody reads up to one byte more than maxRobotsSize of a
+// robots.txt, decoded. The body of an error status is not needed.
+func readRobotsBody(resp *http.Response) ([]byte, error) {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		resp.Body.Close()
+		return nil, nil
+	}
+	return readBody(resp, maxRobotsSize+1, 0)
 }
 
 // Anti-bot detection. These products answer a crawler with a small page

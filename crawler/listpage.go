@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/nianbao/nianbao/extract"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -48,6 +49,8 @@ type listPage struct {
 	links []link   // every followable link except pagination, in page order
 	next  []string // pagination: "下一页" links and numbered siblings
 	gen   []string // pages generated from a createPageHTML(...) call, in order
+	// dropped counts the links over maxListLinks, left unread.
+	dropped int
 }
 
 // storedList is how a list page's links are kept between runs (Lists).
@@ -93,11 +96,19 @@ func (cr *crawl) saveList(ctx context.Context, u string, resp *response, lp list
 	}
 }
 
+// maxListLinks bounds what one list page yields: its links (report
+// candidates and pagination together), and the further pages its pager
+// scripts name. Real lists hold tens to a few thousand links, and a run
+// reads at most max_pages list pages; a page of more is a trap, and what
+// lies beyond the bound is left unread (and counted in ListPage.dropped).
+const maxListLinks = 10_000
+
 // parseList reads a list page. scope, when set, limits link discovery to
 // elements matching it (the site's selectors.links).
 func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 	var lp listPage
 	seen := map[string]bool{base.String(): true}
+	rows := map[*html.Node]string{} // rowText by row, computed once per row
 	root := doc.Selection
 	if scope != "" {
 		if s := doc.Find(scope); s.Length() > 0 {
@@ -105,6 +116,10 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 		}
 	}
 	add := func(a *goquery.Selection) {
+		if len(lp.links)+len(lp.next) >= maxListLinks {
+			lp.dropped++
+			return
+		}
 		href, ok := a.Attr("href")
 		if !ok {
 			return
@@ -116,7 +131,7 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 		text := cleanText(a.Text())
 		l := link{URL: u.String(), Text: text, Title: cleanText(a.AttrOr("title", ""))}
 		if len([]rune(text)) < shortText {
-			l.Row = rowText(a)
+			l.Row = rowText(a, rows)
 		}
 		if isNextText(text) || isSibling(base, u) {
 			if !seen[l.URL] {
@@ -139,11 +154,13 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 		// lists ship their first page as <record><![CDATA[<li><a …>]]> in a
 		// <script type="text/xml">, older TRS lists document.write('<a …>').
 		if frag := scriptHTML(src); frag != "" {
-			if d, err := goquery.NewDocumentFromReader(strings.NewReader(frag)); err == nil {
-				d.Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
+			if r, err := extract.Parse([]byte(frag)); err == nil {
+				goquery.NewDocumentFromNode(r).Find("a[href]").Each(func(_ int, a *goquery.Selection) { add(a) })
 			}
 		}
-		lp.gen = append(lp.gen, createPageURLs(src, base)...)
+		if room := maxListLinks - len(lp.gen); room > 0 {
+			lp.gen = append(lp.gen, createPageURLs(src, base, room)...)
+		}
 	})
 	return lp
 }
@@ -163,25 +180,35 @@ func scriptHTML(src string) string {
 }
 
 // rowText is the text of the list row (li, tr, dd) around a link, when that
-// row holds no other link, so it names this link alone.
-func rowText(a *goquery.Selection) string {
+// row holds no other link, so it names this link alone. rows remembers each
+// row's answer: a row of many links is looked at once, not once per link.
+func rowText(a *goquery.Selection, rows map[*html.Node]string) string {
 	row := a.Closest("li, tr, dd")
-	if row.Length() == 0 || row.Find("a[href]").Length() != 1 {
+	if row.Length() == 0 {
 		return ""
 	}
-	// Text nodes joined with spaces, so that cells do not run together.
-	var parts []string
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			parts = append(parts, n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+	n := row.Get(0)
+	if t, ok := rows[n]; ok {
+		return t
 	}
-	walk(row.Get(0))
-	return cleanText(strings.Join(parts, " "))
+	t := ""
+	if row.Find("a[href]").Length() == 1 {
+		// Text nodes joined with spaces, so that cells do not run together.
+		var parts []string
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.TextNode {
+				parts = append(parts, n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(n)
+		t = cleanText(strings.Join(parts, " "))
+	}
+	rows[n] = t
+	return t
 }
 
 // resolve makes href absolute against base; it returns nil for links that
@@ -309,8 +336,8 @@ var createPageRe = regexp.MustCompile(`createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\
 // its successors are _1 … _{total-1}), others from 1 (current=1 on the first
 // page, successors _2 … _total); the first page's current argument tells
 // which. Seen from a later page, 0-based is assumed, and a page that does
-// not exist ends the run of generated pages.
-func createPageURLs(script string, base *url.URL) []string {
+// not exist ends the run of generated pages. At most limit URLs are made.
+func createPageURLs(script string, base *url.URL, limit int) []string {
 	m := createPageRe.FindStringSubmatch(script)
 	if m == nil {
 		return nil
@@ -326,7 +353,8 @@ func createPageURLs(script string, base *url.URL) []string {
 	if (file == "" || file == prefix+"."+ext) && cur == 1 {
 		first, last = 2, total
 	}
-	out := make([]string, 0, last-first+1)
+	last = min(last, first+limit-1)
+	out := make([]string, 0, max(last-first+1, 0))
 	for k := first; k <= last; k++ {
 		u := *base
 		u.Path = dir + prefix + "_" + strconv.Itoa(k) + "." + ext

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -39,7 +40,7 @@ func TestCreatePageURLs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := createPageURLs(tt.script, mustURL(t, tt.page))
+			got := createPageURLs(tt.script, mustURL(t, tt.page), 1000)
 			if len(got) == 0 && len(tt.want) == 0 {
 				return
 			}
@@ -144,5 +145,32 @@ func TestProbeHints(t *testing.T) {
 		if got := isTruncated(tt.text) && mayMatch(trimEllipsis(tt.text), hints); got != tt.want {
 			t.Errorf("probe %q = %v, want %v (hints %v)", tt.text, got, tt.want, hints)
 		}
+	}
+}
+
+// A list page yields at most maxListLinks links and as many generated
+// pages, however many its anchors, pager scripts and rows name: a page of
+// 6 KB must not make ten million URLs.
+func TestParseListBounds(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<html><body><ul><li>")
+	for i := range maxListLinks + 500 {
+		fmt.Fprintf(&b, `<a href="/r/%d.html">详细</a>`, i) // one row of many links
+	}
+	b.WriteString("</li></ul>")
+	for i := range 100 {
+		fmt.Fprintf(&b, "<script>createPageHTML('d%d',100000,1,'index','html');</script>", i)
+	}
+	b.WriteString("</body></html>")
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lp := parseList(doc, mustURL(t, "http://a.gov.cn/c/"), "")
+	if len(lp.links)+len(lp.next) != maxListLinks || lp.dropped != 500 {
+		t.Errorf("%d links, %d next, %d dropped; want %d kept, 500 dropped", len(lp.links), len(lp.next), lp.dropped, maxListLinks)
+	}
+	if len(lp.gen) != maxListLinks {
+		t.Errorf("%d generated pages, want %d", len(lp.gen), maxListLinks)
 	}
 }

@@ -67,7 +67,7 @@ func oldArticleParts(html []byte, page *url.URL) []string {
 			if m[3] != stem {
 				continue
 			}
-			for _, g := range createPageURLs(m[0], page) {
+			for _, g := range createPageURLs(m[0], page, maxParts+1) {
 				u, _ := url.Parse(g)
 				consider(u)
 			}

@@ -14,6 +14,42 @@
 // A Document is what one page yields: Title, Published, Source, Kind, Year,
 // SiteIDCode (政府网站标识码) and Text.
 //
+// Parse turns a page into a tree (golang.org/x/net/html) for Extract and
+// for the crawler's list pages, at a cost bounded by the page's size:
+//   - The tag budget of a page of n bytes is MaxTags(n): one tag per 40
+//     bytes, and never less than 150,000. What counts as a tag is a "<"
+//     followed by a letter, "/", "!" or "?": start and end tags, comments,
+//     doctypes and processing instructions, everything the parser makes a
+//     node of. A page over its budget is not parsed: Parse returns
+//     ErrTooComplex (too_complex in a crawl). CheckComplexity counts
+//     without parsing.
+//   - Defusing is what Parse does first to a large page (tags × bytes over
+//     2³²). The parser appends a run of text to the text node before it by
+//     string concatenation when nothing was added between them (after a
+//     tag it ignores, text foster-parented out of a table, text after
+//     </body>), which is quadratic: minutes for a few MB. A defused page
+//     gives every run a node of its own: empty comments before text that
+//     follows a tag, <wbr> after text foster-parented out of a table,
+//     </frame> after </body> and </html>, and <svg> and <math> without
+//     their content (which Extract drops anyway). Extract returns the same
+//     Document for a page defused or not (checked on every page of the
+//     repository, of shared/eval and of the html5lib tests); only some
+//     broken SVG or MathML can differ.
+//   - Reopening is what the parser does with formatting elements (<a>,
+//     <b>, <font>, <i> …) that a block closed before their end tag: it
+//     keeps them in its list of active formatting elements and clones
+//     them all, with their attributes, before the next text. The
+//     reopening cost of a page is an upper bound of what that creates,
+//     counted without parsing (one for each element and attribute); its
+//     reopening budget is the lesser of 8 for each tag and one for each
+//     10 bytes, and at least 4,096. A page over its budget is defused with
+//     its formatting made inert: every formatting element other than <a>
+//     written as a <span>, which the parser never reopens, and an </a>
+//     before the 8th block after an <a>. Real pages are within their
+//     budget (some tag soup with <font> left open in every table cell is
+//     not); Extract returns the same Document for a page made inert or not
+//     (checked as for defusing).
+//
 // Text is the report body as archived. It is NFKC-normalised, one paragraph
 // per line, with lines trimmed, runs of spaces collapsed to one, no empty
 // lines, and a final "\n" when not empty. Block elements (p, div, li,

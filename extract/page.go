@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -255,15 +256,12 @@ var metaWords = []string{"日期", "时间", "来源", "标识码"}
 // kept.
 func (p *page) metaLines() []string {
 	r := newRenderer(p.st)
+	r.keep = func(l string) bool {
+		return utf8.RuneCountInString(l) <= 2*metaLineRunes && containsAny(l, metaWords)
+	}
 	r.node(p.body)
 	r.flush()
-	short := r.lines[:0]
-	for _, l := range r.lines {
-		if utf8.RuneCountInString(l) <= 2*metaLineRunes && containsAny(l, metaWords) {
-			short = append(short, l)
-		}
-	}
-	return finishLines(short)
+	return finishLines(r.lines)
 }
 
 // restat recomputes the stats after the tree changed. The map is reused:
@@ -278,17 +276,17 @@ func (p *page) restat(roots ...*html.Node) {
 	}
 }
 
-// parseHTML parses a page, after undoing mojibake (see repairMojibake).
-// golang.org/x/net/html rejects documents nested deeper than 512 elements
-// (tag soup with unclosed <font> does that); such a page is parsed again
-// flattened, so that its text is still extracted.
+// parseHTML parses a page, after undoing mojibake (see repairMojibake),
+// within Parse's budget. golang.org/x/net/html rejects documents nested
+// deeper than 512 elements (tag soup with unclosed <font> does that); such
+// a page is parsed again flattened, so that its text is still extracted.
 func parseHTML(b []byte) (*html.Node, error) {
 	b = repairMojibake(b)
-	root, err := html.Parse(bytes.NewReader(b))
-	if err == nil {
-		return root, nil
+	root, err := Parse(b)
+	if err == nil || errors.Is(err, ErrTooComplex) {
+		return root, err
 	}
-	root, err2 := html.Parse(bytes.NewReader(flatten(b)))
+	root, err2 := Parse(flatten(b))
 	if err2 != nil {
 		return nil, err
 	}

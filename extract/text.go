@@ -42,6 +42,10 @@ type renderer struct {
 	space   bool // a space is pending before the next visible rune
 	pre     int  // depth of <pre>-like elements: newlines are kept
 	inLink  int  // depth of counted links
+	// keep, when set, says which lines to keep: the others are dropped as
+	// they end, so a render that wants a few lines of a large page does
+	// not hold all of them.
+	keep func(line string) bool
 }
 
 func newRenderer(st stats) *renderer { return &renderer{st: st} }
@@ -49,8 +53,10 @@ func newRenderer(st stats) *renderer { return &renderer{st: st} }
 // flush ends the current line.
 func (r *renderer) flush() {
 	if r.cur.Len() > 0 {
-		r.lines = append(r.lines, r.cur.String())
-		r.links = append(r.links, r.curLink)
+		if l := r.cur.String(); r.keep == nil || r.keep(l) {
+			r.lines = append(r.lines, l)
+			r.links = append(r.links, r.curLink)
+		}
 		r.cur.Reset()
 	}
 	r.curLink = 0

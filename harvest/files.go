@@ -2,6 +2,8 @@ package harvest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"path"
 	"regexp"
 	"strings"
@@ -46,7 +48,10 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 		// archived under this URL) leaves the page to be read again.
 		return ok, nil
 	}
-	t, err := h.files.Text(ctx, f.Kind, f.Body)
+	if ok, err := h.fileArchived(ctx, f); err != nil || ok {
+		return ok, err
+	}
+	t, err := h.texts.read(ctx, h.files, f.Kind, f.Body)
 	if err != nil {
 		if ctx.Err() != nil {
 			return false, ctx.Err()
@@ -58,8 +63,10 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 		}
 		// The file is what the portal published, even when nianbao cannot
 		// read it: it is kept, with the reason, for a later reader.
-		log.Warn("file cannot be read: archived without text", "type", f.Kind, "err", err)
-		t = attachment.Text{Status: attachment.StatusUnreadable}
+		log.Warn("file cannot be read: archived without text", "type", f.Kind, "status", t.Status, "err", err)
+		if t.Status != attachment.StatusTooLarge {
+			t = attachment.Text{Status: attachment.StatusUnreadable}
+		}
 	}
 	if t.Status != attachment.StatusOK {
 		if h.sum.FilesWithoutText == nil {
@@ -69,7 +76,7 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 		t.Text = ""
 	}
 	file := &archive.File{Name: f.Name, Type: string(f.Kind), TextStatus: string(t.Status), Pages: t.Pages,
-		Truncated: t.Truncated, LinkText: f.LinkText}
+		Truncated: t.Truncated, TruncatedBy: t.Limit, LinkText: f.LinkText}
 	title := fileTitle(f, t.Text)
 	published := ""
 	if l != nil {
@@ -119,6 +126,79 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 	}
 	log.Info("file", "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "type", f.Kind, "text", string(t.Status), "title", title)
 	return true, nil
+}
+
+// fileArchived handles a file the archive already holds: the last fetch of
+// its URL recorded these very bytes, and the URL is a source of a document.
+// Such a file is not read again — the same bytes give the same text, and
+// reading is the costly step (the PDF engine: seconds of CPU) — but
+// recorded as seen, as Put records an unchanged text. This is what makes a
+// file read once per run when the crawler hands it over twice (linked from
+// the list and from a report page; through a redirect and directly), and
+// once in all while a portal that sends no validators serves it unchanged.
+// A new reader's better text comes from `archive reextract`, as for a file
+// that answers 304. It reports false when the file must be read.
+func (h *pageHandler) fileArchived(ctx context.Context, f *crawler.File) (bool, error) {
+	last, ok, err := h.a.FetchState(ctx, f.URL)
+	if err != nil || !ok {
+		return false, err
+	}
+	sum := sha256.Sum256(f.Body)
+	if last.Bytes != len(f.Body) || last.SHA256 != hex.EncodeToString(sum[:]) {
+		return false, nil
+	}
+	if seen, err := h.a.Seen(ctx, f.FetchedAt, f.URL, f.LinkURL); err != nil || !seen {
+		return false, err
+	}
+	if err := h.a.SetFetchState(ctx, fetchStates(h.site, f.URL, f.LinkURL, f.Status, f.Header, f.Body, f.FetchedAt, true)...); err != nil {
+		return false, err
+	}
+	h.count(archive.Unchanged)
+	h.log.Info("file", "file", f.URL, "outcome", string(archive.Unchanged), "type", f.Kind, "text", "as archived: not read again")
+	return true, nil
+}
+
+// fileTexts remembers, for one run, what reading each file's bytes gave,
+// so that the same bytes fetched again at another URL (a repost under
+// another name, a mirror path) are not read a second time. It holds at
+// most maxRememberedText bytes of text; what comes after is read anew.
+type fileTexts struct {
+	m    map[[sha256.Size]byte]fileText
+	size int
+}
+
+// fileText is what reading a file gave.
+type fileText struct {
+	t   attachment.Text
+	err error
+}
+
+// maxRememberedText bounds the text fileTexts holds.
+const maxRememberedText = 64 << 20
+
+func newFileTexts() *fileTexts { return &fileTexts{m: map[[sha256.Size]byte]fileText{}} }
+
+// read returns the text of a file of the given kind, reading it with r
+// unless the same bytes of the same kind were read before in the run. A
+// transient failure (a timeout) is not remembered.
+func (c *fileTexts) read(ctx context.Context, r *attachment.Reader, kind attachment.Kind, body []byte) (attachment.Text, error) {
+	h := sha256.New()
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write(body)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	if c != nil {
+		if ft, ok := c.m[key]; ok {
+			return ft.t, ft.err
+		}
+	}
+	t, err := r.Text(ctx, kind, body)
+	if c != nil && !attachment.Transient(err) && ctx.Err() == nil && c.size+len(t.Text) <= maxRememberedText {
+		c.m[key] = fileText{t, err}
+		c.size += len(t.Text)
+	}
+	return t, err
 }
 
 // fileTitle names a file's document: the link's text or the file's name

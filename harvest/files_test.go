@@ -2,10 +2,12 @@ package harvest_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/attachment"
@@ -127,5 +129,91 @@ func TestRunSiteArchivesFiles(t *testing.T) {
 	rs, err := harvest.Reextract(ctx, a, []*sites.Site{site}, "jb", files, nil, nil)
 	if err != nil || rs.Documents != 10 || rs.Unchanged != 10 || rs.NewVersions != 0 || rs.Failed != 0 {
 		t.Errorf("reextract: %+v, %v", rs, err)
+	}
+}
+
+// TestRunSiteReadsEachFileOnce counts the files a run reads. The crawler
+// can hand over one file twice in a run — linked from the list and from a
+// report page, or through a redirect and directly — and a portal that
+// sends no validators gives the same bytes again on every run. Reading is
+// the costly step (a PDF engine, seconds of CPU), and the same bytes give
+// the same text: each file must be read once, and not again while it is
+// unchanged.
+func TestRunSiteReadsEachFileOnce(t *testing.T) {
+	doc, err := fs.ReadFile(portaltest.Files(), "fzzf/202203/P020220301000000005.doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func(body string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte(`<html><head><title>2023年法治政府建设年度报告</title></head><body><div class="TRS_Editor">` +
+			strings.Repeat("<p>本年度法治政府建设取得积极成效,各项工作稳步推进。</p>", 4) + body + `</div></body></html>`)}
+	}
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+	}{
+		{"linked from the list and from a report page", fstest.MapFS{
+			"c/index.html": {Data: []byte(`<html><body><ul>
+<li><a href="a.html">2023年法治政府建设年度报告</a></li>
+<li><a href="report.doc">2023年法治政府建设年度报告（Word版）</a></li></ul></body></html>`)},
+			"c/a.html":     page(`<p>附件：<a href="report.doc">2023年法治政府建设年度报告.doc</a></p>`),
+			"c/report.doc": {Data: doc},
+		}},
+		{"through a redirect and directly", fstest.MapFS{
+			"c/index.html": {Data: []byte(`<html><body><ul>
+<li><a href="a.html">2023年法治政府建设年度报告</a></li>
+<li><a href="b.html">2023年度法治政府建设情况报告</a></li></ul></body></html>`)},
+			"c/a.html":          page(`<p>附件：<a href="down.jsp?id=1">2023年法治政府建设年度报告.doc</a></p>`),
+			"c/b.html":          page(`<p>原文：<a href="report.doc">2023年法治政府建设年度报告.doc</a></p>`),
+			"c/down.jsp%3Fid=1": {Data: []byte(`<!-- portaltest: status=302 location="/c/report.doc" -->` + "\n")},
+			"c/report.doc":      {Data: doc},
+		}},
+		{"the same bytes at two URLs", fstest.MapFS{
+			"c/index.html": {Data: []byte(`<html><body><ul>
+<li><a href="a.html">2023年法治政府建设年度报告</a></li>
+<li><a href="b.html">2023年度法治政府建设情况报告</a></li></ul></body></html>`)},
+			"c/a.html":       page(`<p>附件：<a href="report.doc">2023年法治政府建设年度报告.doc</a></p>`),
+			"c/b.html":       page(`<p>原文：<a href="/files/copy.doc">2023年法治政府建设年度报告.doc</a></p>`),
+			"c/report.doc":   {Data: doc},
+			"files/copy.doc": {Data: doc},
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := portaltest.NewServer(t, tc.fsys)
+			a := openArchive(t, t.TempDir())
+			files := attachment.NewReader(attachment.ReaderConfig{})
+			defer files.Close()
+			deps := harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}, Files: files}
+			for run := 1; run <= 2; run++ {
+				sum, err := harvest.RunSite(context.Background(), testSite(t, srv, ""), deps)
+				if err != nil || sum.ErrorCount() != 0 {
+					t.Fatalf("run %d: %+v, %v", run, sum, err)
+				}
+				// Downloaded once per run under each URL it has.
+				if got := srv.Count("/c/report.doc"); got != run {
+					t.Errorf("run %d: the file was fetched %d times in all", run, got)
+				}
+				if n := files.FilesRead(); n != 1 {
+					t.Errorf("after run %d (the file fetched %d times in all): %d readings, want 1", run, srv.Count("/c/report.doc"), n)
+				}
+			}
+			vs, err := a.Versions(context.Background(), archive.Filter{Site: "t"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fileVersions := 0
+			for _, v := range vs {
+				if v.File != nil {
+					fileVersions++
+					if v.File.TextStatus != "ok" {
+						t.Errorf("%s: text status %s", v.URL, v.File.TextStatus)
+					}
+				}
+			}
+			if fileVersions != 1 {
+				t.Errorf("%d file versions archived, want 1: %+v", fileVersions, vs)
+			}
+		})
 	}
 }

@@ -94,15 +94,18 @@ type Summary struct {
 	// reason (no_text_layer: a scan; no_unicode; encrypted; unsupported;
 	// unreadable), and FilesSameAsPage the files whose text is the listing
 	// page's own.
-	Files            int                  `json:"files"`
-	FilesNotModified int                  `json:"files_not_modified"`
-	FilesWithoutText map[string]int       `json:"files_without_text,omitempty"`
-	FilesSameAsPage  int                  `json:"files_same_as_page"`
-	Retries          int                  `json:"retries"`
-	BlockedHosts     []string             `json:"blocked_hosts,omitempty"`
-	Skipped          map[string]int       `json:"skipped,omitempty"`
-	Errors           map[string]int       `json:"errors,omitempty"`
-	Failures         []crawler.FetchError `json:"failures,omitempty"`
+	Files            int            `json:"files"`
+	FilesNotModified int            `json:"files_not_modified"`
+	FilesWithoutText map[string]int `json:"files_without_text,omitempty"`
+	FilesSameAsPage  int            `json:"files_same_as_page"`
+	Retries          int            `json:"retries"`
+	BlockedHosts     []string       `json:"blocked_hosts,omitempty"`
+	Skipped          map[string]int `json:"skipped,omitempty"`
+	// Skips names the first few skipped links a person may want to act
+	// on: an off-site redirect with both its ends, reports over max_reports.
+	Skips    []crawler.FetchError `json:"skips,omitempty"`
+	Errors   map[string]int       `json:"errors,omitempty"`
+	Failures []crawler.FetchError `json:"failures,omitempty"`
 	// WARC is the run's WARC file, relative to the archive, when warc is on and the run archived something.
 	WARC string `json:"warc,omitempty"`
 }
@@ -178,12 +181,13 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return fs.ETag, fs.LastModified
 	}
 	opts.Lists = archiveLists{a: deps.Archive, site: site.Name, now: deps.Now}
+	texts := newFileTexts()
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		defer progress(false)
 		if p.NotModified {
 			return pageNotModified(ctx, deps.Archive, p, &sum, log)
 		}
-		h := pageHandler{a: deps.Archive, site: site, xopts: xopts, files: files, sum: &sum, log: log, wr: wr}
+		h := pageHandler{a: deps.Archive, site: site, xopts: xopts, files: files, texts: texts, sum: &sum, log: log, wr: wr}
 		if p.File != nil {
 			_, err := h.archiveFile(ctx, p.File, nil)
 			return err
@@ -198,6 +202,7 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports
 	sum.Skipped = st.Skipped
+	sum.Skips = st.Skips
 	sum.NotModified = st.NotModified
 	sum.Files = st.Files
 	sum.Retries = st.Retries
@@ -273,6 +278,7 @@ type pageHandler struct {
 	site  *sites.Site
 	xopts extract.Options
 	files *attachment.Reader
+	texts *fileTexts // the run's files read so far, by their bytes
 	sum   *Summary
 	log   *slog.Logger
 	wr    *runWARC
@@ -289,8 +295,12 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 	}
 	doc, text, mirror, failed, err := extractPages(pages, h.xopts)
 	if err != nil {
-		h.sum.fail(ErrExtract, failed, err.Error())
-		h.log.Warn("extraction failed", "url", failed, "err", err)
+		kind := ErrExtract
+		if errors.Is(err, extract.ErrTooComplex) {
+			kind = crawler.ErrTooComplex
+		}
+		h.sum.fail(kind, failed, err.Error())
+		h.log.Warn("extraction failed", "url", failed, "kind", kind, "err", err)
 		return nil
 	}
 	if text == "" && len(p.Attachments) == 0 {

@@ -180,7 +180,7 @@ func rereadFile(ctx context.Context, a *archive.Archive, files *attachment.Reade
 		return false, err
 	}
 	t, err := files.Text(ctx, attachment.Kind(v.File.Type), raw)
-	if err != nil && ctx.Err() == nil {
+	if err != nil && ctx.Err() == nil && t.Status != attachment.StatusTooLarge {
 		t = attachment.Text{Status: attachment.StatusUnreadable}
 	}
 	if t.Status != attachment.StatusOK {
@@ -194,7 +194,7 @@ func rereadFile(ctx context.Context, a *archive.Archive, files *attachment.Reade
 		return false, nil
 	}
 	f := *v.File
-	f.TextStatus, f.Pages, f.Truncated = string(t.Status), t.Pages, t.Truncated
+	f.TextStatus, f.Pages, f.Truncated, f.TruncatedBy = string(t.Status), t.Pages, t.Truncated, t.Limit
 	res, err := a.Put(ctx, archive.Entry{
 		Site: v.Site, URL: v.URL, Title: v.Title, Published: v.Published, Kind: v.Kind, Year: v.Year,
 		Text: []byte(t.Text), Extractor: attachment.Version, FetchedAt: v.FetchedAt, File: &f,

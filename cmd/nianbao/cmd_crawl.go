@@ -73,7 +73,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	if err != nil {
 		return err
 	}
-	all, probs, err := cfg.LoadSites()
+	all, probs, err := cfg.LoadSitesContext(ctx)
 	if err != nil {
 		return err
 	}
@@ -245,6 +245,32 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 		for i, f := range s.Failures {
 			if i == 5 {
 				fmt.Fprintf(w, "  … and %d more (see the log)\n", s.ErrorCount()-5)
+				break
+			}
+			fmt.Fprintf(w, "  %s: %s\n", f.Kind, f.Error())
+		}
+	}
+	for _, s := range sums {
+		if len(s.Skips) == 0 {
+			continue
+		}
+		kinds := map[string]bool{}
+		for _, f := range s.Skips {
+			kinds[f.Kind] = true
+		}
+		var counts []string
+		for k := range kinds {
+			counts = append(counts, fmt.Sprintf("%s=%d", k, s.Skipped[k]))
+		}
+		sort.Strings(counts)
+		fmt.Fprintf(w, "\n%s: skipped: %s\n", s.Site, strings.Join(counts, " "))
+		total := 0
+		for k := range kinds {
+			total += s.Skipped[k]
+		}
+		for i, f := range s.Skips {
+			if i == 5 {
+				fmt.Fprintf(w, "  … and %d more (crawl --json names the first %d)\n", total-5, len(s.Skips))
 				break
 			}
 			fmt.Fprintf(w, "  %s: %s\n", f.Kind, f.Error())

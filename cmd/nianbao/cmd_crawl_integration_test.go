@@ -48,6 +48,12 @@ func crawlJSON(t *testing.T, cfg string, args ...string) []harvest.Summary {
 	if code != 0 {
 		t.Fatalf("crawl: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
+	return summaries(t, out)
+}
+
+// summaries parses what `crawl --json` printed: one summary a line.
+func summaries(t *testing.T, out string) []harvest.Summary {
+	t.Helper()
 	var sums []harvest.Summary
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(nil, 1<<20)
