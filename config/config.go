@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -20,9 +22,22 @@ import (
 // DefaultUserAgent identifies nianbao to portals when config.yaml sets none.
 const DefaultUserAgent = "nianbao/0.1 (+https://github.com/nianbao/nianbao)"
 
+// DefaultFile is the config file read when none is named (--config):
+// config.yaml in the working directory, which need not exist (LoadOptional).
+const DefaultFile = "config.yaml"
+
+// DefaultArchiveDir is archive_dir when config.yaml sets none: data/archive
+// beside the config file (or in the working directory when there is none),
+// so that a crawl from a clone of the sources writes its data into data/,
+// which .gitignore keeps out of git, and not into the archive/ directory of
+// Go code.
+const DefaultArchiveDir = "data/archive"
+
 // Config is config.yaml with defaults applied.
 type Config struct {
-	SitesDir   string `yaml:"sites_dir"`
+	SitesDir string `yaml:"sites_dir"`
+	// ArchiveDir is where the archive lives, its index too
+	// (DefaultArchiveDir unless set).
 	ArchiveDir string `yaml:"archive_dir"`
 	UserAgent  string `yaml:"user_agent"`
 	// Listen is the daemon's HTTP address. An address that is not a
@@ -70,34 +85,49 @@ type Config struct {
 	// WARC, when true, also writes every archived response as WARC/1.1
 	// request and response records, one file per run under
 	// <archive_dir>/_warc/<site>/.
-	WARC     bool           `yaml:"warc"`
-	Defaults sites.Defaults `yaml:"defaults"`
+	WARC bool `yaml:"warc"`
+	// StaleAfter is how long a site may go without a successful run before
+	// the daemon's status page, API and metrics flag it as stale.
+	StaleAfter strictyaml.Duration `yaml:"stale_after"`
+	// MinScheduleInterval is the shortest interval a schedule may ask for
+	// (in a site file or defaults.schedule): sites.MinScheduleInterval, a
+	// minute, unless lowered, down to a second, for tests and demos
+	// against a portal of one's own. Only @every can go below a minute.
+	MinScheduleInterval strictyaml.Duration `yaml:"min_schedule_interval"`
+	Defaults            sites.Defaults      `yaml:"defaults"`
 
-	// File is the path the config was loaded from.
+	// File is the path the config was loaded from, or (when Absent) the
+	// path where LoadOptional looked for it.
 	File string `yaml:"-"`
+	// Absent is true when there was no file at File and every value is a
+	// default (LoadOptional).
+	Absent bool `yaml:"-"`
 }
 
 // Default returns the configuration used for every key a file leaves out.
 func Default() *Config {
 	return &Config{
-		SitesDir:           "sites",
-		ArchiveDir:         "archive",
-		UserAgent:          DefaultUserAgent,
-		Listen:             "127.0.0.1:8427",
-		LogFormat:          "text",
-		MaxConcurrentSites: 4,
-		MaxBodySize:        20 << 20,
-		MaxFileSize:        100 << 20,
-		MaxAttachments:     20,
-		FileTimeout:        strictyaml.Duration(5 * time.Minute),
-		MaxProbes:          30,
+		SitesDir:            "sites",
+		ArchiveDir:          DefaultArchiveDir,
+		UserAgent:           DefaultUserAgent,
+		Listen:              "127.0.0.1:8427",
+		LogFormat:           "text",
+		MaxConcurrentSites:  4,
+		MaxBodySize:         20 << 20,
+		MaxFileSize:         100 << 20,
+		MaxAttachments:      20,
+		FileTimeout:         strictyaml.Duration(5 * time.Minute),
+		MaxProbes:           30,
+		StaleAfter:          strictyaml.Duration(7 * 24 * time.Hour),
+		MinScheduleInterval: strictyaml.Duration(sites.MinScheduleInterval),
 		Defaults: sites.Defaults{
-			Schedule:   "CRON_TZ=Asia/Shanghai 0 3 * * *",
-			Delay:      strictyaml.Duration(2 * time.Second),
-			Timeout:    strictyaml.Duration(30 * time.Second),
-			MaxPages:   100,
-			MaxReports: sites.DefaultMaxReports,
-			Encoding:   "gb18030",
+			Schedule:      "CRON_TZ=Asia/Shanghai 0 3 * * *",
+			Delay:         strictyaml.Duration(2 * time.Second),
+			Timeout:       strictyaml.Duration(30 * time.Second),
+			MaxPages:      100,
+			MaxReports:    sites.DefaultMaxReports,
+			Encoding:      "gb18030",
+			ScheduleFloor: sites.MinScheduleInterval,
 		},
 	}
 }
@@ -109,13 +139,41 @@ type Error struct {
 
 func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
-// Load reads and validates the config file at path.
+// Load reads and validates the config file at path, which must exist: it
+// is for a path the user named (--config).
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{Problems: []string{fmt.Sprintf("%s: %v", path, unwrapPath(err))}}
 	}
 	return Parse(data, path)
+}
+
+// LoadOptional is Load for the config file nobody named (DefaultFile): when
+// nothing is at path, every setting is its default, relative directories
+// are resolved against path's directory as if the file were there, and the
+// Config is marked Absent. Anything else at path must be a config file that
+// loads: a directory, an unreadable file or a symlink to nothing is an
+// error, as is every problem in the file.
+func LoadOptional(path string) (*Config, error) {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		c, err := Parse(nil, path)
+		if err != nil {
+			return nil, err // cannot happen: the defaults are valid
+		}
+		c.Absent = true
+		return c, nil
+	}
+	return Load(path)
+}
+
+// Source names where the settings come from, for messages: the config
+// file, or the defaults when there is none.
+func (c *Config) Source() string {
+	if c.Absent {
+		return fmt.Sprintf("the built-in defaults (there is no %s)", c.File)
+	}
+	return c.File
 }
 
 func unwrapPath(err error) error {
@@ -131,13 +189,17 @@ func Parse(data []byte, path string) (*Config, error) {
 	c := Default()
 	c.File = path
 	pos, yprobs := strictyaml.Decode(data, c)
-	var probs []string
+	type problem struct {
+		line int
+		text string
+	}
+	var probs []problem
 	add := func(line int, field, msg string) {
-		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", path, line, field, msg))
+		probs = append(probs, problem{line, fmt.Sprintf("%s:%d: %s: %s", path, line, field, msg)})
 	}
 	for _, p := range yprobs {
 		if p.Field == "" {
-			probs = append(probs, fmt.Sprintf("%s:%d: %s", path, p.Line, p.Msg))
+			probs = append(probs, problem{p.Line, fmt.Sprintf("%s:%d: %s", path, p.Line, p.Msg)})
 			continue
 		}
 		add(p.Line, p.Field, p.Msg)
@@ -175,28 +237,66 @@ func Parse(data []byte, path string) (*Config, error) {
 	if c.MaxProbes < 0 {
 		add(pos.Line("max_probes", 1), "max_probes", "must not be negative")
 	}
-	d := c.Defaults
-	if _, err := sites.ScheduleParser.Parse(d.Schedule); err != nil {
-		add(pos.Line("defaults.schedule", 1), "defaults.schedule", fmt.Sprintf("invalid cron schedule %q: %v", d.Schedule, err))
+	if c.StaleAfter < strictyaml.Duration(time.Minute) {
+		add(pos.Line("stale_after", 1), "stale_after", "must be at least 1m")
 	}
-	if d.Timeout <= 0 {
-		add(pos.Line("defaults.timeout", 1), "defaults.timeout", "must be more than 0")
+	c.Defaults.ScheduleFloor = sites.MinScheduleInterval
+	switch floor := time.Duration(c.MinScheduleInterval); {
+	case floor < time.Second:
+		add(pos.Line("min_schedule_interval", 1), "min_schedule_interval", "must be at least 1s: cron runs a schedule at most once a second")
+	case floor > sites.MinScheduleInterval:
+		add(pos.Line("min_schedule_interval", 1), "min_schedule_interval", "must be at most 1m: it can only lower the floor on @every intervals (five cron fields run at most once a minute anyway)")
+	default:
+		c.Defaults.ScheduleFloor = floor
 	}
-	if d.MaxPages < 1 {
-		add(pos.Line("defaults.max_pages", 1), "defaults.max_pages", "must be at least 1")
-	}
-	if d.MaxReports < 1 {
-		add(pos.Line("defaults.max_reports", 1), "defaults.max_reports", "must be at least 1 (it caps the report links fetched per site per run)")
-	}
+	c.checkDefaults(pos, add)
 	for i, h := range c.AllowedHosts {
 		if msg := checkAllowedHost(h); msg != "" {
 			add(pos.Line(fmt.Sprintf("allowed_hosts[%d]", i), pos.Line("allowed_hosts", 1)), "allowed_hosts", msg)
 		}
 	}
 	if len(probs) > 0 {
-		return nil, &Error{Problems: probs}
+		// In the order of the file, as a person reads it.
+		sort.SliceStable(probs, func(i, j int) bool { return probs[i].line < probs[j].line })
+		e := &Error{}
+		for _, p := range probs {
+			e.Problems = append(e.Problems, p.text)
+		}
+		return nil, e
 	}
 	return c, nil
+}
+
+// checkDefaults checks the values under defaults:, once and at
+// config.yaml's lines: sites.Load trusts them, and no site file that
+// inherits one is blamed for it. A value config.yaml leaves out is the
+// default and valid.
+func (c *Config) checkDefaults(pos strictyaml.Positions, add func(line int, field, msg string)) {
+	d := c.Defaults
+	bad := map[string]bool{}
+	addD := func(field, msg string) {
+		if bad[field] {
+			return
+		}
+		bad[field] = true
+		add(pos.Line("defaults."+field, pos.Line("defaults", 1)), "defaults."+field, msg)
+	}
+	// What every site needs, which the zero Defaults of sites.Load lack.
+	if strings.TrimSpace(d.Schedule) == "" {
+		addD("schedule", "must not be empty: every site needs a schedule, such as @daily")
+	}
+	if d.Timeout <= 0 {
+		addD("timeout", "must be more than 0")
+	}
+	if d.MaxPages < 1 {
+		addD("max_pages", "must be at least 1")
+	}
+	if d.MaxReports < 1 {
+		addD("max_reports", "must be at least 1 (it caps the report links fetched per site per run)")
+	}
+	for _, p := range d.Validate() {
+		addD(p.Field, p.Msg)
+	}
 }
 
 var hostNameRe = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?\.?$`)
@@ -317,6 +417,9 @@ func (c *Config) LoadSites() ([]*sites.Site, sites.Problems, error) {
 func (c *Config) LoadSitesContext(ctx context.Context) ([]*sites.Site, sites.Problems, error) {
 	dir := c.SitesPath()
 	if _, err := os.Stat(dir); err != nil {
+		if c.Absent {
+			return nil, nil, &Error{Problems: []string{fmt.Sprintf("sites_dir %s: %v (there is no %s: every setting is its default)", dir, unwrapPath(err), c.File)}}
+		}
 		return nil, nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
 	}
 	all, err := sites.LoadDir(ctx, dir, displayPath(dir), c.Defaults)

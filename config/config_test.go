@@ -1,10 +1,16 @@
 package config
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nianbao/nianbao/sites"
 )
 
 func TestLoadContract(t *testing.T) {
@@ -56,6 +62,17 @@ func TestLoadBad(t *testing.T) {
 			"testdata/types.bad.yaml:2: defaults: must be a mapping",
 		}},
 		{"syntax.bad.yaml", []string{"testdata/syntax.bad.yaml:2: invalid YAML"}},
+		{"twice.bad.yaml", []string{
+			"testdata/twice.bad.yaml:4: archive_dir: given twice (first at line 2)",
+			"testdata/twice.bad.yaml:8: defaults.delay: given twice (first at line 6)",
+		}},
+		{"defaults.bad.yaml", []string{
+			`testdata/defaults.bad.yaml:4: defaults.schedule: "@every 0s" is more often than every 1m, the shortest interval allowed`,
+			`testdata/defaults.bad.yaml:3: defaults.encoding: unknown encoding "latin9x"`,
+		}},
+		{"every.bad.yaml", []string{`testdata/every.bad.yaml:2: defaults.schedule: "CRON_TZ=Asia/Shanghai @every 30s" is more often than every 1m`}},
+		{"floor_low.bad.yaml", []string{"testdata/floor_low.bad.yaml:1: min_schedule_interval: must be at least 1s"}},
+		{"floor_high.bad.yaml", []string{"testdata/floor_high.bad.yaml:1: min_schedule_interval: must be at most 1m"}},
 		{"missing.yaml", []string{"testdata/missing.yaml: no such file or directory"}},
 	}
 	for _, tt := range tests {
@@ -138,4 +155,161 @@ func TestListenIsLoopback(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScheduleFloor: min_schedule_interval lowers the floor for
+// defaults.schedule and for the site files alike.
+func TestScheduleFloor(t *testing.T) {
+	c, err := Load("testdata/floor/config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, probs, err := c.LoadSites()
+	if err != nil || probs != nil {
+		t.Fatalf("LoadSites: %v %v", err, probs)
+	}
+	got := map[string]string{}
+	for _, s := range all {
+		got[s.Name] = s.Schedule
+	}
+	if got["fast"] != "@every 1s" || got["inherits"] != "@every 10s" || len(got) != 2 {
+		t.Errorf("schedules = %v", got)
+	}
+	if d := Default(); time.Duration(d.MinScheduleInterval) != time.Minute || d.Defaults.ScheduleFloor != time.Minute {
+		t.Errorf("default floor = %v / %v, want 1m", time.Duration(d.MinScheduleInterval), d.Defaults.ScheduleFloor)
+	}
+}
+
+func TestLoadOptional(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.yaml", "archive_dir: /srv/nianbao\n")
+	bad := write("bad.yaml", "archive_dir: a\narchive_dir: b\n")
+	dangling := filepath.Join(dir, "dangling.yaml")
+	if err := os.Symlink(filepath.Join(dir, "nothing-here.yaml"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "sub", DefaultFile)
+	tests := []struct {
+		name       string
+		path       string
+		optional   bool
+		wantErr    string // "" when it loads
+		wantAbsent bool
+		archive    string
+	}{
+		{"missing, optional: the defaults", missing, true, "", true, filepath.Join(dir, "sub", "data", "archive")},
+		{"missing, named: an error", missing, false, "sub/config.yaml: no such file or directory", false, ""},
+		{"present, optional", good, true, "", false, "/srv/nianbao"},
+		{"bad, optional: its problems", bad, true, "bad.yaml:2: archive_dir: given twice (first at line 1)", false, ""},
+		{"a directory, optional", dir, true, "is a directory", false, ""},
+		{"a symlink to nothing, optional", dangling, true, "dangling.yaml: no such file or directory", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			load := Load
+			if tt.optional {
+				load = LoadOptional
+			}
+			c, err := load(tt.path)
+			if tt.wantErr != "" {
+				var cerr *Error
+				if err == nil || !errors.As(err, &cerr) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v (%T), want a *config.Error with %q", err, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Absent != tt.wantAbsent || c.File != tt.path || c.ArchivePath() != tt.archive {
+				t.Errorf("Absent %v File %q archive %q; want %v %q %q", c.Absent, c.File, c.ArchivePath(), tt.wantAbsent, tt.path, tt.archive)
+			}
+			if tt.wantAbsent {
+				want := Default()
+				want.File, want.Absent = c.File, true
+				if !reflect.DeepEqual(c, want) {
+					t.Errorf("without a file:\n%+v\nwant the defaults:\n%+v", c, want)
+				}
+				if src := c.Source(); !strings.Contains(src, "defaults") || !strings.Contains(src, tt.path) {
+					t.Errorf("Source() = %q", src)
+				}
+				// The first thing a command then needs is the sites
+				// directory: its absence must not be blamed on a file.
+				_, _, err := c.LoadSites()
+				if err == nil || !strings.Contains(err.Error(), "there is no "+tt.path) {
+					t.Errorf("LoadSites without config and sites: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// TestShippedConfig: the repository's config.yaml holds the defaults (as
+// its comment says), names every key, and keeps the archive out of the
+// source tree.
+func TestShippedConfig(t *testing.T) {
+	c, err := Load("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	want.File = c.File
+	if len(c.AllowedHosts) == 0 {
+		c.AllowedHosts = nil // "allowed_hosts: []" is an empty list, not nil
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("../config.yaml is not the defaults:\n%+v\nwant:\n%+v", c, want)
+	}
+	text, err := os.ReadFile("../config.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := yamlKeys(reflect.TypeFor[Config]())
+	keys = append(keys, yamlKeys(reflect.TypeFor[sites.Defaults]())...)
+	for _, k := range keys {
+		if !regexp.MustCompile(`(?m)^[ #]*` + k + `:`).Match(text) {
+			t.Errorf("../config.yaml does not mention %s", k)
+		}
+	}
+	// The archive is not the Go package archive/ (nor anywhere in it).
+	abs, err := filepath.Abs(c.ArchivePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, _ := filepath.Abs("../archive")
+	if abs == pkg || strings.HasPrefix(abs, pkg+string(filepath.Separator)) {
+		t.Errorf("archive_dir %s is inside the Go package %s", abs, pkg)
+	}
+	if Default().ArchiveDir != DefaultArchiveDir {
+		t.Errorf("Default().ArchiveDir = %q", Default().ArchiveDir)
+	}
+	// And git ignores it: the first directory of archive_dir is in .gitignore.
+	ignore, err := os.ReadFile("../.gitignore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, _, _ := strings.Cut(DefaultArchiveDir, "/")
+	if !regexp.MustCompile(`(?m)^/` + top + `/$`).Match(ignore) {
+		t.Errorf(".gitignore lacks /%s/:\n%s", top, ignore)
+	}
+}
+
+// yamlKeys lists the yaml keys of a struct's fields.
+func yamlKeys(t reflect.Type) []string {
+	var keys []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
 }

@@ -7,10 +7,17 @@
 // extraction. Only name and start are required; everything else has a default
 // that works on a typical portal.
 //
-// Load reads every *.yaml file of a directory strictly: unknown keys, bad
-// values and duplicate names are all reported at once, each as
-// "<dir>/<file>.yaml:<line>: <field>: <problem>". The same loader serves
+// Load reads every *.yaml file of a directory strictly: unknown keys, keys
+// given twice, bad values and duplicate names are all reported at once, each
+// as "<dir>/<file>.yaml:<line>: <field>: <problem>". The same loader serves
 // `nianbao sites check`, `nianbao crawl` and the daemon.
+//
+// Defaults are what a site inherits for the keys its file leaves out. A file
+// is blamed only for what it writes: the Defaults are checked once
+// (Defaults.Validate; config.yaml reports them at its own lines). A schedule
+// is five cron fields or a descriptor, and runs at most once per
+// ScheduleFloor (MinScheduleInterval, a minute, unless config.yaml lowers
+// it): "@every 0s" or "@every 30s" is an error, not a portal hammered.
 //
 // A site file is a regular file inside the directory, of at most
 // MaxFileSize bytes. Any other entry named *.yaml — a directory, a FIFO, a

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/andybalholm/cascadia"
 	"github.com/robfig/cron/v3"
@@ -32,6 +33,8 @@ type Problem struct {
 
 func (p Problem) Error() string {
 	switch {
+	case p.File == "" && p.Line == 0: // a value of Defaults: the caller places it
+		return fmt.Sprintf("%s: %s", p.Field, p.Msg)
 	case p.Line == 0:
 		return fmt.Sprintf("%s: %s", p.File, p.Msg)
 	case p.Field == "":
@@ -72,8 +75,92 @@ func (ps Problems) Files() map[string]Problems {
 
 // ScheduleParser parses site schedules: five cron fields or a descriptor
 // (@daily, @every 6h), with an optional CRON_TZ= prefix. The daemon schedules
-// with the same parser, so what `sites check` accepts is what runs.
+// with the same parser, so what `sites check` accepts is what runs. It has no
+// seconds field. It checks syntax only: CheckSchedule also applies the
+// floor on intervals.
 var ScheduleParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// MinScheduleInterval is the shortest interval between two scheduled runs of
+// a site unless config.yaml's min_schedule_interval lowers it: "@every 0s"
+// (which cron turns into every second) or "@every 30s" would crawl a portal
+// again and again, usually by a slip of the pen. Five cron fields cannot
+// ask for less than a minute, so only @every can fall below it.
+const MinScheduleInterval = time.Minute
+
+// CheckSchedule parses spec with ScheduleParser and rejects an @every
+// interval shorter than floor (0 means MinScheduleInterval). The error
+// quotes spec; the caller adds the file, line and field. floor is meant to
+// be at most a minute: five cron fields are not measured against it.
+func CheckSchedule(spec string, floor time.Duration) error {
+	sched, err := ScheduleParser.Parse(spec)
+	if err != nil {
+		return fmt.Errorf("invalid cron schedule %q: %w", spec, err)
+	}
+	if floor <= 0 {
+		floor = MinScheduleInterval
+	}
+	// cron rounds @every down to whole seconds, and up to 1s: "@every 0s"
+	// is a Delay of 1s here, and is caught like "@every 1s".
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < floor {
+		return fmt.Errorf("%q is more often than every %s, the shortest interval allowed (min_schedule_interval in config.yaml)", spec, shortDuration(floor))
+	}
+	return nil
+}
+
+// shortDuration writes d as people write it: "1m", not "1m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// Validate checks the values of d that no site file should be blamed for,
+// once: a bad default would otherwise be reported in every file that
+// inherits it. Each Problem has only Field ("encoding", the key under
+// defaults:) and Msg; the caller adds where the value was written (as
+// config.Parse does with config.yaml's lines). Zero values are valid (no
+// schedule, no request timeout given, DefaultMaxReports); config.Parse
+// asks more of the values config.yaml gives.
+func (d Defaults) Validate() Problems {
+	var probs Problems
+	add := func(field, msg string) { probs = append(probs, Problem{Field: field, Msg: msg}) }
+	if d.Schedule != "" {
+		if err := CheckSchedule(d.Schedule, d.ScheduleFloor); err != nil {
+			add("schedule", err.Error())
+		}
+	}
+	for _, v := range []struct {
+		field string
+		neg   bool
+	}{
+		{"delay", d.Delay < 0},
+		{"timeout", d.Timeout < 0},
+		{"max_pages", d.MaxPages < 0},
+		{"max_reports", d.MaxReports < 0},
+	} {
+		if v.neg {
+			add(v.field, "must not be negative")
+		}
+	}
+	if d.Encoding != "" {
+		if msg := checkEncoding(d.Encoding); msg != "" {
+			add("encoding", msg)
+		}
+	}
+	return probs
+}
+
+func checkEncoding(name string) string {
+	if _, canonical := charset.Lookup(name); canonical == "" {
+		return fmt.Sprintf("unknown encoding %q: use a name such as gb18030, gbk, big5 or utf-8", name)
+	}
+	return ""
+}
 
 var nameRe = regexp.MustCompile(`^[a-z0-9-]+$`)
 
@@ -123,7 +210,14 @@ func LoadDir(ctx context.Context, dir, label string, d Defaults) ([]*Site, error
 //
 // Load checks ctx before each file: cancelling it makes Load return ctx's
 // error (wrapped) promptly, with no sites.
+//
+// d is checked once, before any file (Defaults.Validate): bad defaults are
+// an error of their own, not a Problems, and no file is blamed for them.
 func Load(ctx context.Context, fsys fs.FS, label string, d Defaults) ([]*Site, error) {
+	if ps := d.Validate(); len(ps) > 0 {
+		// Not wrapped: the problems are of the defaults, not of a file in label.
+		return nil, fmt.Errorf("defaults for the site files of %s: %s", label, strings.ReplaceAll(ps.Error(), "\n", "; "))
+	}
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("read sites directory %s: %w", label, err)
@@ -307,6 +401,8 @@ func (r rootFS) ReadLink(name string) (string, error)       { return fs.ReadLink
 func (r rootFS) Lstat(name string) (fs.FileInfo, error)     { return fs.Lstat(r.fsys, name) }
 
 // Parse decodes and validates one site file. file names it in problems.
+// Only what the file writes is checked: the values it inherits from d are
+// the caller's to check (Defaults.Validate; Load does it once).
 func Parse(data []byte, file string, d Defaults) (*Site, Problems) {
 	return parse(data, file, d, regexps{})
 }
@@ -383,12 +479,14 @@ func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) 
 		}
 	}
 
-	if !pos.Has("schedule") {
+	switch {
+	case !pos.Has("schedule"):
 		s.Schedule = d.Schedule
-	}
-	if s.Schedule != "" {
-		if _, err := ScheduleParser.Parse(s.Schedule); err != nil {
-			add(pos.Line("schedule", 1), "schedule", fmt.Sprintf("invalid cron schedule %q: %v", s.Schedule, err))
+	case s.Schedule == "":
+		add(pos.Line("schedule", 1), "schedule", "empty: leave the key out to use defaults.schedule")
+	default:
+		if err := CheckSchedule(s.Schedule, d.ScheduleFloor); err != nil {
+			add(pos.Line("schedule", 1), "schedule", err.Error())
 		}
 	}
 	if !pos.Has("delay") {
@@ -417,10 +515,9 @@ func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) 
 	}
 	if !pos.Has("encoding") {
 		s.Encoding = d.Encoding
-	}
-	if s.Encoding != "" {
-		if _, name := charset.Lookup(s.Encoding); name == "" {
-			add(pos.Line("encoding", 1), "encoding", fmt.Sprintf("unknown encoding %q: use a name such as gb18030, gbk, big5 or utf-8", s.Encoding))
+	} else if s.Encoding != "" {
+		if msg := checkEncoding(s.Encoding); msg != "" {
+			add(pos.Line("encoding", 1), "encoding", msg)
 		}
 	}
 	for i, h := range s.AllowHosts {

@@ -2,6 +2,8 @@ package sites
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -40,6 +42,13 @@ func TestParseBadFiles(t *testing.T) {
 			`testdata/selectors.bad.yaml:4: selectors.content: invalid CSS selector "div[class="`,
 			`testdata/selectors.bad.yaml:7: selectors.remove[1]: invalid CSS selector "##x"`,
 		}},
+		{"key_twice.bad.yaml", []string{`testdata/key_twice.bad.yaml:6: start: given twice (first at line 2)`}},
+		{"selector_twice.bad.yaml", []string{`testdata/selector_twice.bad.yaml:6: selectors.content: given twice (first at line 4)`}},
+		{"every_0s.bad.yaml", []string{`testdata/every_0s.bad.yaml:3: schedule: "@every 0s" is more often than every 1m, the shortest interval allowed`}},
+		{"every_30s.bad.yaml", []string{`testdata/every_30s.bad.yaml:3: schedule: "CRON_TZ=Asia/Shanghai @every 30s" is more often than every 1m`}},
+		{"cron_seconds.bad.yaml", []string{`testdata/cron_seconds.bad.yaml:3: schedule: invalid cron schedule "*/30 * * * * *": expected exactly 5 fields, found 6`}},
+		{"schedule_empty.bad.yaml", []string{`testdata/schedule_empty.bad.yaml:3: schedule: empty: leave the key out to use defaults.schedule`}},
+		{"encoding.bad.yaml", []string{`testdata/encoding.bad.yaml:3: encoding: unknown encoding "latin9x"`}},
 		{"tls.bad.yaml", []string{`testdata/tls.bad.yaml:3: tls: "old": the only value is "legacy"`}},
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
@@ -67,6 +76,86 @@ func TestParseBadFiles(t *testing.T) {
 				rest = rest[i+len(w):]
 			}
 		})
+	}
+}
+
+func TestScheduleFloor(t *testing.T) {
+	tests := []struct {
+		schedule string
+		floor    time.Duration
+		wantErr  string // "" when the schedule is accepted
+	}{
+		{"@every 1m", 0, ""},
+		{"@every 90s", 0, ""},
+		{"@hourly", 0, ""},
+		{"* * * * *", 0, ""}, // every minute: the floor itself
+		{"CRON_TZ=Asia/Shanghai 0 3 * * *", 0, ""},
+		{"@every 59s", 0, `"@every 59s" is more often than every 1m`},
+		{"@every 59.9s", 0, `"@every 59.9s" is more often than every 1m`},
+		{"@every 0s", 0, `"@every 0s" is more often than every 1m`},
+		{"@every -5m", 0, `"@every -5m" is more often than every 1m`},
+		{"@every 1s", time.Second, ""}, // a lowered floor, for tests and demos
+		{"@every 0s", time.Second, ""}, // cron runs it every second
+		{"@every 5s", 10 * time.Second, `"@every 5s" is more often than every 10s`},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%v", tt.schedule, tt.floor), func(t *testing.T) {
+			d := testDefaults
+			d.ScheduleFloor = tt.floor
+			_, probs := Parse([]byte("name: a\nstart: https://a.gov.cn/\nschedule: \""+tt.schedule+"\"\n"), "a.yaml", d)
+			err := CheckSchedule(tt.schedule, tt.floor)
+			switch {
+			case tt.wantErr == "" && (probs != nil || err != nil):
+				t.Errorf("rejected: %v / %v", probs, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("CheckSchedule = %v, want %q", err, tt.wantErr)
+			case tt.wantErr != "" && !strings.Contains(probs.Error(), "a.yaml:3: schedule: "+tt.wantErr):
+				t.Errorf("Parse problems = %v, want a.yaml:3: schedule: %s", probs, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestLoadBadDefaults: a bad value under config.yaml's defaults: is one
+// error about the defaults, not a problem of every site file that inherits
+// it; and Validate names the field for the caller to place.
+func TestLoadBadDefaults(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.yaml": {Data: []byte("name: a\nstart: https://a.gov.cn/\n")},
+		"b.yaml": {Data: []byte("name: b\nstart: https://b.gov.cn/\nencoding: gbk\nschedule: \"@daily\"\n")},
+	}
+	tests := []struct {
+		name   string
+		change func(*Defaults)
+		want   string
+	}{
+		{"encoding", func(d *Defaults) { d.Encoding = "latin9x" }, `encoding: unknown encoding "latin9x"`},
+		{"schedule below the floor", func(d *Defaults) { d.Schedule = "@every 0s" }, `schedule: "@every 0s" is more often than every 1m`},
+		{"schedule", func(d *Defaults) { d.Schedule = "0 3 * *" }, `schedule: invalid cron schedule "0 3 * *"`},
+		{"negative", func(d *Defaults) { d.MaxPages = -1 }, `max_pages: must not be negative`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := testDefaults
+			tt.change(&d)
+			if got := d.Validate(); len(got) != 1 || got[0].Field == "" || !strings.HasPrefix(got.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want one problem %q", got, tt.want)
+			}
+			all, err := Load(context.Background(), fsys, "sites", d)
+			var probs Problems
+			if err == nil || errors.As(err, &probs) || len(all) != 0 {
+				t.Fatalf("Load = %d sites, %T %v; want no site and one error that is not a file's Problems", len(all), err, err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tt.want) || strings.Contains(msg, "a.yaml") || strings.Contains(msg, "b.yaml") {
+				t.Errorf("Load error = %q, want %q blamed on no file", msg, tt.want)
+			}
+		})
+	}
+	if ps := testDefaults.Validate(); ps != nil {
+		t.Errorf("good defaults: %v", ps)
+	}
+	if ps := (Defaults{}).Validate(); ps != nil {
+		t.Errorf("zero defaults: %v", ps)
 	}
 }
 

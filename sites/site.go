@@ -27,6 +27,8 @@ const DefaultMaxReports = 500
 const TLSLegacy = "legacy"
 
 // Defaults are the crawl settings a site inherits unless its file sets them.
+// Their values are checked once, by Validate (config.Parse reports them at
+// config.yaml's lines); a site file is blamed only for what it writes.
 type Defaults struct {
 	Schedule string              `yaml:"schedule"`
 	Delay    strictyaml.Duration `yaml:"delay"`
@@ -36,6 +38,10 @@ type Defaults struct {
 	// DefaultMaxReports, so that a caller's zero Defaults still cap a run.
 	MaxReports int    `yaml:"max_reports"`
 	Encoding   string `yaml:"encoding"`
+	// ScheduleFloor is the shortest interval between two runs that a
+	// schedule may ask for (config.yaml's min_schedule_interval, not a
+	// key under defaults:); 0 means MinScheduleInterval.
+	ScheduleFloor time.Duration `yaml:"-"`
 }
 
 // Selectors are optional CSS overrides for the rare portal the generic rules

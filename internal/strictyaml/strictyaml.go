@@ -50,7 +50,10 @@ var lineRe = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // Decode parses data and decodes its single document into the struct that v
 // points to. Fields are matched by their `yaml:"name"` tag; keys without a
-// matching field are problems. A nil or empty document decodes to nothing and
+// matching field are problems, and so is a key written twice in one mapping
+// (at any depth), reported at its second line and naming the first: YAML
+// requires unique keys, and letting the last one win would silently drop
+// the first one's value. A nil or empty document decodes to nothing and
 // is not a problem. Fields of struct type are decoded recursively, unless they
 // implement yaml.Unmarshaler.
 func Decode(data []byte, v any) (Positions, []Problem) {
@@ -108,12 +111,28 @@ func decodeStruct(n *yaml.Node, rv reflect.Value, prefix string, pos Positions, 
 			fields[name] = i
 		}
 	}
+	type occurrence struct{ first, times int }
+	seen := make(map[string]occurrence, len(n.Content)/2) // key → its first line, and how often so far
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		path := k.Value
 		if prefix != "" {
 			path = prefix + "." + k.Value
 		}
+		// YAML says the keys of a mapping are unique; the YAML library
+		// does not check them in a node tree, and the last one would win,
+		// silently dropping (say) a whole start list.
+		if o, dup := seen[k.Value]; dup {
+			o.times++
+			seen[k.Value] = o
+			count := "twice"
+			if o.times > 2 {
+				count = fmt.Sprintf("%d times", o.times)
+			}
+			*probs = append(*probs, Problem{Line: k.Line, Field: path, Msg: fmt.Sprintf("given %s (first at line %d)", count, o.first)})
+			continue
+		}
+		seen[k.Value] = occurrence{first: k.Line, times: 1}
 		fi, ok := fields[k.Value]
 		if !ok {
 			*probs = append(*probs, Problem{Line: k.Line, Field: path, Msg: "unknown field" + suggest(k.Value, fields)})

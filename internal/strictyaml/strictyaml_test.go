@@ -45,6 +45,19 @@ func TestDecode(t *testing.T) {
 				`8: in.extra: unknown field`,
 				`9: Skip: unknown field`,
 			}},
+		{"key twice", "start: http://a/\nname: a\nstart: [http://b/, http://c/]\n", outer{}, nil, []string{
+			`3: start: given twice (first at line 1)`,
+		}},
+		{"key twice in a nested mapping", "in:\n  delay: 1s\n  pages: 2\n  delay: 3s\n", outer{}, nil, []string{
+			`4: in.delay: given twice (first at line 2)`,
+		}},
+		{"mapping twice", "in:\n  pages: 2\nname: a\nin:\n  delay: 3s\n", outer{}, nil, []string{
+			`4: in: given twice (first at line 1)`,
+		}},
+		{"key three times", "on: true\non: false\non: true\n", outer{}, nil, []string{
+			`2: on: given twice (first at line 1)`,
+			`3: on: given 3 times (first at line 1)`,
+		}},
 		{"not a mapping", "- a\n- b\n", outer{}, nil, []string{"1: must be a mapping"}},
 		{"two documents", "name: a\n---\nname: b\n", outer{}, nil, []string{"2: more than one YAML document"}},
 		{"syntax", "name: a\n  b: c\n", outer{}, nil, []string{"2: invalid YAML: mapping values are not allowed in this context"}},
