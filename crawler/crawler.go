@@ -15,7 +15,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gocolly/colly/v2"
-	"github.com/temoto/robotstxt"
 
 	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/extract"
@@ -69,6 +68,12 @@ type Options struct {
 	MaxRetryAfter time.Duration
 	// MaxRedirects bounds a redirect chain (default 10).
 	MaxRedirects int
+	// BlockBackoff is the base of the pause before a host that answered an
+	// anti-bot page is asked for another of its URLs: twice BlockBackoff
+	// after its first such answer, four times after the second, eight times
+	// after the third; a fourth in a row and the host is left alone for the
+	// rest of the run (default: the site's delay, at least Backoff).
+	BlockBackoff time.Duration
 	// Progress, when set, is called after every fetch with the run's counts
 	// so far, on the crawling goroutine: it must return quickly.
 	Progress func(Progress)
@@ -122,6 +127,22 @@ type Page struct {
 	// as complete (its validators would hide the files from the next run).
 	Attachments       []File
 	AttachmentsFailed int
+	// FetchImages fetches the given image URLs (absolute) as files, as the
+	// page's attachments are fetched: on the site's hosts only (others are
+	// skipped as offsite), robots.txt, pacing, retries, anti-bot answers
+	// and Options.Validators obeyed; at most Options.MaxAttachments images
+	// for the page, each up to Options.MaxFileSize and all of them within
+	// the page's budget of files (twice MaxFileSize, attachments included).
+	// A body is accepted when its Content-Type is image/* or it starts like
+	// an image (JPEG, PNG, GIF, WebP, BMP, TIFF); a web page where an image
+	// was expected is skipped as not_html. It returns the images fetched, or
+	// answered 304, in the order given; the others are counted in Stats (and
+	// those that may be fetched next time are added to AttachmentsFailed).
+	// Its only error is the context's.
+	//
+	// It is set on every Page handed to a Handler and may be called only
+	// during that call, on the Handler's goroutine.
+	FetchImages func(ctx context.Context, urls []string) ([]File, error)
 }
 
 // File is a file a report link, or a report page, points at: the report as
@@ -159,12 +180,17 @@ const (
 	ErrTimeout  = "timeout"
 	ErrHTTP4xx  = "http_4xx"
 	ErrHTTP5xx  = "http_5xx"
-	ErrRobots   = "robots"
 	ErrTooLarge = "too_large"
 	ErrDecode   = "decode"
 	ErrNetwork  = "network"
-	ErrBlocked  = "blocked"  // an anti-bot challenge or WAF page: the host is left alone for the rest of the run
-	ErrRedirect = "redirect" // a redirect loop, or a chain longer than MaxRedirects
+	// ErrBlocked: an anti-bot challenge or WAF page. The host's other URLs
+	// are tried after growing pauses (Options.BlockBackoff); after four
+	// such answers in a row the host is left alone for the rest of the run.
+	ErrBlocked = "blocked"
+	// ErrRedirect: a redirect loop, a chain longer than MaxRedirects, or a
+	// robots.txt that redirects off the site's hosts (its rules cannot be
+	// read, so the host is not crawled).
+	ErrRedirect = "redirect"
 	// ErrTooComplex: a page with more markup than a page of its size can
 	// hold (see extract.ErrTooComplex); it is not parsed.
 	ErrTooComplex = "too_complex"
@@ -179,14 +205,19 @@ var ErrRefetch = errors.New("crawler: fetch again in full")
 const (
 	SkipOffsite = "offsite"      // its host is not one of the site's
 	SkipNotHTML = "not_html"     // the server answered with something other than a web page (by type, or by content: a PDF sent as text/html), or a file nianbao cannot read
-	SkipBlocked = "blocked_host" // not requested: its host answered an anti-bot challenge earlier in the run
+	SkipBlocked = "blocked_host" // not requested: its host answered anti-bot pages to four URLs in a row earlier in the run
+	// SkipRobots: the host's robots.txt disallows the URL for our
+	// User-Agent (the link itself, or where it redirected). Stats.Skips
+	// names the first of them.
+	SkipRobots = "robots_disallowed"
 	// SkipAttachments counts a report page's attachment links beyond
 	// Options.MaxAttachments, links to files already fetched this run, and
 	// files beyond the page's budget of twice Options.MaxFileSize in all
 	// (those are named in Stats.Skips).
 	SkipAttachments = "attachments_over_limit"
 	// SkipFetched counts report links to files fetched earlier in the run
-	// as a report page's attachments (handed over with that page).
+	// as a report page's attachments (handed over with that page), and
+	// links that redirect to a file handed over earlier in the run.
 	SkipFetched = "fetched_already"
 	// SkipSiteFile counts a report page's links to files that the list
 	// pages link to as well (a form or guide in the page chrome).
@@ -223,13 +254,16 @@ type Stats struct {
 	// Retries counts the further tries made after timeouts, connection
 	// errors, 5xx and 429.
 	Retries int `json:"retries"`
-	// BlockedHosts are the hosts that answered an anti-bot page and were not
-	// requested again in the run.
-	BlockedHosts []string       `json:"blocked_hosts,omitempty"`
-	Skipped      map[string]int `json:"skipped"` // report links not fetched, by reason (offsite, not_html)
+	// BlockedHosts are the hosts that answered anti-bot pages to four URLs
+	// in a row and were not requested again in the run.
+	BlockedHosts []string `json:"blocked_hosts,omitempty"`
+	// BlockedURLs are the first URLs (up to 20) that were answered with an
+	// anti-bot page; each is also among the failures, of kind blocked.
+	BlockedURLs []string       `json:"blocked_urls,omitempty"`
+	Skipped     map[string]int `json:"skipped"` // report links not fetched, by reason (offsite, not_html)
 	// Skips names the first few links skipped for a reason a person may
 	// want to act on (an off-site redirect, with both its ends; reports
-	// over max_reports).
+	// over max_reports; URLs robots.txt disallows).
 	Skips    []FetchError   `json:"skips,omitempty"`
 	Errors   map[string]int `json:"errors"`   // failed fetches by kind
 	Failures []FetchError   `json:"failures"` // the first few failures, for the summary
@@ -258,7 +292,7 @@ func (s *Stats) skipNamed(fe *FetchError) {
 
 // skipFetch counts a fetch that ended in a skip; one worth naming is kept.
 func (s *Stats) skipFetch(fe *FetchError) {
-	if fe.Kind == SkipOffsiteRedirect {
+	if fe.Kind == SkipOffsiteRedirect || fe.Kind == SkipRobots {
 		s.skipNamed(fe)
 		return
 	}
@@ -314,11 +348,14 @@ type crawl struct {
 	stats   Stats
 	hints   []string
 	raw     *rawTransport
-	next    http.RoundTripper                // the transport under raw, for robots.txt
-	robots  map[string]*robotstxt.RobotsData // by host; nil data allows all
-	blocked map[string]bool                  // hosts that answered a challenge
-	fetched map[string]bool                  // attachment links and report files fetched in this run, by URL
-	files   map[string]bool                  // URLs (as linked, and after redirects) of files handed over in this run
+	next    http.RoundTripper       // the transport under raw, for robots.txt
+	robots  map[string]*robotsRules // by host
+	blocks  map[string]*hostBlocks  // hosts that answered an anti-bot page
+	fetched map[string]bool         // attachment links, images and report files fetched in this run, by URL
+	files   map[string]bool         // URLs (as linked, and after redirects) of files handed over in this run
+	// images is set while Page.FetchImages fetches: a body that starts
+	// like an image is a file, whatever its Content-Type.
+	images bool
 	// siteFiles are files the list pages link to without them being
 	// reports: page furniture, not any report's attachment.
 	siteFiles map[string]bool
@@ -361,6 +398,9 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 	if opts.MaxRedirects <= 0 {
 		opts.MaxRedirects = 10
 	}
+	if opts.BlockBackoff <= 0 {
+		opts.BlockBackoff = max(site.DelayDuration(), opts.Backoff)
+	}
 	cr := &crawl{
 		site:      site,
 		opts:      opts,
@@ -368,8 +408,8 @@ func newCrawl(ctx context.Context, site *sites.Site, opts Options) (*crawl, erro
 		hosts:     map[string]bool{},
 		pacer:     newPacer(site.DelayDuration(), opts.Now, opts.Hosts),
 		hints:     probeHints(site),
-		robots:    map[string]*robotstxt.RobotsData{},
-		blocked:   map[string]bool{},
+		robots:    map[string]*robotsRules{},
+		blocks:    map[string]*hostBlocks{},
 		fetched:   map[string]bool{},
 		files:     map[string]bool{},
 		siteFiles: map[string]bool{},
@@ -626,24 +666,37 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		cr.log.Info("max_pages reached; list pages left unread", "max_pages", site.MaxPages, "left", len(queue))
 	}
 
-	fetched := 0
-	for i, c := range reports {
-		if why := cr.linkSkip(c); why != "" {
-			cr.stats.skip(why)
-			continue
+	// The first max_reports report links (in list order) are fetched, in
+	// an order that changes from run to run: an anti-bot answer to one link
+	// must not hide the links after it run after run.
+	fetched, rest := 0, reports
+	for fetched < maxReports && len(rest) > 0 {
+		var batch []candidate
+		for len(rest) > 0 && len(batch) < maxReports-fetched {
+			c := rest[0]
+			rest = rest[1:]
+			if why := cr.linkSkip(c); why != "" {
+				cr.stats.skip(why)
+				continue
+			}
+			batch = append(batch, c)
 		}
-		if fetched == maxReports {
-			cr.leaveOut(reports[i:], maxReports, overflow)
-			overflow = 0
-			break
-		}
-		fetched++
-		if err := cr.report(ctx, c, handle, false); err != nil {
-			return cr.stats, err
+		cr.rand.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+		for _, c := range batch {
+			// A link to a file may have been handed over meanwhile, as
+			// another report's attachment: the next link takes its place.
+			if why := cr.linkSkip(c); why != "" {
+				cr.stats.skip(why)
+				continue
+			}
+			fetched++
+			if err := cr.report(ctx, c, handle, false); err != nil {
+				return cr.stats, err
+			}
 		}
 	}
-	if overflow > 0 { // fewer links to fetch than stored: those not stored are left out all the same
-		cr.leaveOut(nil, maxReports, overflow)
+	if len(rest) > 0 || overflow > 0 {
+		cr.leaveOut(rest, maxReports, overflow)
 	}
 	for i, c := range probes {
 		if i >= cr.opts.MaxProbes {
@@ -725,7 +778,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.stats.Reports++
 		cr.stats.NotModified++
 		cr.progress()
-		herr := handle(ctx, &Page{URL: resp.url, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
+		herr := cr.hand(ctx, handle, &Page{URL: resp.url, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
 			Status: resp.status, Header: resp.header, FetchedAt: resp.at, NotModified: true})
 		if !errors.Is(herr, ErrRefetch) {
 			return herr
@@ -757,7 +810,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 		cr.files[c.URL], cr.files[f.URL] = true, true
 		cr.stats.Reports++
 		cr.progress()
-		return handle(ctx, &Page{URL: f.URL, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
+		return cr.hand(ctx, handle, &Page{URL: f.URL, LinkURL: c.URL, ListURL: c.list, LinkTitle: c.title(),
 			Status: f.Status, Header: f.Header, FetchedAt: f.FetchedAt, File: &f})
 	}
 	title := c.title()
@@ -814,7 +867,7 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 	}
 	cr.stats.Reports++
 	cr.progress()
-	return handle(ctx, page)
+	return cr.hand(ctx, handle, page)
 }
 
 func partsHTML(parts []Part) [][]byte {
@@ -899,26 +952,12 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 		}
 		n++
 		cr.fetched[l.url] = true
-		var etag, lastMod string
-		if cr.opts.Validators != nil {
-			etag, lastMod = cr.opts.Validators(ctx, l.url)
-		}
-		resp, fe, err := cr.fetchFiles(ctx, l.url, etag, lastMod, true)
+		resp, err := cr.pageFile(ctx, page, l.url, "attachment")
 		if err != nil {
 			return err
 		}
-		// A failure that may pass (a timeout, a 5xx, an anti-bot page)
-		// leaves the page to be read again next run; a dead link (404)
-		// does not: it would keep an unchanged page from ever answering 304.
-		if fe != nil && (retryable(fe) || fe.Kind == ErrBlocked || fe.Kind == SkipBlocked) {
-			page.AttachmentsFailed++
-		}
 		switch {
-		case fe != nil && isSkip(fe.Kind):
-			cr.stats.skipFetch(fe)
-		case fe != nil:
-			cr.stats.fail(fe)
-			cr.log.Warn("attachment failed", "page", page.URL, "url", l.url, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
+		case resp == nil:
 		case resp.notModified:
 			page.Attachments = append(page.Attachments, File{URL: resp.url, LinkURL: l.url, LinkText: l.text,
 				Kind: l.kind, Status: resp.status, Header: resp.header, NotModified: true, FetchedAt: resp.at})
@@ -941,6 +980,36 @@ func (cr *crawl) attachments(ctx context.Context, page *Page, pages [][]byte, ba
 		}
 	}
 	return nil
+}
+
+// pageFile fetches a file of a report page (an attachment, an image) with
+// the validators it was archived with, and counts what went wrong: it
+// returns the response when one came, in full or 304, and nil when the
+// fetch failed or was skipped. A failure that may pass (a timeout, a 5xx, an
+// anti-bot page) leaves the page to be read again next run; a dead link
+// (404) does not: it would keep an unchanged page from ever answering 304.
+func (cr *crawl) pageFile(ctx context.Context, page *Page, raw, what string) (*response, error) {
+	var etag, lastMod string
+	if cr.opts.Validators != nil {
+		etag, lastMod = cr.opts.Validators(ctx, raw)
+	}
+	resp, fe, err := cr.fetchFiles(ctx, raw, etag, lastMod, true)
+	if err != nil {
+		return nil, err
+	}
+	if fe != nil && (retryable(fe) || fe.Kind == ErrBlocked || fe.Kind == SkipBlocked) {
+		page.AttachmentsFailed++
+	}
+	switch {
+	case fe != nil && isSkip(fe.Kind):
+		cr.stats.skipFetch(fe)
+	case fe != nil:
+		cr.stats.fail(fe)
+		cr.log.Warn(what+" failed", "page", page.URL, "url", raw, "kind", fe.Kind, "status", fe.Status, "err", fe.Err)
+	default:
+		return resp, nil
+	}
+	return nil, nil
 }
 
 // pacer spaces one crawl's requests to each host by the site's delay (or a

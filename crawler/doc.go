@@ -19,13 +19,18 @@
 // bounded.
 //
 // Politeness: robots.txt is honoured (read once per host per run, up to
-// 500 KiB, its Crawl-delay raising the host's delay; one that cannot be read
-// whole forbids the host), every request carries the configured User-Agent,
-// requests to one host are spaced by the site's delay (a wait that a
-// cancelled context interrupts at once), and only the start pages' hosts and
-// the site's allow_hosts are fetched — redirects included: a hop to another
-// host is not followed but skipped as offsite_redirect, and a hop robots.txt
-// forbids is a robots error.
+// 500 KiB, its Crawl-delay raising the host's delay), every request carries
+// the configured User-Agent, requests to one host are spaced by the site's
+// delay (a wait that a cancelled context interrupts at once), and only the
+// start pages' hosts and the site's allow_hosts are fetched — redirects
+// included: a hop to another host is not followed but skipped as
+// offsite_redirect. A URL robots.txt disallows (a link, or a redirect's
+// hop) is skipped as robots_disallowed and named in Stats.Skips, never an
+// error. robots.txt is fetched like a page (Options.Attempts tries, the same
+// backoff); one that still cannot be read whole — unreachable, 5xx, cut off,
+// or redirected off the site — forbids the host for the run, as RFC 9309
+// asks, and every URL of the host fails with robots.txt's own failure (kind
+// network, timeout, http_5xx…, or redirect), which names the cause.
 //
 // Limits (hostile input): every body is decoded here, whatever its
 // Content-Encoding, gzip type or .gz URL, and read up to its limit of
@@ -42,9 +47,16 @@
 // Faults (fetch.go): a fetch is an attempt or more — timeouts, connection
 // errors, 5xx and 429 are tried again, up to Options.Attempts, after an
 // exponential backoff with jitter or a (capped) Retry-After. An anti-bot page
-// (a challenge or WAF interstitial) is an error of kind blocked, and its host
-// is not asked again in the run. Redirect loops and long chains are errors of
-// kind redirect; a binary body sent as HTML is skipped as not_html.
+// (a challenge or WAF interstitial) is an error of kind blocked, a strike
+// against its host: the host's other URLs are still asked, each after a
+// longer pause (2, 4, 8 × Options.BlockBackoff), and a URL that comes
+// through clears the strikes; at the fourth strike in a row the host is left
+// alone for the run (its URLs skipped as blocked_host). Stats.BlockedURLs
+// names the URLs that were answered so, Stats.BlockedHosts the hosts given
+// up. Report links are fetched in an order that changes from run to run
+// (seeded from Options.Now), so a challenged link cannot always come before
+// another. Redirect loops and long chains are errors of kind redirect; a
+// binary body sent as HTML is skipped as not_html.
 //
 // Files (files.go): a report link may lead to a file rather than a page —
 // the report published as a PDF, DOCX, DOC, WPS or OFD — and a report page
@@ -61,6 +73,11 @@
 // the page chrome) as site_file, and each file is fetched once per run: a
 // report link to a file handed over earlier as an attachment (by the same
 // URL, or where a redirect led) is skipped as fetched_already.
+//
+// Images: a Handler may ask for a page's images (Page.FetchImages, for a
+// report posted as scanned pictures); they are fetched as its attachments
+// are, and an image body is accepted by its Content-Type (image/*) or its
+// magic bytes.
 //
 // Validators: a report page or file the caller knows (Options.Validators)
 // is asked for conditionally, and a 304 is handed over as a Page with

@@ -47,7 +47,7 @@ const maxCrawlDelay = time.Minute
 // isSkip reports whether a FetchError kind is a reason to skip rather than a
 // failure.
 func isSkip(kind string) bool {
-	return kind == SkipNotHTML || kind == SkipBlocked || kind == SkipOffsiteRedirect
+	return kind == SkipNotHTML || kind == SkipBlocked || kind == SkipOffsiteRedirect || kind == SkipRobots || kind == SkipFetched
 }
 
 // fetch gets one page: robots.txt first, then the request, tried again on
@@ -59,15 +59,28 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 	if err != nil {
 		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: err.Error()}, nil
 	}
-	if cr.blocked[u.Host] {
-		return nil, &FetchError{URL: raw, Kind: SkipBlocked, Err: "host answered an anti-bot page earlier in the run"}, nil
+	b := cr.blocks[u.Host]
+	if b != nil && b.gaveUp {
+		return nil, &FetchError{URL: raw, Kind: SkipBlocked,
+			Err: fmt.Sprintf("not requested: %s answered anti-bot pages to %d URLs in a row earlier in the run", u.Host, maxBlockStrikes)}, nil
 	}
-	ok, err := cr.robotsAllow(ctx, u)
+	fe, err := cr.robotsAllow(ctx, u)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !ok {
-		return nil, &FetchError{URL: raw, Kind: ErrRobots, Err: "disallowed by robots.txt"}, nil
+	if fe != nil {
+		fe.URL = raw
+		return nil, fe, nil
+	}
+	if b != nil && b.strikes > 0 {
+		// The challenge may be the URL's, not the host's: try another
+		// URL, after a pause that grows with every challenge in a row.
+		pause := cr.opts.BlockBackoff << b.strikes
+		cr.log.Info("host answered an anti-bot page: pausing before another of its URLs", "url", raw, "host", u.Host,
+			"strikes", b.strikes, "wait", pause)
+		if err := sleep(ctx, pause); err != nil {
+			return nil, nil, err
+		}
 	}
 	for attempt := 1; ; attempt++ {
 		release, err := cr.pacer.wait(ctx, u.Host)
@@ -79,13 +92,14 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		if fe != nil && fe.Kind == ErrBlocked {
-			cr.blocked[u.Host] = true
-			cr.stats.BlockedHosts = append(cr.stats.BlockedHosts, u.Host)
-			cr.log.Warn("anti-bot page: leaving the host alone for the rest of the run", "url", raw, "host", u.Host, "status", fe.Status, "err", fe.Err)
-		}
 		if resp != nil && resp.notModified && etag == "" && lastModified == "" {
 			resp, fe = nil, &FetchError{URL: raw, Kind: ErrHTTP4xx, Status: http.StatusNotModified, Err: "304 Not Modified to a request without validators"}
+		}
+		switch {
+		case fe != nil && fe.Kind == ErrBlocked:
+			cr.strike(u.Host, raw, fe)
+		case fe == nil && b != nil:
+			b.strikes = 0 // the host answered: the challenge was the URL's
 		}
 		if fe == nil || !retryable(fe) || attempt >= cr.opts.Attempts {
 			cr.progress()
@@ -102,6 +116,45 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 			return nil, nil, err
 		}
 	}
+}
+
+// maxBlockStrikes is how many URLs of a host in a row may answer with an
+// anti-bot page before the host is left alone for the rest of the run: the
+// first, and three more, each after a longer pause. Real challenge products
+// guard whole hosts, and that case costs at most this many requests.
+const maxBlockStrikes = 4
+
+// maxBlockedURLs bounds Stats.BlockedURLs.
+const maxBlockedURLs = 20
+
+// hostBlocks is how a host has answered anti-bot pages in this run.
+type hostBlocks struct {
+	strikes int  // anti-bot answers since the host last answered a request
+	gaveUp  bool // the host is not requested again this run
+}
+
+// strike records an anti-bot answer to raw, on host: the URL is named in
+// Stats.BlockedURLs and, at the maxBlockStrikes'th answer in a row, the host
+// is given up for the run.
+func (cr *crawl) strike(host, raw string, fe *FetchError) {
+	b := cr.blocks[host]
+	if b == nil {
+		b = &hostBlocks{}
+		cr.blocks[host] = b
+	}
+	b.strikes++
+	if len(cr.stats.BlockedURLs) < maxBlockedURLs {
+		cr.stats.BlockedURLs = append(cr.stats.BlockedURLs, raw)
+	}
+	if b.strikes >= maxBlockStrikes {
+		b.gaveUp = true
+		cr.stats.BlockedHosts = append(cr.stats.BlockedHosts, host)
+		cr.log.Warn("anti-bot page: leaving the host alone for the rest of the run", "url", raw, "host", host,
+			"status", fe.Status, "err", fe.Err, "strikes", b.strikes)
+		return
+	}
+	cr.log.Warn("anti-bot page: trying the host's other URLs after a pause", "url", raw, "host", host,
+		"status", fe.Status, "err", fe.Err, "strikes", b.strikes, "wait", cr.opts.BlockBackoff<<b.strikes)
 }
 
 // once makes one request. retryAfter is what the server's Retry-After asked
@@ -153,7 +206,7 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		return nil, &FetchError{URL: raw, Kind: ErrNetwork, Err: "no response"}, 0
 	}
 	body := cr.raw.take()
-	if cr.raw.accepting() && (fileMagic(body) || len(body) <= cr.opts.MaxBodySize && sniffBinary(body) != "") {
+	if cr.raw.accepting() && (fileMagic(body) || cr.images && imageMagic(body) || len(body) <= cr.opts.MaxBodySize && sniffBinary(body) != "") {
 		// A file served as a web page, which portals do more often than
 		// one would think. Only one that starts like a file nianbao reads
 		// was read past the page limit (see rawTransport).
@@ -278,7 +331,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 // (start pages and allow_hosts) is not followed, and is skipped as
 // offsite_redirect naming both URLs — so a portal cannot make nianbao fetch
 // another host, a loopback or private address, or the daemon's own API, and
-// archive the answer as the site's; and the target's robots.txt must allow it.
+// archive the answer as the site's; and the target's robots.txt must allow it
+// (a hop it disallows is skipped as robots_disallowed).
 func (cr *crawl) checkRedirect(req *http.Request, via []*http.Request) error {
 	from := via[len(via)-1].URL.String()
 	after := ""
@@ -286,8 +340,14 @@ func (cr *crawl) checkRedirect(req *http.Request, via []*http.Request) error {
 		after = " by " + from
 	}
 	if !cr.onSite(req.URL) {
-		return &redirectError{err: errOffsiteRedirect, from: from, to: req.URL.String(),
+		return &redirectError{kind: SkipOffsiteRedirect, from: from, to: req.URL.String(),
 			msg: fmt.Sprintf("redirected%s to %s, off the site's hosts (add %s to allow_hosts to follow it)", after, req.URL, req.URL.Host)}
+	}
+	if cr.files[req.URL.String()] {
+		// A file handed over earlier in the run (linked directly from
+		// another page): the same file, not downloaded twice.
+		return &redirectError{kind: SkipFetched, from: from, to: req.URL.String(),
+			msg: fmt.Sprintf("redirected%s to %s, a file fetched earlier in the run", after, req.URL)}
 	}
 	if len(via) > cr.opts.MaxRedirects {
 		return fmt.Errorf("%w: more than %d redirects", errRedirect, cr.opts.MaxRedirects)
@@ -302,33 +362,27 @@ func (cr *crawl) checkRedirect(req *http.Request, via []*http.Request) error {
 	if seen >= 2 {
 		return fmt.Errorf("%w: loop back to %s after %d redirects", errRedirect, req.URL, len(via))
 	}
-	ok, err := cr.robotsAllow(req.Context(), req.URL)
+	fe, err := cr.robotsAllow(req.Context(), req.URL)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return &redirectError{err: errRobotsRedirect, from: from, to: req.URL.String(),
-			msg: fmt.Sprintf("redirected%s to %s, which robots.txt disallows", after, req.URL)}
+	if fe != nil {
+		return &redirectError{kind: fe.Kind, from: from, to: req.URL.String(),
+			msg: fmt.Sprintf("redirected%s to %s: %s", after, req.URL, fe.Err)}
 	}
 	return nil
 }
 
-var (
-	// errOffsiteRedirect marks a redirect to a host that is not the site's.
-	errOffsiteRedirect = errors.New("offsite redirect")
-	// errRobotsRedirect marks a redirect to a URL robots.txt disallows.
-	errRobotsRedirect = errors.New("redirect disallowed by robots.txt")
-)
-
-// redirectError is a redirect hop that was not followed, with both ends.
+// redirectError is a redirect hop that was not followed, with both ends:
+// off the site's hosts, disallowed by robots.txt, or to a host whose
+// robots.txt could not be read.
 type redirectError struct {
-	err      error // errOffsiteRedirect or errRobotsRedirect
+	kind     string // the FetchError kind it is counted as
 	from, to string
 	msg      string
 }
 
 func (e *redirectError) Error() string { return e.msg }
-func (e *redirectError) Unwrap() error { return e.err }
 
 // classify turns a colly error into a FetchError of a known kind.
 func classify(raw string, status int, err error) *FetchError {
@@ -342,15 +396,11 @@ func classify(raw string, status int, err error) *FetchError {
 	)
 	switch {
 	case errors.As(err, &re):
-		fe.Err = re.msg
-		fe.Kind = ErrRobots
-		if errors.Is(re.err, errOffsiteRedirect) {
-			fe.Kind = SkipOffsiteRedirect
-		}
+		fe.Kind, fe.Err = re.kind, re.msg
 	case errors.Is(err, errBodyEncoding):
 		fe.Kind = ErrDecode
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		fe.Kind, fe.Err = ErrRobots, "disallowed by robots.txt"
+	case errors.Is(err, colly.ErrRobotsTxtBlocked): // not expected: colly's own check is off (robotsAllow reads robots.txt)
+		fe.Kind, fe.Err = SkipRobots, "disallowed by robots.txt"
 	case errors.Is(err, errRedirect):
 		fe.Kind = ErrRedirect
 		var ue *url.Error
@@ -369,22 +419,43 @@ func classify(raw string, status int, err error) *FetchError {
 	return fe
 }
 
-// robotsAllow reports whether robots.txt lets the crawl fetch u. The file is
-// read once per host per run; a Crawl-delay longer than the site's delay
-// becomes that host's delay. As RFC 9309 says, a 4xx allows all, and a 5xx
-// or an unreachable robots.txt disallows all (for this run); a file that
-// does not parse allows all (and is logged).
-func (cr *crawl) robotsAllow(ctx context.Context, u *url.URL) (bool, error) {
-	data, ok := cr.robots[u.Host]
+// robotsRules is what a host's robots.txt says, for this run.
+type robotsRules struct {
+	url  string                // the robots.txt URL
+	data *robotstxt.RobotsData // nil allows all
+	// fail is set when robots.txt could not be read after Options.Attempts
+	// tries, or redirected off the site's hosts: RFC 9309 asks to assume
+	// complete disallow, so every URL of the host fails with it.
+	fail *FetchError
+}
+
+// robotsAllow checks u against its host's robots.txt. It returns nil when
+// the crawl may fetch u; a FetchError of kind robots_disallowed (a skip)
+// when robots.txt disallows it for our User-Agent; or, when robots.txt
+// could not be read, a failure of the kind its own fetch failed with
+// (network, timeout, http_5xx…) that names the cause. The caller sets its
+// URL. The error is the context's.
+//
+// robots.txt is read once per host per run (its failure too); a
+// Crawl-delay longer than the site's delay becomes that host's delay. As
+// RFC 9309 says, a 4xx allows all, and a 5xx or an unreachable robots.txt
+// disallows all (for this run); a file that does not parse allows all (and
+// is logged).
+func (cr *crawl) robotsAllow(ctx context.Context, u *url.URL) (*FetchError, error) {
+	rules, ok := cr.robots[u.Host]
 	if !ok {
 		var err error
-		if data, err = cr.readRobots(ctx, u); err != nil {
-			return false, err
+		if rules, err = cr.readRobots(ctx, u); err != nil {
+			return nil, err
 		}
-		cr.robots[u.Host] = data
+		cr.robots[u.Host] = rules
 	}
-	if data == nil {
-		return true, nil
+	if rules.fail != nil {
+		fe := *rules.fail
+		return &fe, nil
+	}
+	if rules.data == nil {
+		return nil, nil
 	}
 	p := u.EscapedPath()
 	if p == "" {
@@ -393,7 +464,11 @@ func (cr *crawl) robotsAllow(ctx context.Context, u *url.URL) (bool, error) {
 	if u.RawQuery != "" {
 		p += "?" + u.RawQuery
 	}
-	return data.TestAgent(p, cr.opts.UserAgent), nil
+	if !rules.data.TestAgent(p, cr.opts.UserAgent) {
+		return &FetchError{URL: u.String(), Kind: SkipRobots,
+			Err: fmt.Sprintf("disallowed by %s for user-agent %s", rules.url, cr.opts.UserAgent)}, nil
+	}
+	return nil, nil
 }
 
 // maxRobotsSize is how much of a robots.txt is read: RFC 9309 (2.5) lets a
@@ -405,20 +480,71 @@ const maxRobotsSize = 500 << 10
 // asks for at least five).
 const maxRobotsRedirects = 5
 
-// readRobots fetches a host's robots.txt. Like colly's own check, this one
-// request per host and run is not paced. Its body is decoded under the same
+// robotsRule is what the host is told when its robots.txt cannot be read.
+const robotsRule = "RFC 9309 says to assume all is disallowed, so the host is not crawled this run"
+
+// readRobots fetches a host's robots.txt, tried like a page: timeouts,
+// connection errors, a body cut off, 5xx and 429 are tried again up to
+// Options.Attempts times, after the same backoff (or the server's
+// Retry-After, capped), each further try counted in Stats.Retries. Like
+// colly's own check, it is not paced. Its body is decoded under the same
 // rules as a page's (any Content-Encoding, read lazily) and read up to
-// maxRobotsSize decoded bytes, within the site's timeout. A robots.txt that
-// cannot be read whole — unreachable, or cut off mid-body by a timeout or a
-// reset — disallows the host for this run, as RFC 9309 asks of an
-// unreachable one; it is never taken for an empty file. So does one that
-// redirects off the site's hosts: like every request of a crawl, robots.txt
-// is fetched from those hosts only.
-func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsData, error) {
+// maxRobotsSize decoded bytes, within the site's timeout.
+//
+// A robots.txt that still cannot be read whole — unreachable, answering
+// 5xx, cut off mid-body — disallows the host for this run, as RFC 9309
+// asks of an unreachable one, and is never taken for an empty file; the
+// rules' fail says why. So does one that redirects off the site's hosts:
+// like every request of a crawl, robots.txt is fetched from those hosts
+// only. The error is the context's.
+func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotsRules, error) {
 	ru := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}).String()
+	rules := &robotsRules{url: ru}
+	for attempt := 1; ; attempt++ {
+		data, fe, retryAfter, err := cr.robotsOnce(ctx, ru, u)
+		if err != nil {
+			return nil, err
+		}
+		if fe == nil {
+			rules.data = data
+			return rules, nil
+		}
+		if !retryable(fe) || attempt >= cr.opts.Attempts {
+			tries := ""
+			if attempt > 1 {
+				tries = fmt.Sprintf(", %d tries", attempt)
+			}
+			if fe.Kind == ErrRedirect {
+				fe.Err = fmt.Sprintf("%s %s: its rules could not be read, and %s", ru, fe.Err, robotsRule)
+			} else {
+				fe.Err = fmt.Sprintf("%s could not be read (%s%s): %s", ru, fe.Err, tries, robotsRule)
+			}
+			fe.Status = 0 // robots.txt's, not the page's: the page was not asked for
+			rules.fail = fe
+			cr.log.Warn("robots.txt could not be read: not crawling the host this run", "url", ru, "kind", fe.Kind, "err", fe.Err)
+			return rules, nil
+		}
+		wait := cr.backoff(attempt)
+		if retryAfter > wait {
+			wait = min(retryAfter, cr.opts.MaxRetryAfter)
+		}
+		cr.stats.Retries++
+		cr.log.Info("robots.txt could not be read: trying again", "url", ru, "kind", fe.Kind, "err", fe.Err,
+			"attempt", attempt, "wait", wait.Round(time.Millisecond))
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// robotsOnce makes one request for robots.txt (ru, of u's host). It returns
+// the rules (nil: allow all), or a FetchError classified as a page's would
+// be, whose Err is the bare cause, with what Retry-After asked for; or the
+// context's error.
+func (cr *crawl) robotsOnce(ctx context.Context, ru string, u *url.URL) (*robotstxt.RobotsData, *FetchError, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ru, nil)
 	if err != nil {
-		return nil, nil
+		return nil, nil, 0, nil
 	}
 	req.Header.Set("User-Agent", cr.opts.UserAgent)
 	client := &http.Client{Transport: cr.next, Timeout: cr.site.TimeoutDuration(),
@@ -426,32 +552,40 @@ func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsD
 			if !cr.onSite(req.URL) {
 				// Never off the site, not even for robots.txt: its rules
 				// could not be read, as if it were unreachable.
-				return fmt.Errorf("redirected to %s, off the site's hosts (add %s to allow_hosts to follow it)", req.URL, req.URL.Host)
+				return &redirectError{kind: ErrRedirect, from: via[len(via)-1].URL.String(), to: req.URL.String(),
+					msg: fmt.Sprintf("redirected to %s, off the site's hosts (add %s to allow_hosts to follow it)", req.URL, req.URL.Host)}
 			}
 			if len(via) > maxRobotsRedirects {
-				return fmt.Errorf("more than %d redirects", maxRobotsRedirects)
+				return &redirectError{kind: ErrRedirect, from: via[len(via)-1].URL.String(), to: req.URL.String(),
+					msg: fmt.Sprintf("took more than %d redirects", maxRobotsRedirects)}
 			}
 			return nil
 		}}
-	unreachable := func(err error) (*robotstxt.RobotsData, error) {
-		// RFC 9309: an unreachable robots.txt means complete disallow. The
-		// host is not crawled this run; the next run asks again.
-		cr.log.Warn("robots.txt unreachable: not crawling the host this run", "url", ru, "err", err)
-		return robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
-	}
 	resp, err := client.Do(req)
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return nil, nil, 0, ctx.Err()
 	}
 	if err != nil {
-		return unreachable(err)
+		fe := classify(ru, 0, err)
+		var ue *url.Error
+		if fe.Kind != ErrRedirect && errors.As(err, &ue) {
+			fe.Err = ue.Err.Error() // the URL is named by the caller
+		}
+		return nil, fe, 0, nil
+	}
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		resp.Body.Close()
+		return nil, classify(ru, resp.StatusCode, fmt.Errorf("HTTP %d", resp.StatusCode)),
+			parseRetryAfter(resp.Header.Get("Retry-After"), cr.opts.Now()), nil
 	}
 	body, err := readRobotsBody(resp)
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return nil, nil, 0, ctx.Err()
 	}
 	if err != nil {
-		return unreachable(fmt.Errorf("reading the body: %w", err))
+		fe := classify(ru, 0, err)
+		fe.Err = fmt.Sprintf("HTTP %d, %v", resp.StatusCode, err)
+		return nil, fe, 0, nil
 	}
 	if len(body) > maxRobotsSize {
 		cr.log.Info("robots.txt larger than 500 KiB: reading its first 500 KiB", "url", ru)
@@ -463,17 +597,17 @@ func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotstxt.RobotsD
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
 		cr.log.Warn("robots.txt unreadable: allowing all", "url", ru, "status", resp.StatusCode, "err", err)
-		return nil, nil
+		return nil, nil, 0, nil
 	}
 	if resp.StatusCode >= 400 {
-		cr.log.Info("robots.txt answered an error", "url", ru, "status", resp.StatusCode, "allow_all", resp.StatusCode < 500)
+		cr.log.Info("robots.txt answered an error: allowing all", "url", ru, "status", resp.StatusCode)
 	}
 	if g := data.FindGroup(cr.opts.UserAgent); g != nil && g.CrawlDelay > cr.site.DelayDuration() {
 		d := min(g.CrawlDelay, maxCrawlDelay)
 		cr.pacer.raise(u.Host, d)
 		cr.log.Info("robots.txt Crawl-delay: slowing down", "host", u.Host, "delay", d)
 	}
-	return data, nil
+	return data, nil, 0, nil
 }
 
 // readRobotsBody reads up to one byte more than maxRobotsSize of a

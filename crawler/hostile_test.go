@@ -54,7 +54,8 @@ func TestCrawlHostileBodies(t *testing.T) {
 		}
 	}
 	for _, c := range hostiletest.Cases() {
-		if c.Kind == "" {
+		switch c.Kind {
+		case "":
 			c.Kind = "handed over"
 		}
 		if kinds[c.Path()] != c.Kind {
@@ -75,22 +76,22 @@ func TestCrawlHostileBodies(t *testing.T) {
 }
 
 // robots.txt is read up to 500 KiB, decoded under any Content-Encoding, and
-// one that cannot be read whole forbids the host for the run.
+// one that cannot be read whole forbids the host for the run, saying why.
 func TestCrawlHostileRobots(t *testing.T) {
 	tests := []struct {
 		robots string
-		want   map[string]string // path → "ok" (handed over) or the error kind
+		want   map[string]string // path → "ok" (handed over), or the error or skip kind
 	}{
-		{hostiletest.RobotsPlain, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.ErrRobots}},
+		{hostiletest.RobotsPlain, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.SkipRobots}},
 		// The rules come first, then an endless stream: read the first 500 KiB.
-		{hostiletest.RobotsEndless, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.ErrRobots}},
-		{hostiletest.RobotsBomb, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.ErrRobots}},
+		{hostiletest.RobotsEndless, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.SkipRobots}},
+		{hostiletest.RobotsBomb, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.SkipRobots}},
 		// Go's transport does not undo x-gzip: nianbao must, or the rules are lost.
-		{hostiletest.RobotsXBomb, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.ErrRobots}},
+		{hostiletest.RobotsXBomb, map[string]string{"/ok.html": "ok", "/private/r.html": crawler.SkipRobots}},
 		// A robots.txt cut off by the timeout is no robots.txt: the host is left alone.
-		{hostiletest.RobotsStall, map[string]string{"/robots-list.html": crawler.ErrRobots, "/ok.html": ""}},
+		{hostiletest.RobotsStall, map[string]string{"/robots-list.html": crawler.ErrTimeout, "/ok.html": ""}},
 		// Nor is one that redirects off the site: robots.txt too comes from the site's hosts only.
-		{hostiletest.RobotsOffsite, map[string]string{"/robots-list.html": crawler.ErrRobots, "/ok.html": ""}},
+		{hostiletest.RobotsOffsite, map[string]string{"/robots-list.html": crawler.ErrRedirect, "/ok.html": ""}},
 	}
 	for _, tt := range tests {
 		t.Run("robots="+tt.robots, func(t *testing.T) {
@@ -114,8 +115,11 @@ func TestCrawlHostileRobots(t *testing.T) {
 			for _, p := range got.pages {
 				res[strings.TrimPrefix(p.URL, srv.URL)] = "ok"
 			}
-			for _, f := range st.Failures {
+			for _, f := range append(st.Failures, st.Skips...) {
 				res[strings.TrimPrefix(f.URL, srv.URL)] = f.Kind
+				if f.Kind != crawler.SkipRobots && !strings.Contains(f.Err, "RFC 9309 says to assume all is disallowed") {
+					t.Errorf("%s: %q does not say why the host is not crawled", f.URL, f.Err)
+				}
 			}
 			for p, want := range tt.want {
 				if res[p] != want {

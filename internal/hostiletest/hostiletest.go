@@ -58,7 +58,7 @@ func Cases() []Case {
 		{"reopened-formatting", "400 distinct <b class=…> left open, then 19 MiB of <div>法治…</div> (the parser would copy the 400 before every block)", ""},
 		{"pdf-in-text", "a report page whose text quotes \"%PDF-1.7\"", ""},
 		{"offsite-redirect", "302 to another host (Handler.Elsewhere: another loopback port, the daemon's API)", "offsite_redirect"},
-		{"robots-redirect", "302 to a page robots.txt disallows", "robots"},
+		{"robots-redirect", "302 to a page robots.txt disallows", "robots_disallowed"},
 	}
 }
 

@@ -123,3 +123,17 @@ func (s *Server) Requests() []Request { return s.h.Requests() }
 // Count returns how many requests had exactly this path and query; see
 // Handler.Count.
 func (s *Server) Count(uri string) int { return s.h.Count(uri) }
+
+// ClosedAddr returns a loopback address ("127.0.0.1:PORT") that nothing
+// listens on: it was free a moment ago. A connection to it is refused — a
+// dead portal — and a server of the test's own may listen on it.
+func ClosedAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
