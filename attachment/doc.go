@@ -19,6 +19,13 @@
 // a download endpoint (download.jsp?id=…) or is worded as one (附件1,
 // 点击下载).
 //
+// A picture (JPEG, PNG, GIF, WebP, BMP, TIFF), such as a page of a report
+// posted as scans, is KindImage. Only its magic bytes tell it, never a
+// name or a type, and LinkKind never gives it (a link to x.jpg is not an
+// attachment, or the crawler would fetch the pictures of every page).
+// Reader.Text reads no text from a picture, and runs no OCR: its status is
+// StatusImage.
+//
 // Sniffing is judging a downloaded body: Sniff trusts the magic bytes over
 // the Content-Type, the Content-Disposition file name and the URL, because
 // portals serve PDFs as application/octet-stream named .doc, DOCX as
@@ -28,13 +35,18 @@
 //
 // # Text
 //
-// DOCXText, OFDText and WordText return text in one form, so that the
-// same report published in two formats gives the same lines:
+// DOCXText, OFDText and WordText return text in one form, and Reader.Text
+// puts a PDF's text in it too, so that the same report published in two
+// formats, or as a page and as a file, gives the same lines:
 //
+//   - the normal form of a page's text, extract.NormalizeText: NFKC
+//     (full-width letters, digits and punctuation become ASCII: （一） is
+//     (一), ， is ",", the ideographic space a space), invisible
+//     characters dropped, runs of white space collapsed to one space;
 //   - one paragraph per line, each line ending in "\n" (also the last);
-//   - no trailing white space on a line, and none around a tab; leading
-//     indentation (such as the full-width spaces of 公文) is kept;
-//   - at most one blank line in a row, none at the start or end;
+//   - no white space at either end of a line (so no indentation) and none
+//     around a tab;
+//   - no blank lines;
 //   - a table row per line, its cells separated by one tab; an empty cell
 //     keeps its tab so columns do not shift, a paragraph or line break
 //     inside a cell becomes a space, a nested table is flattened into its
@@ -46,8 +58,12 @@
 //     endnotes and comments are left out;
 //   - deleted revisions, field instructions (the result stays) and the
 //     fallback copies of mc:AlternateContent never appear;
-//   - characters as stored: no Unicode normalisation, full-width forms
-//     kept, control characters dropped.
+//   - control characters dropped, and U+FEFF, U+FFFE and U+FFFF; invalid
+//     UTF-8 read as U+FFFD.
+//
+// Version changes when this form does (attachment/2: the normal form of
+// pages, where attachment/1 kept full-width forms and indentation), so
+// that `archive reextract` knows which texts to read again.
 //
 // Where a format cannot follow the rule exactly, the reader says so: DOC
 // text boxes come after the main text rather than at their anchor; OFD

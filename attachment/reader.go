@@ -13,7 +13,7 @@ import (
 // Version names the readers, recorded with every text read from a file (as
 // extract.Version is for pages): a later reader may read a file better, and
 // `archive reextract` can tell which texts came from which.
-const Version = "attachment/1"
+const Version = "attachment/2"
 
 // Status says whether a file gave text, and if not, why.
 type Status string
@@ -31,11 +31,14 @@ const (
 	// or DOC over a budget of parts, pages, nesting or text). The error
 	// names the budget.
 	StatusTooLarge Status = "too_large"
+	// StatusImage: the file is a picture (KindImage), such as a scanned
+	// page. No text is read from it: there is no OCR.
+	StatusImage Status = "image"
 )
 
 // Text is what a Reader got from a file.
 type Text struct {
-	Text      string // empty unless Status is StatusOK
+	Text      string // empty unless Status is StatusOK; in the normal form of a page's text (doc.go)
 	Status    Status
 	Pages     int  // for PDF; 0 when the format has no pages
 	Truncated bool // a budget cut the reading short: Text is what was read within it
@@ -87,9 +90,12 @@ func Transient(err error) bool {
 }
 
 // Text reads a file of the given kind. A file that has no text that can be
-// read (a scan, a password, an unknown variant) is not an error: its Text
-// says why. The error is for files that are damaged or not of their kind,
-// and for a cancelled context.
+// read (a scan, a picture, a password, an unknown variant) is not an
+// error: its Text says why. A picture (KindImage) is not read at all, and
+// not counted by FilesRead: its Text is StatusImage. The error is for
+// files that are damaged or not of their kind, and for a cancelled
+// context. The text is in the normal form of a page's text (see doc.go,
+// extract.NormalizeText), whatever the format.
 //
 // A DOCX, OFD, DOC or WPS file whose text is garbled — at least
 // minOddRunes odd code points (see oddRune), making up a tenth or more of
@@ -106,6 +112,8 @@ func (r *Reader) Text(ctx context.Context, kind Kind, data []byte) (Text, error)
 		r.files.Add(1)
 	}
 	switch kind {
+	case KindImage:
+		return Text{Status: StatusImage}, nil
 	case KindPDF:
 		res, err := r.pdf.Text(ctx, data)
 		switch {
@@ -114,7 +122,7 @@ func (r *Reader) Text(ctx context.Context, kind Kind, data []byte) (Text, error)
 		case err != nil:
 			return Text{Status: StatusUnreadable}, err // the engine's errors say "pdf: …"
 		}
-		return Text{Text: res.Text, Status: Status(res.Status), Pages: res.Pages, Truncated: res.Truncated, Limit: string(res.Limit)}, nil
+		return Text{Text: tidy(res.Text), Status: Status(res.Status), Pages: res.Pages, Truncated: res.Truncated, Limit: string(res.Limit)}, nil
 	case KindDOCX:
 		lim := zipLimits()
 		lim.ctx = ctx

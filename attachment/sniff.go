@@ -15,7 +15,7 @@ import (
 type Kind string
 
 // The kinds of attachment. Formats the package does not read (spreadsheets,
-// archives, images) are KindUnknown.
+// archives) are KindUnknown.
 const (
 	KindUnknown Kind = ""
 	KindPDF     Kind = "pdf"
@@ -23,6 +23,13 @@ const (
 	KindDOC     Kind = "doc" // MS-Word 97-2003 binary (OLE2)
 	KindWPS     Kind = "wps" // Kingsoft WPS: the DOC binary format; told apart only by name/type
 	KindOFD     Kind = "ofd"
+	// KindImage is a picture (JPEG, PNG, GIF, WebP, BMP, TIFF), such as a
+	// page of a report posted as scans. It is told by its magic bytes only,
+	// never by a name or a type, and LinkKind never gives it: a link to
+	// x.jpg is not an attachment, so the crawler does not fetch every
+	// picture of every page. Reader.Text reads no text from it
+	// (StatusImage).
+	KindImage Kind = "image"
 )
 
 // sniffLen is the least body that lets the magic bytes decide: a longer
@@ -34,7 +41,8 @@ const sniffLen = 8
 // (within the first 1 KiB), a zip holding word/… (DOCX) or OFD.xml (OFD),
 // an OLE2 compound file holding a WordDocument stream (DOC, or WPS when the
 // Content-Type, the file name in the Content-Disposition or the URL says
-// wps). A body of 8 bytes or more with none of these is KindUnknown.
+// wps), the magic bytes of a picture (KindImage: see isImage). A body of 8
+// bytes or more with none of these is KindUnknown.
 //
 // The type and names are used only when the body cannot decide: when it
 // is shorter than 8 bytes (say, a HEAD request), or when it is only the
@@ -56,10 +64,34 @@ func Sniff(body []byte, contentType, disposition, rawURL string) Kind {
 		return sniffZip(body, h)
 	case isOLE2(body):
 		return sniffOLE(body, h)
+	case isImage(body):
+		return KindImage
 	case len(body) >= sniffLen:
 		return KindUnknown
 	}
 	return h.kind()
+}
+
+// isImage recognises the picture formats by their magic bytes: JPEG (FF D8
+// FF), PNG, GIF87a/GIF89a, WebP (a RIFF container of type WEBP), BMP ("BM"
+// with a known DIB header size, as "BM" alone could begin a text) and TIFF
+// (II*\0 or MM\0*).
+func isImage(b []byte) bool {
+	switch {
+	case bytes.HasPrefix(b, []byte("\xFF\xD8\xFF")),
+		bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")),
+		bytes.HasPrefix(b, []byte("GIF87a")), bytes.HasPrefix(b, []byte("GIF89a")),
+		bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		return true
+	case len(b) >= 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
+		return true
+	case len(b) >= 18 && bytes.HasPrefix(b, []byte("BM")):
+		switch binary.LittleEndian.Uint32(b[14:18]) {
+		case 12, 16, 40, 52, 56, 64, 108, 124: // BITMAPCOREHEADER … BITMAPV5HEADER
+			return true
+		}
+	}
+	return false
 }
 
 // isPDF looks for "%PDF-" in the first KiB, as PDF readers do.

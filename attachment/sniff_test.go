@@ -48,7 +48,7 @@ func TestSniff(t *testing.T) {
 		{"encrypted docx", readTestdata(t, "encrypted.docx"), octet, `attachment; filename="a.docx"`, "", KindDOCX},
 		{"encrypted xlsx", readTestdata(t, "encrypted.docx"), octet, `attachment; filename="a.xlsx"`, "", KindUnknown},
 		{"html named pdf", []byte("<!DOCTYPE html><html><body>404</body></html>"), "application/pdf", `attachment; filename="a.pdf"`, "http://x/a.pdf", KindUnknown},
-		{"image", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), octet, "", "http://x/a.doc", KindUnknown},
+		{"image", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), octet, "", "http://x/a.doc", KindImage},
 		{"no body: type", nil, "application/pdf", "", "", KindPDF},
 		{"no body: type with params", nil, "application/vnd.openxmlformats-officedocument.wordprocessingml.document; charset=binary", "", "", KindDOCX},
 		{"no body: disposition", nil, octet, `attachment; filename*=UTF-8''%E6%8A%A5%E5%91%8A.ofd`, "", KindOFD},

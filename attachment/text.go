@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nianbao/nianbao/extract"
 )
 
 // ErrEncrypted reports a password-protected file: its text cannot be read
@@ -207,61 +209,25 @@ func (w *textWriter) len() int { return len(w.b) }
 // String returns the text in the form doc.go describes.
 func (w *textWriter) String() string { return tidy(string(w.b)) }
 
-// tidy applies the text conventions: lines without trailing white space or
-// control characters, at most one blank line in a row, none at either end,
-// and a final newline when the text is not empty.
+// tidy puts a document's text in the form doc.go describes: the
+// characters no text holds are dropped (control characters other than tab
+// and newline, U+FEFF, U+FFFE, U+FFFF; invalid UTF-8 becomes U+FFFD), then
+// the text is normalised as a page's text is (extract.NormalizeText), so
+// that the same words read the same in a page and in its file.
 func tidy(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	blank := false
-	for line := range strings.SplitSeq(s, "\n") {
-		line = tidyLine(line)
-		if line == "" {
-			blank = b.Len() > 0
-			continue
-		}
-		if blank {
-			b.WriteByte('\n')
-			blank = false
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	return b.String()
-}
-
-// tidyLine drops control and format-only characters, trims the white space
-// at the end of the line and around each tab (cell) but keeps the
-// indentation of the first cell, and returns "" for a line of nothing but
-// white space and tabs.
-func tidyLine(line string) string {
-	if !utf8.ValidString(line) {
-		line = strings.ToValidUTF8(line, "\uFFFD")
-	}
-	line = strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		switch {
-		case r == '\t':
+		case r == '\t', r == '\n':
 			return r
 		case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, r == '\uFEFF', r == '\uFFFE', r == '\uFFFF':
 			return -1
 		}
 		return r
-	}, line)
-	if strings.TrimFunc(line, unicode.IsSpace) == "" {
-		return ""
-	}
-	if !strings.Contains(line, "\t") {
-		return strings.TrimRightFunc(line, unicode.IsSpace)
-	}
-	cells := strings.Split(line, "\t")
-	for i, c := range cells {
-		c = strings.TrimRightFunc(c, unicode.IsSpace)
-		if i > 0 {
-			c = strings.TrimLeftFunc(c, unicode.IsSpace)
-		}
-		cells[i] = c
-	}
-	return strings.Join(cells, "\t")
+	}, s)
+	return extract.NormalizeText(s)
 }
 
 // thousands writes n with commas between groups of three digits, as the

@@ -61,10 +61,16 @@ func (p *page) bestMatch(sel cascadia.Matcher, minRunes int, ok func(*html.Node)
 // container that is mostly links is passed over, and so is a generic one
 // named as furniture (class "content copyrightbar") or holding less than
 // half of the paragraph text.
-func (p *page) container(custom cascadia.Matcher) []*html.Node {
+func (p *page) container(custom cascadia.Matcher, title string) []*html.Node {
 	if custom != nil {
 		if n := p.bestMatch(custom, 1, nil); n != nil {
 			return []*html.Node{n}
+		}
+		// The site's container may hold the report's pictures and no text.
+		for _, n := range cascadia.QueryAll(p.root, custom) {
+			if hasArticleImage(n) {
+				return []*html.Node{n}
+			}
 		}
 	}
 	var d *density
@@ -90,7 +96,16 @@ func (p *page) container(custom cascadia.Matcher) []*html.Node {
 	if d == nil {
 		d = p.density(p.body)
 	}
-	return p.densest(d)
+	roots := p.densest(d)
+	// A report posted as pictures leaves the density nothing but the
+	// page's furniture (a footer, a welcome line): the article is then
+	// the container that holds its pictures.
+	if p.weakText(d, roots, title) {
+		if n := p.imageArticle(title, roots); n != nil {
+			return []*html.Node{n}
+		}
+	}
+	return roots
 }
 
 // paragraphMinRunes is the own text a block needs to count as a paragraph

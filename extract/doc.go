@@ -12,7 +12,33 @@
 // # Nouns
 //
 // A Document is what one page yields: Title, Published, Source, Kind, Year,
-// SiteIDCode (政府网站标识码) and Text.
+// SiteIDCode (政府网站标识码), Images, ImagesOnly and Text.
+//
+// An article image is an <img> of the container (below) that shows part
+// of the report: a scanned page, a chart. Its address is its lazy-load
+// attribute when it has one (data-original, data-src, data-lazy-src …;
+// src is then a placeholder), resolved against the page's URL and its
+// <base href>; data: URIs are left out. Furniture is left out too: images
+// whose width or height attribute (or inline style) is under 100 px;
+// whose file name names furniture (logo, icon, qrcode/ewm, share, weixin,
+// print, jiucuo, conac, gaba, loading, spacer …); whose alt or title says
+// so (二维码, 扫一扫, 党政机关, 找错, 分享, 打印 …); that are links to
+// another page or to a script (a share button, a badge; a link to an image
+// file, its larger copy, is not); that sit in nav, header, footer or aside
+// or in an element whose class or id names furniture; in a directory of
+// templates or icons (skin/, style/, icon/ …); and GIFs, and images in a
+// directory of the site's own pictures (images/, img/, static/ …), whose
+// name carries no date or serial number of four digits or more (editors'
+// uploads are named W020240328…, 1313724911409.jpg by the CMS).
+// Document.Images lists the article images, in page order, once each.
+//
+// An images-only page is a report posted as pictures (scanned pages): its
+// article holds article images and no text of its own once chrome and a
+// date line are left out. Its Document has ImagesOnly set and Text is the
+// title line alone, never the page's footer or welcome line. A page with
+// text and an illustration keeps its Text and lists the illustration in
+// Images. An attachment link is text: a page with a cover picture and a
+// link to the report's PDF is not images-only.
 //
 // Parse turns a page into a tree (golang.org/x/net/html) for Extract and
 // for the crawler's list pages, at a cost bounded by the page's size:
@@ -50,9 +76,11 @@
 //     not); Extract returns the same Document for a page made inert or not
 //     (checked as for defusing).
 //
-// Text is the report body as archived. It is NFKC-normalised, one paragraph
-// per line, with lines trimmed, runs of spaces collapsed to one, no empty
-// lines, and a final "\n" when not empty. Block elements (p, div, li,
+// Text is the report body as archived. It is in the normal form of
+// NormalizeText, which the attachment readers apply to file texts too:
+// NFKC-normalised, one paragraph per line, with lines trimmed, runs of
+// spaces collapsed to one, no empty lines, and a final "\n" when not
+// empty. Block elements (p, div, li,
 // h1–h6, br, tr …) start lines and inline elements flow. A data table gives
 // one line per row, with the cells separated by one tab, laid out on the
 // table's grid: a column covered by a rowspan or colspan is an empty cell
@@ -115,12 +143,22 @@
 // "links" are text that an unclosed <a> swallowed.
 //
 // A container is the element holding the body. It is, in order:
-//  1. the site's Options.ContentSelector (after Options.RemoveSelectors);
+//  1. the site's Options.ContentSelector (after Options.RemoveSelectors):
+//     the match with the most text, or the first that holds an article
+//     image when none holds text;
 //  2. the first known CMS container (#UCAP-CONTENT, div.TRS_Editor, #zoom,
 //     #mainText, div.article-content, [wzades=正文] …) with at least 100
 //     runes of non-link text. A generic name (#content, div.content,
 //     div.article) must also hold half of the page's paragraph text;
-//  3. by text density, the deepest element holding three quarters of the
+//  3. when the density (4.) finds no article (a paragraph mass of at most
+//     1,000 runes, and fewer than 100 runes once chrome, link lines, the
+//     title and the site's furniture lines — 主办, 地址, 电话, 备案, 版权,
+//     浏览器, 欢迎访问 … — are left out), the
+//     container of an images-only article: the first known CMS container
+//     that holds an article image, else the nearest element around the
+//     visible title that holds one, with at most 300 runes of text of its
+//     own and not holding the density's choice;
+//  4. by text density, the deepest element holding three quarters of the
 //     page's paragraph text (blocks with 10 or more runes whose runes and
 //     letters are mostly not links; not the summary of a teaser, a block
 //     of up to 200 runes after a heading made only of link text that is

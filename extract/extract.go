@@ -14,7 +14,7 @@ import (
 // Version identifies the extractor's rules; it is recorded with every
 // archived version. Change it whenever a change to this package can change
 // a Document (above all its Text) for the same page.
-const Version = "extract/4"
+const Version = "extract/5"
 
 // Options are optional per-site overrides from the site file.
 type Options struct {
@@ -66,21 +66,34 @@ type Document struct {
 	// Mirror is set when the text carried pinyin annotations glued after
 	// its characters ("領(lǐng)導(dǎo)"), the mark of a mirror site's copy of a
 	// government page. The annotations are removed from Title and Text.
-	Mirror bool   `json:"mirror"`
-	Text   string `json:"text,omitempty"` // the title line, then the report body (see the package documentation)
+	Mirror bool `json:"mirror"`
+	// Images are the absolute URLs of the article's pictures, in page
+	// order: the <img> elements of the chosen container that are not
+	// furniture (icons, spacers, logos, QR codes, share buttons, badges,
+	// images linking to other pages; see the package documentation),
+	// each at its lazy-load address (data-original, data-src …) when it
+	// has one, resolved against the page's URL and its <base href> (as
+	// the page writes them when Extract is given no URL).
+	Images []string `json:"images,omitempty"`
+	// ImagesOnly is set when the article is pictures and no text of its
+	// own (a report posted as scanned pages): Images is not empty and Text
+	// is the title line alone ("" when the page has no title).
+	ImagesOnly bool   `json:"images_only,omitempty"`
+	Text       string `json:"text,omitempty"` // the title line, then the report body (see the package documentation)
 }
 
 // Extract turns a decoded (UTF-8) HTML page into a Document. pageURL may be
 // nil; it is used only for the /tYYYYMMDD_ date fallback. Extract returns an
 // error only for invalid selectors in opts or input it cannot parse at all;
-// a page without a body yields Text == "".
+// a page without a body yields Text == "", and an images-only page (see
+// the package documentation) ImagesOnly with Text the title line alone.
 //
 // The order is: parse (undoing mojibake, see repairMojibake); record the
 // metadata (meta tags, labelled lines, the 信息公开 info table) before
 // anything is removed; remove opts.RemoveSelectors and the info table;
-// pick the container; remove the chrome inside it; render it to lines;
-// drop chrome lines and leading title lines; put the title first; strip
-// pinyin from a mirror copy.
+// pick the container; remove the chrome inside it; list its article
+// images; render it to lines; drop chrome lines and leading title lines;
+// put the title first; strip pinyin from a mirror copy.
 func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	content, remove, err := opts.compile()
 	if err != nil {
@@ -122,9 +135,10 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 	if changed {
 		p.restat()
 	}
-	roots := p.container(content)
+	roots := p.container(content, doc.Title)
 	p.clean(roots)
 	p.restat(roots...)
+	doc.Images = imageURLs(articleImages(roots...), p.baseURL(pageURL))
 	lines := bodyLines(dropLinkLines(p.linkLines(roots...)), doc.Title)
 	if titleFromTag && len(lines) > 1 {
 		// A title taken from <title> may carry a site name glued on
@@ -133,6 +147,15 @@ func Extract(html []byte, pageURL *url.URL, opts Options) (*Document, error) {
 		if t := bodyTitle(lines[0], doc.Title); t != "" {
 			doc.Title, lines = t, lines[1:]
 			doc.Kind, doc.Year = Classify(doc.Title, doc.Published)
+		}
+	}
+	if len(doc.Images) > 0 && onlyDatestamps(lines) {
+		// A report posted as pictures: its text is its title alone, never
+		// what else the page says (its footer, its welcome line).
+		doc.ImagesOnly = true
+		lines = nil
+		if doc.Title != "" {
+			doc.Text = doc.Title + "\n"
 		}
 	}
 	if len(lines) > 0 {
@@ -162,6 +185,17 @@ func (d *Document) Body() string {
 		return d.Text
 	}
 	return strings.TrimPrefix(d.Text, d.Title+"\n")
+}
+
+// onlyDatestamps reports whether lines are no text of an article: none,
+// or dates alone (a page prints its date above the body).
+func onlyDatestamps(lines []string) bool {
+	for _, l := range lines {
+		if !datestampRE.MatchString(squash(l)) {
+			return false
+		}
+	}
+	return true
 }
 
 // firstOf returns the first non-empty value of keys in m.

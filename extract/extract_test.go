@@ -31,6 +31,11 @@ var goldenPages = []struct {
 	{"density_jinnan", "https://www.tjjn.gov.cn/zwgk/fdzdgknr/fzzfjsndbg/202502/t20250228_6862431.html"},
 	{"layout_table_oldcms", "http://sfj.tjbh.gov.cn/contents/9731/291255.html"},
 	{"clock_counter", "https://www.tjjn.gov.cn/zwgk/fzzf/202502/t20250228_6862431.html"},
+	// A report posted as six scanned pages loaded lazily: the footer
+	// (主办单位 … 联系地址 …) must not become its text.
+	{"images_only_hanweb", "https://www.wuxing.gov.cn/art/2024/3/28/art_1229549875_58912345.html"},
+	{"image_pdf_link", "http://www.qsh.gov.cn/zwgk/fzzfjs/202402/t20240229_5123456.html"},
+	{"chart_report", "https://www.cdwh.gov.cn/wuhou/c100745/2024-01/22/content_abc.shtml"},
 }
 
 func readTestdata(t testing.TB, name string) []byte {
@@ -73,6 +78,9 @@ func TestGolden(t *testing.T) {
 			golden.Check(t, tc.name+".golden.txt", []byte(doc.Text), *update)
 			golden.Check(t, tc.name+".golden.json", metaJSON(t, doc), *update)
 			checkTextFormat(t, doc.Text)
+			if n := NormalizeText(doc.Text); n != doc.Text {
+				t.Errorf("Text is not in the normal form of NormalizeText:\n%s", golden.LineDiff(doc.Text, n))
+			}
 		})
 	}
 }

@@ -53,3 +53,26 @@ func FuzzNFKCString(f *testing.F) {
 		}
 	})
 }
+
+func TestNormalizeText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"full-width punctuation and digits", "（一）依法行政，“三项制度”：１００％。", "(一)依法行政,“三项制度”:100%。\n"},
+		{"ideographic and no-break spaces", "\u3000\u3000正文\u3000\u00a0第二句 ", "正文 第二句\n"},
+		{"blank and empty lines dropped", "\n甲\n\n \u3000\n乙\n\n", "甲\n乙\n"},
+		{"cells keep their tabs", "项目 \t 2023年 \t\t\n\t\t\n", "项目\t2023年\t\t\n"},
+		{"invisible characters", "\ufeff标\u200b题\u00ad\r\n", "标题\n"},
+		{"already normal", "标题\n正文,第一段。\n", "标题\n正文,第一段。\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := NormalizeText(tc.in)
+			if got != tc.want {
+				t.Errorf("NormalizeText(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if again := NormalizeText(got); again != got {
+				t.Errorf("not idempotent: %q gives %q", got, again)
+			}
+		})
+	}
+}

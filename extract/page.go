@@ -97,6 +97,7 @@ type page struct {
 	metas    map[string]string // lower-cased meta name → content (first non-empty)
 	titleTag string            // <title> text, normalised
 	siteCode string            // site_code from a 政府网站找错 link or script
+	baseHref string            // the first <base href>, "" if none
 	dens     *density          // paragraph mass, measured when the container is chosen
 }
 
@@ -172,6 +173,10 @@ func (p *page) record(n *html.Node) {
 	case atom.Title:
 		if p.titleTag == "" {
 			p.titleTag = inlineText(n, nil)
+		}
+	case atom.Base:
+		if p.baseHref == "" {
+			p.baseHref = strings.TrimSpace(attr(n, "href"))
 		}
 	}
 	if p.siteCode != "" {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,11 +104,11 @@ func TestDefuseHTML5Lib(t *testing.T) {
 			d := defuse([]byte(page), false)
 			want, err1 := Extract([]byte(page), nil, Options{})
 			got, err2 := Extract(d, nil, Options{})
-			if (err1 == nil) != (err2 == nil) || err1 == nil && *got != *want {
+			if (err1 == nil) != (err2 == nil) || err1 == nil && !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: defusing changed the document:\n%+v %v\nwant\n%+v %v", name, got, err2, want, err1)
 			}
 			got, err2 = Extract(defuse([]byte(page), true), nil, Options{})
-			if (err1 == nil) != (err2 == nil) || err1 == nil && *got != *want {
+			if (err1 == nil) != (err2 == nil) || err1 == nil && !reflect.DeepEqual(got, want) {
 				t.Errorf("%s: making formatting inert changed the document:\n%+v %v\nwant\n%+v %v", name, got, err2, want, err1)
 			}
 			lower := strings.ToLower(page)
@@ -180,11 +181,11 @@ func checkDefused(t *testing.T, name string, b []byte) {
 		t.Errorf("%s: %v / %v", name, err1, err2)
 		return
 	}
-	if *got != *want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: defusing changed the document:\n%+v\nwant\n%+v", name, *got, *want)
 	}
 	got, err2 = Extract(defuse(b, true), nil, Options{})
-	if err2 != nil || *got != *want {
+	if err2 != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: making formatting inert changed the document: %v\n%+v\nwant\n%+v", name, err2, *got, *want)
 	}
 }

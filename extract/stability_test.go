@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -78,7 +79,7 @@ func TestDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *a != *b {
+		if !reflect.DeepEqual(a, b) {
 			t.Errorf("%s: two extractions differ", tc.name)
 		}
 	}

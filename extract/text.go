@@ -352,6 +352,28 @@ func inlineText(n *html.Node, st stats) string {
 	return normalizeLine(strings.Join(r.lines, " "))
 }
 
+// NormalizeText puts a text in the normal form of the archive's texts, the
+// form of Document.Text: each line NFKC-normalised (full-width letters,
+// digits and punctuation become ASCII, the ideographic space a space …),
+// invisible characters (controls, zero-width spaces, BOM, soft hyphen)
+// dropped, runs of white space collapsed to one space, spaces trimmed at
+// both ends and next to tabs (tabs separate table cells and are kept),
+// lines that are then empty (or only tabs) dropped, and every line ending
+// in "\n". Extract puts every line of a page through it, and the
+// attachment readers every file's text, so that a quote found in one is
+// found, written the same way, in the other. It is idempotent.
+func NormalizeText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	for line := range strings.SplitSeq(s, "\n") {
+		if l := normalizeLine(line); strings.Trim(l, "\t") != "" {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 // normalizeLine applies NFKC, collapses runs of spaces to one space and
 // trims spaces. Tabs (table cell separators) are kept, with the spaces
 // around them removed.
@@ -439,7 +461,7 @@ func endsWithTab(b *strings.Builder) bool {
 }
 
 // finishLines normalises lines and drops the empty ones (a table row of
-// empty cells is empty).
+// empty cells is empty), as NormalizeText does.
 func finishLines(lines []string) []string {
 	out, _ := finishLinks(lines, nil)
 	return out

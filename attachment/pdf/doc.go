@@ -91,7 +91,8 @@
 //     page's first or last line ("3", "- 3 -", "— 3 —", "第3页",
 //     "第3页 共12页", "3/12", "Page 3 of 12") is dropped;
 //   - characters as the PDF has them: full-width forms are kept, no
-//     normalisation.
+//     normalisation (attachment.Reader.Text then puts the text in the
+//     normal form of a page's text, for the archive).
 //
 // A line continues the paragraph of the line before it when that line
 // runs to within 2 em of the page's right margin, starts at the left
