@@ -16,6 +16,8 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,7 +88,11 @@ func Open(dir string, opts Options) (*Archive, error) {
 	missing := indexMissing(dbPath)
 	if opts.ReadOnly && missing {
 		if !hasDocs(dir) {
-			return a, nil // nothing archived yet: an empty archive
+			// Nothing archived yet, or no archive at all: an empty
+			// archive, which lists nothing and verifies. The directory
+			// is not created: a reader writes nothing.
+			a.files = &Dir{FS: os.DirFS(dir), root: dir}
+			return a, nil
 		}
 		// The index is missing but texts are there: rebuild it once.
 		w, err := Open(dir, Options{Logger: opts.Logger, Now: opts.Now})
@@ -338,6 +344,34 @@ func (a *Archive) Close() error {
 // Dir is the archive's directory.
 func (a *Archive) Dir() string { return a.dir }
 
+// Sites lists, sorted, the sites the archive holds anything of: a document
+// (a <site>/ directory) or a run record (_runs/<site>/). It reads the
+// directories, not the index, so it answers on an archive without one. An
+// archive that does not exist holds no site.
+func (a *Archive) Sites() ([]string, error) {
+	seen := map[string]bool{}
+	for _, dir := range []string{".", runsDir} {
+		entries, err := fs.ReadDir(a.files, dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("archive: read %s: %w", path.Join(a.dir, dir), err)
+		}
+		for _, en := range entries {
+			if en.IsDir() && !strings.HasPrefix(en.Name(), "_") && !strings.HasPrefix(en.Name(), ".") {
+				seen[en.Name()] = true
+			}
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
 // Entry is a text to archive, with where and when it was found.
 type Entry struct {
 	Site        string
@@ -372,6 +406,11 @@ type Entry struct {
 	// file's type as extension. A file without text (File.TextStatus not
 	// ok) is archived with an empty Text.
 	File *File
+	// TextStatus and Images, for a page whose article is only images:
+	// TextImagesOnly, and the images' URLs (see Version). Text is then the
+	// page's title line.
+	TextStatus string
+	Images     []string
 	// fileSHA is the sha256 of a file's bytes, computed once by Put.
 	fileSHA string
 	// Fetched, when set, is recorded as SetFetchState would, in the same
@@ -424,7 +463,7 @@ func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
 		return Result{}, fmt.Errorf("archive: put %s: empty text", e.URL)
 	}
 	if e.File != nil && (!fileTypeRe.MatchString(e.File.Type) || (e.Raw == nil && e.RawFrom == nil)) {
-		return Result{}, fmt.Errorf("archive: put %s: a file needs its bytes and a type (pdf, docx, doc, wps, ofd), not %q", e.URL, e.File.Type)
+		return Result{}, fmt.Errorf("archive: put %s: a file needs its bytes and a type (pdf, docx, doc, wps, ofd, or an image's jpg, png, gif, webp, bmp, tif), not %q", e.URL, e.File.Type)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -597,11 +636,11 @@ func (a *Archive) newID(ctx context.Context, canon string) (string, error) {
 	return "", fmt.Errorf("archive: no free id for %s", canon)
 }
 
-var versionFileRe = regexp.MustCompile(`^v(\d+)\.(json|txt|raw\.gz|pdf|docx|doc|wps|ofd)$`)
+var versionFileRe = regexp.MustCompile(`^v(\d+)\.(json|txt|raw\.gz|pdf|docx|doc|wps|ofd|jpg|png|gif|webp|bmp|tif)$`)
 
 // fileTypeRe is the file types a version's original file may have: its
 // extension in the archive.
-var fileTypeRe = regexp.MustCompile(`^(pdf|docx|doc|wps|ofd)$`)
+var fileTypeRe = regexp.MustCompile(`^(pdf|docx|doc|wps|ofd|jpg|png|gif|webp|bmp|tif)$`)
 
 // committedVersion is the highest version of a document directory whose
 // metadata file exists. A version's files are written text and raw bytes
@@ -718,6 +757,9 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, erro
 		Extractor:   e.Extractor,
 	}
 	v.Reextracted = e.Reextracted
+	if e.File == nil {
+		v.TextStatus, v.Images = e.TextStatus, slices.Clone(e.Images)
+	}
 	if e.File != nil {
 		f := *e.File
 		v.File = &f
@@ -864,8 +906,55 @@ func (a *Archive) Versions(ctx context.Context, f Filter) ([]Version, error) {
 	return a.index.Versions(ctx, f)
 }
 
-// ErrNotFound means no document matches a reference.
+// ErrNotFound means no document matches a reference, or the document has
+// no such version.
 var ErrNotFound = errors.New("no such document")
+
+// ErrAmbiguous means a reference's prefix matches more than one document.
+var ErrAmbiguous = errors.New("ambiguous document prefix")
+
+// ErrBadRef means a reference is not written DOC or DOC@vN.
+var ErrBadRef = errors.New("not a document reference")
+
+// RefError is why a reference ("DOC", "DOC@vN") names no version: it is
+// not written so (Err is ErrBadRef), no document matches it (ErrNotFound),
+// its prefix matches several (ErrAmbiguous, Matches lists them) or the
+// document has no such version (ErrNotFound, with Doc set and Versions the
+// latest it has). Its message is one line.
+type RefError struct {
+	Ref      string
+	Err      error
+	Doc      string   // the document, when one matched
+	Versions int      // its latest version, when Doc is set
+	Want     int      // the version asked for
+	Matches  []string // the documents an ambiguous prefix matches
+}
+
+func (e *RefError) Error() string {
+	switch {
+	case e.Err == ErrBadRef:
+		id, _, _ := strings.Cut(e.Ref, "@")
+		return fmt.Sprintf("%q: a version is written @vN, as in %s@v2", e.Ref, id)
+	case e.Err == ErrAmbiguous:
+		const show = 5
+		n := strconv.Itoa(len(e.Matches))
+		if len(e.Matches) > maxDocIDs {
+			n = "more than " + strconv.Itoa(maxDocIDs)
+		}
+		list := strings.Join(e.Matches, ", ")
+		if len(e.Matches) > show {
+			list = strings.Join(e.Matches[:show], ", ") + ", …"
+		}
+		return fmt.Sprintf("prefix %s matches %s documents: %s; give more of the id", e.Ref, n, list)
+	case e.Doc != "" && e.Versions == 1:
+		return fmt.Sprintf("%s has only v1; no v%d", e.Doc, e.Want)
+	case e.Doc != "":
+		return fmt.Sprintf("%s has versions v1 to v%d; no v%d", e.Doc, e.Versions, e.Want)
+	}
+	return fmt.Sprintf("no document %s", e.Ref)
+}
+
+func (e *RefError) Unwrap() error { return e.Err }
 
 // Resolve finds a version by reference: "DOC" (its latest version) or
 // "DOC@vN"; DOC may be any unique prefix of a document id.
@@ -875,7 +964,7 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 	if vs != "" {
 		n, err := strconv.Atoi(strings.TrimPrefix(vs, "v"))
 		if err != nil || n < 1 {
-			return Version{}, fmt.Errorf("%q: a version is written @vN, as in %s@v2", ref, id)
+			return Version{}, &RefError{Ref: ref, Err: ErrBadRef}
 		}
 		want = n
 	}
@@ -883,7 +972,7 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 		return Version{}, err
 	}
 	if id == "" || a.index == nil {
-		return Version{}, fmt.Errorf("%q: %w", ref, ErrNotFound)
+		return Version{}, &RefError{Ref: id, Err: ErrNotFound}
 	}
 	ids, err := a.index.DocIDs(ctx, id)
 	if err != nil {
@@ -891,16 +980,16 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 	}
 	switch {
 	case len(ids) == 0:
-		return Version{}, fmt.Errorf("%q: %w", id, ErrNotFound)
+		return Version{}, &RefError{Ref: id, Err: ErrNotFound}
 	case len(ids) > 1 && ids[0] != id:
-		return Version{}, fmt.Errorf("%q is ambiguous: it starts %s", id, strings.Join(ids, ", "))
+		return Version{}, &RefError{Ref: id, Err: ErrAmbiguous, Matches: ids}
 	}
 	vers, err := a.index.Versions(ctx, Filter{Doc: ids[0]})
 	if err != nil {
 		return Version{}, err
 	}
 	if len(vers) == 0 {
-		return Version{}, fmt.Errorf("%q: %w", id, ErrNotFound)
+		return Version{}, &RefError{Ref: id, Err: ErrNotFound}
 	}
 	if want == 0 {
 		return vers[len(vers)-1], nil
@@ -910,7 +999,7 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 			return v, nil
 		}
 	}
-	return Version{}, fmt.Errorf("%s has no v%d (latest is v%d): %w", ids[0], want, vers[len(vers)-1].Version, ErrNotFound)
+	return Version{}, &RefError{Ref: ref, Err: ErrNotFound, Doc: ids[0], Versions: vers[len(vers)-1].Version, Want: want}
 }
 
 // Doc returns a document with its sources.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -249,29 +251,46 @@ func TestLock(t *testing.T) {
 	b.Close()
 }
 
+// Resolve's refusals are one line each, saying what the archive has, and
+// match the sentinel a command maps to its exit code.
 func TestResolve(t *testing.T) {
 	a := open(t, t.TempDir())
 	r := put(t, a, entry("http://a.gov.cn/1.html", "一\n", t0), archive.NewDocument)
 	put(t, a, entry("http://a.gov.cn/1.html", "二\n", t0.Add(time.Hour)), archive.NewVersion)
+	// More documents, until two share a first digit: an ambiguous prefix.
+	byFirst := map[byte][]string{}
+	byFirst[r.Doc[0]] = []string{r.Doc}
+	var amb []string
+	for i := 2; amb == nil; i++ {
+		d := put(t, a, entry(fmt.Sprintf("http://a.gov.cn/%d.html", i), fmt.Sprintf("文%d\n", i), t0), archive.NewDocument).Doc
+		byFirst[d[0]] = append(byFirst[d[0]], d)
+		if l := byFirst[d[0]]; len(l) == 2 {
+			amb = l
+		}
+	}
+	sort.Strings(amb)
+	prefix := amb[0][:1]
 	tests := []struct {
 		ref     string
 		version int
 		err     string
+		is      error
 	}{
-		{r.Doc, 2, ""},
-		{r.Doc[:4], 2, ""},
-		{r.Doc + "@v1", 1, ""},
-		{r.Doc + "@1", 1, ""},
-		{r.Doc + "@v3", 0, "has no v3 (latest is v2)"},
-		{r.Doc + "@vx", 0, "a version is written @vN"},
-		{"ffffffffff", 0, "no such document"},
+		{r.Doc, 2, "", nil},
+		{r.Doc[:4], 2, "", nil},
+		{r.Doc + "@v1", 1, "", nil},
+		{r.Doc + "@1", 1, "", nil},
+		{r.Doc + "@v3", 0, r.Doc + " has versions v1 to v2; no v3", archive.ErrNotFound},
+		{r.Doc + "@vx", 0, `"` + r.Doc + `@vx": a version is written @vN, as in ` + r.Doc + "@v2", archive.ErrBadRef},
+		{"ffffffffff", 0, "no document ffffffffff", archive.ErrNotFound},
+		{prefix, 0, "prefix " + prefix + " matches 2 documents: " + amb[0] + ", " + amb[1] + "; give more of the id", archive.ErrAmbiguous},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ref, func(t *testing.T) {
 			v, err := a.Resolve(context.Background(), tt.ref)
 			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("err = %v, want %q", err, tt.err)
+				if err == nil || err.Error() != tt.err || !errors.Is(err, tt.is) {
+					t.Fatalf("err = %v, want %q (%v)", err, tt.err, tt.is)
 				}
 				return
 			}

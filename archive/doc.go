@@ -28,6 +28,16 @@
 //     as <name>.corrupt-<time> beside it: a damaged index.db, a doc.json or a
 //     run record that does not parse. Nothing reads it again; a person
 //     deletes it. Version files are never rewritten, so never set aside.
+//   - A reference names a version, as a person types it: DOC (the latest
+//     version) or DOC@vN, DOC any unique prefix of a document's id. Resolve
+//     turns it into the version or a *RefError saying, in one line, why it
+//     names none (no such document or version, an ambiguous prefix).
+//   - A reader (Options.ReadOnly) writes nothing: it takes no lock, creates
+//     no directory (an archive that does not exist yet reads as empty) and
+//     opens the index in SQLite's read-only mode, so an archive that cannot
+//     be written (chmod -R a-w, a read-only mount) can still be listed,
+//     shown and verified. A writer that cannot take the lock of such an
+//     archive fails with a *NotWritableError before changing anything.
 //
 // The layout under archive_dir, browsable and greppable by a person:
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"slices"
@@ -226,18 +227,50 @@ func openSQLite(path string, readOnly bool) (*sqliteIndex, error) {
 // openSQLiteWith opens the index file at path with these pragmas. A file
 // that is not a database, is damaged where opening reads it, or is not a
 // file at all gives an *IndexError.
-func openSQLiteWith(path string, readOnly bool, pragmas ...string) (x *sqliteIndex, err error) {
+//
+// A reader writes nothing, not even the pragmas (the journal mode was set
+// by the writer that created the file): it opens the file in SQLite's
+// read-only mode. An index in WAL mode still needs its -shm file, which a
+// reader creates if it is missing; where it cannot (the archive's directory
+// is read-only: chmod -R a-w, a read-only mount) and there is no write-ahead
+// log to read, the file is opened as immutable, which nothing can change
+// while it is read, since nothing can write beside it.
+func openSQLiteWith(path string, readOnly bool, pragmas ...string) (*sqliteIndex, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, &IndexError{Path: path, Err: fmt.Errorf("not a file but a %s", fileKind(fi.Mode()))}
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
-	for _, p := range pragmas {
-		q.Add("_pragma", p)
+	if !readOnly {
+		for _, p := range pragmas {
+			q.Add("_pragma", p)
+		}
+		return openSQLiteDSN(path, q, false)
 	}
-	if readOnly {
-		q.Add("_pragma", "query_only(1)")
+	q.Add("mode", "ro")
+	q.Add("_pragma", "query_only(1)")
+	x, err := openSQLiteDSN(path, q, true)
+	var se *sqlite.Error
+	if err != nil && errors.As(err, &se) && walEmpty(path) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN:
+			q.Add("immutable", "1")
+			return openSQLiteDSN(path, q, true)
+		}
 	}
+	return x, err
+}
+
+// walEmpty reports whether the index at path has no write-ahead log to
+// read: none, or an empty one.
+func walEmpty(path string) bool {
+	fi, err := os.Stat(path + "-wal")
+	return errors.Is(err, fs.ErrNotExist) || (err == nil && fi.Size() == 0)
+}
+
+// openSQLiteDSN opens the index at path with the query q: a writer creates
+// the tables it lacks, a reader checks that they are there.
+func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, err error) {
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("archive: open index %s: %w", path, err)
@@ -405,9 +438,13 @@ func (x *sqliteIndex) Doc(ctx context.Context, id string) (_ Doc, _ bool, err er
 	return d, true, rows.Err()
 }
 
+// maxDocIDs is how many documents DocIDs lists before it stops: it gives
+// one more, so that a caller can tell "10" from "more than 10".
+const maxDocIDs = 10
+
 func (x *sqliteIndex) DocIDs(ctx context.Context, prefix string) (_ []string, err error) {
 	defer x.check(&err)
-	rows, err := x.db.QueryContext(ctx, `SELECT id FROM documents WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT 10`, len(prefix), prefix)
+	rows, err := x.db.QueryContext(ctx, `SELECT id FROM documents WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?`, len(prefix), prefix, maxDocIDs+1)
 	if err != nil {
 		return nil, fmt.Errorf("archive: index: docs %s: %w", prefix, err)
 	}

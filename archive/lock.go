@@ -3,6 +3,7 @@ package archive
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,14 +21,39 @@ type LockError struct {
 	Holder string // "pid 1234: nianbao crawl --all, since 2026-11-22T10:00:00Z", as the holder wrote it
 }
 
+// Error names the archive's directory once, marked as a directory ("the
+// archive in archive/ is locked …"): with the default archive_dir, "archive
+// archive is locked" read as if it named it twice.
 func (e *LockError) Error() string {
+	dir := filepath.Dir(e.Path) + string(filepath.Separator)
 	if e.Holder == "" {
-		return fmt.Sprintf("archive %s is locked by another nianbao process", filepath.Dir(e.Path))
+		return fmt.Sprintf("the archive in %s is locked by another nianbao process", dir)
 	}
-	return fmt.Sprintf("archive %s is locked by another nianbao process (%s)", filepath.Dir(e.Path), e.Holder)
+	return fmt.Sprintf("the archive in %s is locked by another nianbao process (%s)", dir, e.Holder)
 }
 
 func (e *LockError) Unwrap() error { return ErrLocked }
+
+// NotWritableError means a writer could not take the archive's lock
+// because the archive cannot be written: its directory or lock file is
+// read-only to this process, or on a read-only file system. Nothing has
+// been changed. Reading works all the same.
+type NotWritableError struct {
+	Dir string
+	Err error // as the file system said it, naming the lock file
+}
+
+func (e *NotWritableError) Error() string {
+	cause := e.Err
+	var pe *fs.PathError
+	if errors.As(e.Err, &pe) {
+		cause = pe.Err // the path is said once, as the directory
+	}
+	return fmt.Sprintf("the archive in %s cannot be written (its lock file: %v); reading it works, writing needs write permission on the directory and its files",
+		e.Dir+string(filepath.Separator), cause)
+}
+
+func (e *NotWritableError) Unwrap() error { return e.Err }
 
 // Holding is what the holder wrote about itself, parsed.
 func (e *LockError) Holding() LockHolder { return ParseLockHolder(e.Holder) }
@@ -95,6 +121,12 @@ type lock struct {
 func acquireLock(dir string, now time.Time) (*lock, error) {
 	p := filepath.Join(dir, "lock")
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		// Every writer takes the lock first, so this is where an archive
+		// that cannot be written (chmod -R a-w, a read-only mount) stops
+		// one, before anything is changed.
+		return nil, &NotWritableError{Dir: dir, Err: err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("archive: open lock: %w", err)
 	}

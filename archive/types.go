@@ -34,16 +34,28 @@ type Version struct {
 	// FetchedAt is when those bytes were fetched.
 	Reextracted *Reextraction `json:"reextracted,omitempty"`
 	// File is set on a version read from a file (an attachment: PDF, DOCX,
-	// DOC, WPS, OFD) rather than a web page. The file's bytes are kept as they
-	// were received beside the text (Raw, vN.pdf…).
+	// DOC, WPS, OFD, or a page's image) rather than a web page. The file's
+	// bytes are kept as they were received beside the text (Raw, vN.pdf…).
 	File *File `json:"file,omitempty"`
+	// TextStatus is set on a page version whose report is not text:
+	// TextImagesOnly for a page whose article is only images (a report
+	// posted as scans). Its text is then the title line alone, and Images
+	// are the article's images, in order; each is archived as a file listed
+	// on the page. "" for a page with text, and for every file version
+	// (File.TextStatus says).
+	TextStatus string   `json:"text_status,omitempty"`
+	Images     []string `json:"images,omitempty"`
 }
+
+// TextImagesOnly is Version.TextStatus for a page whose article is only
+// images.
+const TextImagesOnly = "images_only"
 
 // File describes the attachment a version's text was read from. Its size
 // and sha256 are the version's Raw.Bytes and Raw.SHA256.
 type File struct {
 	Name string `json:"name"` // as the server or the link named it
-	Type string `json:"type"` // pdf, docx, doc, wps, ofd
+	Type string `json:"type"` // pdf, docx, doc, wps, ofd; an image: jpg, png, gif, webp, bmp, tif
 	// TextStatus says whether the file had text: ok, or why not
 	// (no_text_layer: a scan; no_unicode: characters that map to nothing;
 	// encrypted; unsupported; unreadable: damaged or garbled; too_large:
@@ -74,9 +86,27 @@ type SameText struct {
 	Similarity float64 `json:"similarity"` // character-bigram F1 of the two texts, 0–1
 }
 
-// HasText reports whether a version holds text: every page version does, a
-// file version only when its file had a text layer that could be read.
-func (v Version) HasText() bool { return v.File == nil || v.File.TextStatus == TextOK }
+// HasText reports whether a version holds the report's text: a page version
+// unless its article is only images, a file version only when its file had
+// a text layer that could be read.
+func (v Version) HasText() bool {
+	if v.File == nil {
+		return v.TextStatus == ""
+	}
+	return v.File.TextStatus == TextOK
+}
+
+// Status is why a version has no text (a file's File.TextStatus, a page's
+// TextStatus), or TextOK.
+func (v Version) Status() string {
+	switch {
+	case v.File != nil:
+		return v.File.TextStatus
+	case v.TextStatus != "":
+		return v.TextStatus
+	}
+	return TextOK
+}
 
 // TextOK is File.TextStatus for a file whose text was read.
 const TextOK = "ok"
@@ -85,7 +115,7 @@ const TextOK = "ok"
 // without text, its file's — two scans are not the same report because
 // neither has text.
 func (v Version) key() string {
-	if !v.HasText() && v.Raw != nil {
+	if v.File != nil && v.File.TextStatus != TextOK && v.Raw != nil {
 		return fileKey(v.Raw.SHA256)
 	}
 	return v.SHA256

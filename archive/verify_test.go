@@ -2,6 +2,7 @@ package archive_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,4 +153,82 @@ func TestVerifyLeftoversAreNotDamage(t *testing.T) {
 		t.Errorf("repair: %+v, %v", r, err)
 	}
 	w.Close()
+}
+
+// A reader of an archive that does not exist yet, or of an empty
+// directory, finds nothing, verifies it without a problem and creates
+// nothing.
+func TestReadEmptyArchive(t *testing.T) {
+	tests := []struct {
+		name string
+		make func(t *testing.T, dir string)
+	}{
+		{"missing", func(t *testing.T, dir string) {}},
+		{"empty directory", func(t *testing.T, dir string) {
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "archive")
+			tt.make(t, dir)
+			a, err := archive.Open(dir, archive.Options{ReadOnly: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			ctx := context.Background()
+			rep, err := a.Verify(ctx, nil)
+			if err != nil || rep.Documents != 0 || len(rep.Problems)+len(rep.Leftovers) != 0 {
+				t.Errorf("Verify: %+v, %v", rep, err)
+			}
+			if vers, err := a.Versions(ctx, archive.Filter{}); len(vers) != 0 || err != nil {
+				t.Errorf("Versions: %d, %v", len(vers), err)
+			}
+			if runs, err := a.Runs(ctx, "", 10); len(runs) != 0 || err != nil {
+				t.Errorf("Runs: %d, %v", len(runs), err)
+			}
+			if sites, err := a.Sites(); len(sites) != 0 || err != nil {
+				t.Errorf("Sites: %v, %v", sites, err)
+			}
+			if _, err := a.Resolve(ctx, "abc"); !errors.Is(err, archive.ErrNotFound) {
+				t.Errorf("Resolve: %v", err)
+			}
+			entries, err := os.ReadDir(filepath.Dir(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names := len(entries); (tt.name == "missing") != (names == 0) {
+				t.Errorf("the reader left %d entries beside the archive", names)
+			}
+			if got, _ := os.ReadDir(dir); len(got) != 0 {
+				t.Errorf("the reader wrote %d files into the archive", len(got))
+			}
+		})
+	}
+}
+
+// Sites names the sites an archive holds documents or run records of,
+// whether or not its index can be read.
+func TestSites(t *testing.T) {
+	dir, _ := damaged(t)
+	a := open(t, dir)
+	if err := a.RecordRun(context.Background(), archive.Run{ID: "r1", Site: "other", StartedAt: t0, FinishedAt: t0, Status: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if err := os.WriteFile(filepath.Join(dir, archive.IndexFile), []byte("not a database, but long enough to be read as one: "+strings.Repeat("x", 200)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := archive.Open(dir, archive.Options{ReadOnly: true, DamagedIndexOK: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.Sites()
+	if err != nil || strings.Join(got, ",") != "demo,other" {
+		t.Errorf("Sites: %v, %v; want demo, other", got, err)
+	}
 }

@@ -13,7 +13,7 @@ import (
 
 // versionFileRe matches the files of a version: its text, metadata, and raw
 // page bytes or original file.
-var versionFileRe = regexp.MustCompile(`^v\d+\.(txt|json|raw\.gz|pdf|docx|doc|wps|ofd)$`)
+var versionFileRe = regexp.MustCompile(`^v\d+\.(txt|json|raw\.gz|pdf|docx|doc|wps|ofd|jpg|png|gif|webp|bmp|tif)$`)
 
 // Check verifies the archive in dir (archive.Verify) and that every version
 // file is read-only. It fails t for each problem (leftovers of an

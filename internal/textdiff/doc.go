@@ -4,5 +4,8 @@
 // text.
 //
 // An Edit is one line of the result: kept, deleted or inserted. A Span is a
-// run of characters within a changed line, marked as changed or not.
+// run of characters within a changed line, marked as changed or not. A Hunk
+// is a run of changed lines between kept ones, with the line ranges it
+// covers in each text numbered as a unified diff (GNU diff -U0) numbers
+// them.
 package textdiff

@@ -1,6 +1,9 @@
 package textdiff
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Kind says what happened to a line or a span.
 type Kind byte
@@ -172,4 +175,64 @@ func lcs(n, m int, eq func(i, j int) bool) []Kind {
 		ops = append(ops, Equal)
 	}
 	return ops
+}
+
+// Hunk is a run of changed lines between unchanged ones, with the line
+// ranges it covers in each text, numbered as in a unified diff (GNU diff -u
+// and -U0): AStart is the first deleted line's number and ALen how many
+// were deleted; when none were (a pure insertion), AStart is the number of
+// the line after which the insertion goes (0 at the top). BStart and BLen
+// likewise in the new text, where a pure deletion has BStart the line after
+// which the deleted lines would have been.
+type Hunk struct {
+	AStart, ALen int
+	BStart, BLen int
+	Edits        []Edit // the Delete and Insert edits, in order
+}
+
+// Header is the hunk's range line as a unified diff with no context writes
+// it: "@@ -3,2 +3 @@", a length of 1 left out.
+func (h Hunk) Header() string {
+	r := func(start, n int) string {
+		if n == 1 {
+			return strconv.Itoa(start)
+		}
+		return strconv.Itoa(start) + "," + strconv.Itoa(n)
+	}
+	return "@@ -" + r(h.AStart, h.ALen) + " +" + r(h.BStart, h.BLen) + " @@"
+}
+
+// Hunks groups a diff's changed lines into hunks: each maximal run of
+// edits that are not Equal.
+func Hunks(edits []Edit) []Hunk {
+	var out []Hunk
+	a, b := 0, 0 // lines of each text passed so far
+	var cur *Hunk
+	for _, e := range edits {
+		if e.Kind == Equal {
+			cur = nil
+			a, b = a+1, b+1
+			continue
+		}
+		if cur == nil {
+			out = append(out, Hunk{AStart: a, BStart: b})
+			cur = &out[len(out)-1]
+		}
+		switch e.Kind {
+		case Delete:
+			a++
+			if cur.ALen == 0 {
+				cur.AStart = a
+			}
+			cur.ALen++
+		case Insert:
+			b++
+			if cur.BLen == 0 {
+				cur.BStart = b
+			}
+			cur.BLen++
+		}
+		cur.Edits = append(cur.Edits, e)
+	}
+	return out
 }
