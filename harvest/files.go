@@ -1,6 +1,7 @@
 package harvest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 // listing is the report page that links to a file, as archived.
 type listing struct {
 	url       string
+	title     string
 	doc       string // its document, "" when the page had no text of its own
 	version   int    // the version its text is, 0 when not known
 	text      string
@@ -75,9 +77,16 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 		h.sum.FilesWithoutText[string(t.Status)]++
 		t.Text = ""
 	}
-	file := &archive.File{Name: f.Name, Type: string(f.Kind), TextStatus: string(t.Status), Pages: t.Pages,
+	typ := string(f.Kind)
+	if f.Kind == attachment.KindImage {
+		typ = imageType(f.Body)
+	}
+	file := &archive.File{Name: f.Name, Type: typ, TextStatus: string(t.Status), Pages: t.Pages,
 		Truncated: t.Truncated, TruncatedBy: t.Limit, LinkText: f.LinkText}
 	title := fileTitle(f, t.Text)
+	if f.Kind == attachment.KindImage && l != nil && l.title != "" {
+		title = l.title // a page of the report, as a picture
+	}
 	published := ""
 	if l != nil {
 		published = l.published
@@ -199,6 +208,24 @@ func (c *fileTexts) read(ctx context.Context, r *attachment.Reader, kind attachm
 		c.size += len(t.Text)
 	}
 	return t, err
+}
+
+// imageType is a picture's file type, by its magic bytes (attachment.Sniff
+// has told it is one): jpg, png, gif, webp, bmp or tif.
+func imageType(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "jpg"
+	case bytes.HasPrefix(b, []byte("\x89PNG")):
+		return "png"
+	case bytes.HasPrefix(b, []byte("GIF8")):
+		return "gif"
+	case len(b) >= 12 && bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
+		return "webp"
+	case bytes.HasPrefix(b, []byte("BM")):
+		return "bmp"
+	}
+	return "tif"
 }
 
 // fileTitle names a file's document: the link's text or the file's name

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +31,10 @@ type Deps struct {
 	// RunID names the run's record; "" gives "<start time>-<site>". The
 	// daemon passes the id its API announced, so both name the same run.
 	RunID string
+	// Trigger says what started the run ("schedule", "manual" from the
+	// daemon's API or page, "cli" for `nianbao crawl`); recorded in its
+	// Summary.
+	Trigger string
 	// WARC, when set, also records every response that added to the archive
 	// as WARC/1.1 request and response records, one file per run
 	// (config.yaml's warc).
@@ -66,9 +73,12 @@ const (
 
 // Summary is what one run of one site did.
 type Summary struct {
-	Site      string        `json:"site"`
-	RunID     string        `json:"run_id"`
-	Status    string        `json:"status"` // ok, failed, cancelled
+	Site   string `json:"site"`
+	RunID  string `json:"run_id"`
+	Status string `json:"status"` // ok, failed, cancelled
+	// Trigger is what started the run: schedule, manual or cli ("" for
+	// runs recorded before nianbao kept it).
+	Trigger   string        `json:"trigger,omitempty"`
 	Error     string        `json:"error,omitempty"`
 	StartedAt time.Time     `json:"started_at"`
 	Duration  time.Duration `json:"duration_ns"`
@@ -98,9 +108,16 @@ type Summary struct {
 	FilesNotModified int            `json:"files_not_modified"`
 	FilesWithoutText map[string]int `json:"files_without_text,omitempty"`
 	FilesSameAsPage  int            `json:"files_same_as_page"`
-	Retries          int            `json:"retries"`
-	BlockedHosts     []string       `json:"blocked_hosts,omitempty"`
-	Skipped          map[string]int `json:"skipped,omitempty"`
+	// ImagesOnly counts the report pages whose article is only images
+	// (archived with their title as text, their pictures as files).
+	ImagesOnly int `json:"images_only,omitempty"`
+	Retries    int `json:"retries"`
+	// BlockedHosts are the hosts given up for the run after anti-bot
+	// answers to several URLs in a row; BlockedURLs the first URLs that
+	// got an anti-bot answer.
+	BlockedHosts []string       `json:"blocked_hosts,omitempty"`
+	BlockedURLs  []string       `json:"blocked_urls,omitempty"`
+	Skipped      map[string]int `json:"skipped,omitempty"`
 	// Skips names the first few skipped links a person may want to act
 	// on: an off-site redirect with both its ends, reports over max_reports.
 	Skips    []crawler.FetchError `json:"skips,omitempty"`
@@ -145,7 +162,7 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	opts.Logger = deps.Logger
 	opts.Now = deps.Now
 	start := deps.Now()
-	sum := Summary{Site: site.Name, StartedAt: start.UTC(), RunID: deps.RunID}
+	sum := Summary{Site: site.Name, StartedAt: start.UTC(), RunID: deps.RunID, Trigger: deps.Trigger}
 	if sum.RunID == "" {
 		sum.RunID = start.UTC().Format("20060102T150405.000Z") + "-" + site.Name
 	}
@@ -164,12 +181,19 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 			return sum, fmt.Errorf("crawl %s: %w", site.Name, err)
 		}
 	}
-	var last crawler.Progress
+	var (
+		last   crawler.Progress
+		merged bool // the crawler's errors are in sum.Errors: not to be counted twice
+	)
 	progress := func(done bool) {
 		if deps.Progress != nil {
+			errs := sum.ErrorCount()
+			if !merged {
+				errs += last.Errors
+			}
 			deps.Progress(Progress{Site: site.Name, ListPages: last.ListPages, Pages: last.Pages, NotModified: last.NotModified,
 				Reports: last.Reports, NewDocuments: sum.NewDocuments, NewVersions: sum.NewVersions,
-				Errors: last.Errors + sum.ErrorCount(), Bytes: last.Bytes, Done: done})
+				Errors: errs, Bytes: last.Bytes, Done: done})
 		}
 	}
 	opts.Progress = func(p crawler.Progress) { last = p; progress(false) }
@@ -207,6 +231,7 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	sum.Files = st.Files
 	sum.Retries = st.Retries
 	sum.BlockedHosts = st.BlockedHosts
+	sum.BlockedURLs = st.BlockedURLs
 	for k, n := range st.Errors {
 		if sum.Errors == nil {
 			sum.Errors = map[string]int{}
@@ -214,8 +239,14 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		sum.Errors[k] += n
 	}
 	sum.Failures = append(st.Failures, sum.Failures...)
+	merged = true
 	sum.Duration = deps.Now().Sub(start)
 	switch {
+	case err == nil && st.ListPages == 0:
+		// Not one start or list page could be read: the run saw nothing
+		// of the site, whatever the reason, and says so.
+		sum.Status = "failed"
+		sum.Error = nothingRead(site, st)
 	case err == nil:
 		sum.Status = "ok"
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
@@ -249,6 +280,44 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return sum, fmt.Errorf("crawl %s: %w", site.Name, err)
 	}
 	return sum, nil
+}
+
+// nothingRead says why a run read none of the site's pages: the failure or
+// skip of its first start page that has one, else the first failure.
+func nothingRead(site *sites.Site, st crawler.Stats) string {
+	start := map[string]bool{}
+	for _, u := range site.Start {
+		start[u] = true
+	}
+	why := func(fe crawler.FetchError) string {
+		msg := fe.Kind + ": " + fe.Err
+		if fe.Status != 0 && !strings.Contains(fe.Err, strconv.Itoa(fe.Status)) {
+			msg += fmt.Sprintf(" (HTTP %d)", fe.Status)
+		}
+		return fmt.Sprintf("no start page could be read: %s: %s", fe.URL, msg)
+	}
+	for _, list := range [][]crawler.FetchError{st.Failures, st.Skips} {
+		for _, fe := range list {
+			if start[fe.URL] {
+				return why(fe)
+			}
+		}
+	}
+	if len(st.Failures) > 0 {
+		return why(st.Failures[0])
+	}
+	if len(st.Skips) > 0 {
+		return why(st.Skips[0])
+	}
+	if len(st.Skipped) > 0 {
+		reasons := make([]string, 0, len(st.Skipped))
+		for k, n := range st.Skipped {
+			reasons = append(reasons, fmt.Sprintf("%s %d", k, n))
+		}
+		slices.Sort(reasons)
+		return "no start page could be read: skipped (" + strings.Join(reasons, ", ") + ")"
+	}
+	return "no start page could be read"
 }
 
 // archiveLists keeps the crawler's list pages in the archive's index.
@@ -303,20 +372,41 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		h.log.Warn("extraction failed", "url", failed, "kind", kind, "err", err)
 		return nil
 	}
+	title := doc.Title
+	if title == "" {
+		title = p.LinkTitle
+	}
+	status := ""
+	if doc.ImagesOnly {
+		// A report posted as pictures: the page is archived with its title
+		// and the pictures' URLs, and the pictures as files listed on it.
+		status = archive.TextImagesOnly
+		h.sum.ImagesOnly++
+		if text == "" && title != "" {
+			text = title + "\n"
+		}
+		if p.FetchImages != nil {
+			imgs, err := p.FetchImages(ctx, doc.Images)
+			if err != nil {
+				return err
+			}
+			p.Attachments = append(p.Attachments, imgs...)
+		}
+		h.log.Info("report published as images", "url", p.URL, "images", len(doc.Images))
+	}
 	if text == "" && len(p.Attachments) == 0 {
 		h.sum.fail(ErrEmpty, p.URL, "no text left after extraction")
 		h.log.Warn("report page has no text", "url", p.URL)
 		return nil
 	}
-	title := doc.Title
-	if title == "" {
-		title = p.LinkTitle
-	}
 	kind, year := doc.Kind, doc.Year
 	if doc.Title == "" {
 		kind, year = extract.Classify(title, doc.Published)
 	}
-	listing := &listing{url: p.URL, text: text, kind: kind, year: year, published: doc.Published}
+	listing := &listing{url: p.URL, title: title, text: text, kind: kind, year: year, published: doc.Published}
+	if status != "" {
+		listing.text = "" // a title is no text to compare files with
+	}
 	// A page without attachments records its fetch with its text, in one
 	// index transaction; one with attachments only after them (below).
 	var fetched []archive.FetchState
@@ -346,6 +436,8 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 			Encoding:    p.Encoding,
 			Parts:       parts,
 			Fetched:     fetched,
+			TextStatus:  status,
+			Images:      imagesOf(doc),
 		})
 		if err != nil {
 			return err
@@ -453,7 +545,7 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				errs[i] = ctx.Err()
-				sums[i] = Summary{Site: s.Name, Status: "cancelled"}
+				sums[i] = Summary{Site: s.Name, Status: "cancelled", Trigger: deps.Trigger}
 				return
 			}
 			defer func() { <-sem }()

@@ -31,6 +31,8 @@ func extractPages(pages []pageHTML, xopts extract.Options) (*extract.Document, s
 		text   string
 		mirror bool
 	)
+	var images []string
+	imagesOnly := true
 	for i, p := range pages {
 		u, _ := url.Parse(p.URL)
 		d, err := extract.Extract(p.HTML, u, xopts)
@@ -43,8 +45,36 @@ func extractPages(pages []pageHTML, xopts extract.Options) (*extract.Document, s
 			text += d.Body() // each further page repeats the title; its text ends with a newline
 		}
 		mirror = mirror || d.Mirror
+		images = append(images, d.Images...)
+		imagesOnly = imagesOnly && d.ImagesOnly
 	}
-	return first, text, mirror, "", nil
+	// The report is images only when every page of it is; its images are
+	// those of all its pages.
+	doc := *first
+	doc.Images, doc.ImagesOnly = distinct(images), imagesOnly
+	return &doc, text, mirror, "", nil
+}
+
+// distinct returns ss without repeats, in order.
+func distinct(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// imagesOf is what a page version records of its images: their URLs, for a
+// page whose article is only images (none for a page with text).
+func imagesOf(d *extract.Document) []string {
+	if !d.ImagesOnly {
+		return nil
+	}
+	return d.Images
 }
 
 // ReextractSummary is what Reextract did.
@@ -135,6 +165,9 @@ func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site
 			continue
 		}
 		doc, text, mirror, failed, err := extractPages(pages, xopts)
+		if err == nil && text == "" && doc.ImagesOnly && v.Title != "" {
+			text = v.Title + "\n" // an untitled page of images: the title it was archived with
+		}
 		if err != nil || text == "" {
 			sum.Failed++
 			log.Warn("cannot re-extract", "doc", v.Doc, "version", v.Version, "page", failed, "err", err)
@@ -144,7 +177,11 @@ func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site
 		if err != nil {
 			return sum, err
 		}
-		if string(old) == text {
+		status := ""
+		if doc.ImagesOnly {
+			status = archive.TextImagesOnly
+		}
+		if string(old) == text && v.TextStatus == status {
 			sum.Unchanged++
 			continue
 		}
@@ -157,6 +194,7 @@ func Reextract(ctx context.Context, a *archive.Archive, configured []*sites.Site
 			SiteIDCode: doc.SiteIDCode, Issuer: doc.Issuer, DocNumber: doc.DocNumber, IndexNumber: doc.IndexNumber,
 			Mirror: mirror, Kind: v.Kind, Year: v.Year, Text: []byte(text), Extractor: extract.Version,
 			FetchedAt: v.FetchedAt, RawFrom: v.Raw, Reextracted: &archive.Reextraction{From: v.Version, At: now().UTC()},
+			TextStatus: status, Images: imagesOf(doc),
 		})
 		if err != nil {
 			return sum, fmt.Errorf("re-extract %s@v%d: %w", v.Doc, v.Version, err)
