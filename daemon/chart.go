@@ -161,8 +161,9 @@ func yearChart(counts map[int]int, sz chartSize) chart {
 // the documents and versions it added with the pages that failed stacked
 // on top in red; a run that added nothing is a grey tick, a failed one a
 // full red bar, a cancelled one a full grey bar, one going now a full blue
-// bar. runs are newest first, as the history returns them.
-func runsChart(runs []RunInfo, sz chartSize) chart {
+// bar. runs are newest first, as the history returns them; the tooltips
+// give their times in loc.
+func runsChart(runs []RunInfo, sz chartSize, loc *time.Location) chart {
 	c := chart{Label: "recent runs"}
 	if len(runs) == 0 {
 		c.Empty = "no runs yet"
@@ -180,7 +181,7 @@ func runsChart(runs []RunInfo, sz chartSize) chart {
 	x := 0
 	for i := len(runs) - 1; i >= 0; i-- {
 		r := runs[i]
-		tip := runTip(r)
+		tip := runTip(r, loc)
 		switch r.Status {
 		case StatusFailed, StatusCancelled, StatusQueued, StatusRunning:
 			c.Bars = append(c.Bars, chartBar{X: x, Y: 0, W: sz.bar, H: sz.height, Class: "bar-" + r.Status, Tip: tip})
@@ -219,9 +220,9 @@ func runsChart(runs []RunInfo, sz chartSize) chart {
 	return c
 }
 
-// runTip describes a run in one line.
-func runTip(r RunInfo) string {
-	parts := []string{localTime(runTime(r)), r.Status}
+// runTip describes a run in one line, its time in loc.
+func runTip(r RunInfo, loc *time.Location) string {
+	parts := []string{inZone(runTime(r), loc), r.Status}
 	if s := r.Summary; s != nil {
 		parts = append(parts,
 			plural(s.NewDocuments, "new document"), plural(s.NewVersions, "new version"),

@@ -60,7 +60,12 @@ func TestRunsChart(t *testing.T) {
 		ok(2, 2),
 		{Status: StatusCancelled},
 	}
-	c := runsChart(runs, smallRuns)
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs[2].StartedAt = time.Date(2026, 12, 6, 19, 0, 0, 0, time.UTC)
+	c := runsChart(runs, smallRuns, shanghai)
 	var classes []string
 	for _, b := range c.Bars {
 		classes = append(classes, b.Class)
@@ -75,14 +80,18 @@ func TestRunsChart(t *testing.T) {
 	if !strings.Contains(c.Bars[4].Tip, "archive full") {
 		t.Errorf("a failed run's tip lacks its error: %q", c.Bars[4].Tip)
 	}
-	if c := runsChart(nil, smallRuns); c.Empty == "" {
+	// A tip's time is in the site's zone, and says which.
+	if tip := c.Bars[3].Tip; !strings.HasPrefix(tip, "2026-12-07 03:00 CST · ok") {
+		t.Errorf("the tip of a run at 19:00 UTC, shown in Asia/Shanghai: %q", tip)
+	}
+	if c := runsChart(nil, smallRuns, time.UTC); c.Empty == "" {
 		t.Error("no runs: want the empty text")
 	}
 	many := make([]RunInfo, 100)
 	for i := range many {
 		many[i] = ok(1, 0)
 	}
-	if c := runsChart(many, smallRuns); len(c.Bars) != smallRuns.maxBars {
+	if c := runsChart(many, smallRuns, time.UTC); len(c.Bars) != smallRuns.maxBars {
 		t.Errorf("%d bars for 100 runs, want %d", len(c.Bars), smallRuns.maxBars)
 	}
 }

@@ -52,6 +52,14 @@ type Options struct {
 	// besides the listen address and allowed_hosts (see Handler). ""
 	// means os.Hostname().
 	Hostname string
+	// StaleAfter is how long a site may go without an ok run before the
+	// status page, the API and the metrics flag it stale (config.yaml's
+	// stale_after; 0: DefaultStaleAfter).
+	StaleAfter time.Duration
+	// Location is the zone of the times on the status page for sites
+	// whose schedule names none with CRON_TZ= (nil: the server's local
+	// zone).
+	Location *time.Location
 }
 
 // HTTPLimits bound what one client can hold of the daemon's HTTP server:
@@ -129,7 +137,13 @@ type Daemon struct {
 	runs    *runManager
 	metrics *metrics
 	docs    *docCounts
+	health  *healthBook
 	pages   *pages
+	zones   *zoneCache
+
+	staleAfter time.Duration
+
+	keep int // finished runs kept per site, and read from the archive at start
 
 	reloadMu sync.Mutex
 	stamp    uint64    // dirStamp of the last load
@@ -159,6 +173,12 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	if opts.Hostname == "" {
 		opts.Hostname, _ = os.Hostname() // none: the listen address and allowed_hosts still work
 	}
+	if opts.StaleAfter <= 0 {
+		opts.StaleAfter = DefaultStaleAfter
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
 	cfg := opts.Config
 	d := &Daemon{
 		cfg:     cfg,
@@ -172,6 +192,11 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		reg:     newRegistry(),
 		metrics: newMetrics(),
 		docs:    newDocCounts(opts.Archive),
+		health:  newHealthBook(),
+		zones:   newZoneCache(opts.Location),
+
+		staleAfter: opts.StaleAfter,
+		keep:       opts.History,
 	}
 	crawl := cfg.CrawlOptions()
 	crawl.Transport = opts.Crawl.Transport
@@ -194,28 +219,27 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	if err := d.docs.refreshAll(ctx); err != nil {
 		d.log.Warn("could not count the archived documents", "err", err)
 	}
-	d.seedHistory(ctx, opts.History)
 	return d, nil
 }
 
-// seedHistory reads the runs the archive recorded before this start.
-func (d *Daemon) seedHistory(ctx context.Context, keep int) {
-	var all []RunInfo
-	for _, rs := range d.reg.list() {
-		recs, err := d.archive.Runs(ctx, rs.site.Name, keep)
-		if err != nil {
-			d.log.Warn("could not read past runs", "site", rs.site.Name, "err", err)
-			continue
-		}
-		for _, rec := range recs {
-			r := fromArchive(rec)
-			all = append(all, r)
-			if r.Status == StatusOK {
-				d.metrics.seedLastSuccess(r.Site, r.FinishedAt)
-			}
-		}
+// seedPast reads what the archive recorded of a site's runs before the
+// daemon knew the site (at start, or when its file is added): its recent
+// runs for the history, and its health (failed runs since the last ok
+// one, the last success). A site whose runs the daemon has seen already
+// (removed and added back while its run went on) keeps what it has.
+func (d *Daemon) seedPast(ctx context.Context, site string) {
+	if d.health.has(site) || d.runs.has(site) {
+		return
 	}
-	d.runs.seed(all)
+	history, h, err := d.seedSite(ctx, site, d.keep)
+	if err != nil {
+		d.log.Warn("could not read past runs", "site", site, "err", err)
+		return
+	}
+	d.runs.seed(history)
+	if len(history) > 0 {
+		d.health.seed(site, h)
+	}
 }
 
 // Run starts the scheduler, the sites_dir poller and the HTTP server on ln,
@@ -345,6 +369,9 @@ func (d *Daemon) Reload(ctx context.Context) error {
 		case siteBroken:
 			d.log.Warn("site file has problems; the site's last good version keeps running", "site", c.name, "file", c.site.File)
 		default:
+			if c.kind == siteAdded {
+				d.seedPast(ctx, c.name)
+			}
 			if err := d.sched.set(c.site); err != nil {
 				d.log.Error("cannot schedule site", "site", c.name, "err", err)
 				continue
@@ -363,6 +390,7 @@ func (d *Daemon) Reload(ctx context.Context) error {
 	d.runs.forget(known)
 	d.metrics.forget(known)
 	d.docs.forget(known)
+	d.health.forget(known)
 	return nil
 }
 
@@ -401,8 +429,10 @@ func (d *Daemon) Trigger(name string) (RunInfo, error) {
 	return r, err
 }
 
-// runEnded updates the metrics and the document counts after a run.
+// runEnded updates the site's health, the metrics and the document counts
+// after a run.
 func (d *Daemon) runEnded(r RunInfo, crawled bool) {
+	d.health.observe(r)
 	d.metrics.observe(r)
 	if crawled && r.Summary != nil && (r.Summary.NewDocuments > 0 || r.Summary.NewVersions > 0) {
 		// The run's own context may be gone; the count is quick.

@@ -54,9 +54,13 @@ func TestTriggerRunsAndReports(t *testing.T) {
 	if len(rr.Runs) != 1 || rr.Runs[0].ID != r.ID {
 		t.Errorf("GET /api/runs: %+v", rr.Runs)
 	}
-	e.get("/api/runs?site=other", &rr)
-	if len(rr.Runs) != 0 {
-		t.Errorf("runs of an unknown site: %+v", rr.Runs)
+	// A name that is neither loaded nor in the archive is a 404 naming the
+	// sites, not an empty list that reads as "no runs yet".
+	code, body = e.get("/api/runs?site=other", nil)
+	var eb errorBody
+	if code != http.StatusNotFound || json.Unmarshal([]byte(body), &eb) != nil ||
+		!strings.Contains(eb.Error, `no site "other"`) || len(eb.Sites) != 1 || eb.Sites[0] != "tiny" {
+		t.Errorf("runs of an unknown site: %d %s, want 404 naming the site tiny", code, body)
 	}
 	if code, _ := e.get("/api/runs?limit=x", nil); code != http.StatusBadRequest {
 		t.Errorf("bad limit: %d", code)
@@ -203,7 +207,7 @@ func TestHistoryFromArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the run", func() bool { last, _ := e.d.runs.last("tiny"); return last != nil })
+	waitFor(t, "the run", func() bool { last := e.d.runs.last("tiny"); return last != nil })
 	e.stop()
 
 	// A new daemon on the same archive starts with that run in its history.
@@ -218,12 +222,8 @@ func TestHistoryFromArchive(t *testing.T) {
 	if d2.docs.total("tiny") != 1 {
 		t.Errorf("documents after restart: %d", d2.docs.total("tiny"))
 	}
-	var buf strings.Builder
-	if err := d2.metrics.write(&buf, gauges{}); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(buf.String(), `nianbao_last_success_timestamp_seconds{site="tiny"} `) {
-		t.Error("the last success time does not survive a restart")
+	if h := d2.health.get("tiny"); h.LastSuccess.IsZero() || !h.LastSuccess.Equal(runs[0].FinishedAt) || h.Failures != 0 {
+		t.Errorf("the site's health does not survive a restart: %+v, want the last success at %v", h, runs[0].FinishedAt)
 	}
 }
 
@@ -241,7 +241,7 @@ func TestReloadPicksUpFiles(t *testing.T) {
 	waitFor(t, "site b", func() bool { return len(sitesOf().Sites) == 2 })
 	// b runs on its schedule.
 	waitFor(t, "a scheduled run of b", func() bool {
-		last, _ := e.d.runs.last("b")
+		last := e.d.runs.last("b")
 		return last != nil && last.Trigger == TriggerSchedule && last.Status == StatusOK
 	})
 	// Broken: reported with file and line, and its last good version stays scheduled.

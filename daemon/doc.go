@@ -30,6 +30,16 @@
 //   - The history is a bounded ring of recent runs per site, kept in memory
 //     and seeded at startup from the run records in the archive, so the page
 //     is not empty after a restart.
+//   - A site's health is how its runs have gone lately: its consecutive
+//     failures (failed runs since its last ok run; cancelled runs neither
+//     count nor reset them), when that streak began, its last success
+//     (moved by ok runs only), and whether it is stale: no ok run for
+//     longer than stale_after, counted from its first run when it never
+//     succeeded. It is read from the archive's run records when the daemon
+//     learns of the site (as far back as the last ok run, beyond the
+//     history) and kept up to date as runs end.
+//   - A site's zone is the one its times are shown in on the status page:
+//     its schedule's CRON_TZ, else the daemon's (Options.Location).
 //
 // Ownership: the caller opens the archive as its one writer (holding the
 // archive lock) and passes it in; the Daemon writes to it only through
@@ -40,7 +50,8 @@
 // The HTTP surface (see Handler): GET /healthz, GET /api/sites, GET
 // /api/sites/{name}, POST /api/sites/{name}/crawl, GET /api/runs?site=, GET
 // /metrics, and the server-rendered status pages / and /sites/{name}, which
-// need no JavaScript. POST requests need the API token when one is set, and
+// need no JavaScript. A site name that names no site is a 404 everywhere,
+// with the names of the sites there are. POST requests need the API token when one is set, and
 // are refused when they come from another web origin.
 //
 // Two more nouns guard that surface:

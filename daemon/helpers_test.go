@@ -72,13 +72,15 @@ type envOptions struct {
 	// is measured.
 	discardLogs bool
 	http        HTTPLimits
-	hostname    string // the machine's name as the daemon sees it ("": "testbox")
+	hostname    string           // the machine's name as the daemon sees it ("": "testbox")
+	now         func() time.Time // the daemon's clock (nil: time.Now)
+	location    *time.Location   // the server's zone for the status page (nil: UTC)
 }
 
 func newEnv(t testing.TB, o envOptions) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	cfgText := "sites_dir: sites\narchive_dir: archive\nuser_agent: \"nianbao-test/1.0\"\n" +
+	cfgText := "sites_dir: sites\narchive_dir: archive\nuser_agent: \"nianbao-test/1.0\"\nmin_schedule_interval: 1s\n" +
 		"defaults:\n  delay: 0s\n  timeout: 10s\n  max_pages: 5\n  schedule: \"@every 1h\"\n" + o.config
 	writeFile(t, filepath.Join(dir, "config.yaml"), cfgText)
 	if err := os.MkdirAll(filepath.Join(dir, "sites"), 0o755); err != nil {
@@ -107,9 +109,13 @@ func newEnv(t testing.TB, o envOptions) *testEnv {
 	if o.hostname == "" {
 		o.hostname = "testbox"
 	}
+	if o.location == nil {
+		o.location = time.UTC // the same page on every machine the tests run on
+	}
 	e.d, err = New(context.Background(), Options{Config: cfg, Archive: e.archive, Logger: log,
 		Token: o.token, PollInterval: 100 * time.Millisecond, History: o.keep, Files: e.files,
-		HTTP: o.http, Hostname: o.hostname})
+		HTTP: o.http, Hostname: o.hostname, Now: o.now, Location: o.location,
+		StaleAfter: time.Duration(cfg.StaleAfter)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,3 +239,47 @@ func (l *lockedBuffer) String() string {
 }
 
 func removeFile(p string) error { return os.Remove(p) }
+
+// fakeClock is a clock that moves only when told to.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// deadURL is the address of a loopback port nothing listens on: it was
+// listened on and closed, so a connection to it is refused.
+func deadURL(t testing.TB) string {
+	return "http://" + portaltest.ClosedAddr(t) + "/"
+}
+
+// runToEnd triggers a run of site and waits for it to end.
+func (e *testEnv) runToEnd(site string) RunInfo {
+	e.t.Helper()
+	r, err := e.d.Trigger(site)
+	if err != nil {
+		e.t.Fatalf("trigger %s: %v", site, err)
+	}
+	var done RunInfo
+	waitFor(e.t, "the run of "+site, func() bool {
+		for _, h := range e.d.runs.recent(site, 0) {
+			if h.ID == r.ID && h.Done() {
+				done = h
+				return true
+			}
+		}
+		return false
+	})
+	return done
+}

@@ -1,9 +1,11 @@
 package daemon
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/harvest"
 )
 
@@ -31,8 +34,20 @@ type SiteInfo struct {
 	CurrentRun *RunInfo `json:"current_run,omitempty"`
 	// LastRun is the last finished run, with its counts in its summary.
 	LastRun *RunInfo `json:"last_run,omitempty"`
-	// LastSuccess is when the last ok run finished.
+	// LastSuccess is when the last ok run finished; absent when the site
+	// never had one. Only an ok run moves it.
 	LastSuccess time.Time `json:"last_success,omitzero"`
+	// ConsecutiveFailures counts the failed runs since the last ok one
+	// (every run, when none was ok). Cancelled runs neither count nor
+	// reset it.
+	ConsecutiveFailures int `json:"consecutive_failures"`
+	// FailingSince is when the first of those failed runs started; absent
+	// when ConsecutiveFailures is 0.
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	// Stale is set when the site has had no ok run for longer than
+	// stale_after: since its last success, or since its first run when it
+	// never succeeded. A site that never ran is not stale.
+	Stale bool `json:"stale"`
 	// Documents is how many documents of the site the archive holds.
 	Documents int `json:"documents"`
 	// ConfigError lists the problems of the site's file when it is broken
@@ -59,6 +74,28 @@ type RunsResponse struct {
 type errorBody struct {
 	Error string   `json:"error"`
 	Run   *RunInfo `json:"run,omitempty"` // the run already going, with 409
+	// Sites names the sites loaded, with 404 for a site that is not.
+	Sites []string `json:"sites,omitempty"`
+}
+
+// unknownSite is the 404 body for a site name that names no site: what is
+// wrong, and the names that would have been right.
+func (d *Daemon) unknownSite(name, what string) errorBody {
+	list := d.reg.list()
+	names := make([]string, len(list))
+	for i, rs := range list {
+		names[i] = rs.site.Name
+	}
+	msg := fmt.Sprintf("no site %q %s", name, what)
+	switch {
+	case len(names) == 0:
+		msg += "; no sites are loaded"
+	case len(names) <= 10:
+		msg += "; the sites are " + strings.Join(names, ", ")
+	default:
+		msg += fmt.Sprintf("; there are %d sites: GET /api/sites lists them", len(names))
+	}
+	return errorBody{Error: msg, Sites: names}
 }
 
 // Handler is the daemon's HTTP interface, as served on a listener bound to
@@ -127,11 +164,12 @@ func (d *Daemon) apiSite(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusNotFound, errorBody{Error: "no site " + strconv.Quote(name)})
+	writeJSON(w, http.StatusNotFound, d.unknownSite(name, "is loaded"))
 }
 
 // siteInfos builds the API view of every site.
 func (d *Daemon) siteInfos() []SiteInfo {
+	now := d.now()
 	next := d.sched.next()
 	list := d.reg.list()
 	out := make([]SiteInfo, 0, len(list))
@@ -145,14 +183,14 @@ func (d *Daemon) siteInfos() []SiteInfo {
 		if si.Start == nil {
 			si.Start = []string{}
 		}
-		last, ok := d.runs.last(s.Name)
-		if last != nil {
+		if last := d.runs.last(s.Name); last != nil {
 			si.LastRun = last
 			si.Status = last.Status
 		}
-		if ok != nil {
-			si.LastSuccess = ok.FinishedAt
-		}
+		h := d.health.get(s.Name)
+		si.LastSuccess = h.LastSuccess
+		si.ConsecutiveFailures, si.FailingSince = h.Failures, h.FailingSince
+		si.Stale = h.stale(now, d.staleAfter)
 		if cur, going := d.runs.current(s.Name); going {
 			si.CurrentRun = &cur
 			si.Status = cur.Status
@@ -173,11 +211,47 @@ func (d *Daemon) apiRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	runs := d.runs.recent(site, limit)
+	runs, known, err := d.runsOf(r.Context(), site, limit)
+	switch {
+	case err != nil:
+		writeJSON(w, http.StatusInternalServerError, errorBody{Error: err.Error()})
+		return
+	case !known:
+		writeJSON(w, http.StatusNotFound, d.unknownSite(site, "is loaded or in the archive"))
+		return
+	}
 	if runs == nil {
 		runs = []RunInfo{}
 	}
 	writeJSON(w, http.StatusOK, RunsResponse{Runs: runs})
+}
+
+// runsOf returns up to limit recent runs of a site, newest first (of every
+// site for ""). A site that is not loaded (its file was removed) still has
+// the runs the archive recorded; known is false for a name that is neither
+// loaded nor in the archive.
+func (d *Daemon) runsOf(ctx context.Context, site string, limit int) (runs []RunInfo, known bool, err error) {
+	if _, loaded := d.reg.site(site); loaded || site == "" {
+		return d.runs.recent(site, limit), true, nil
+	}
+	if runs := d.runs.recent(site, limit); len(runs) > 0 {
+		return runs, true, nil // removed while its run went on
+	}
+	recs, err := d.archive.Runs(ctx, site, limit)
+	if err != nil {
+		return nil, false, fmt.Errorf("runs of %s: %w", site, err)
+	}
+	for _, rec := range recs {
+		runs = append(runs, fromArchive(rec))
+	}
+	if len(runs) > 0 {
+		return runs, true, nil
+	}
+	docs, err := d.archive.Versions(ctx, archive.Filter{Site: site})
+	if err != nil {
+		return nil, false, fmt.Errorf("documents of %s: %w", site, err)
+	}
+	return nil, len(docs) > 0, nil
 }
 
 // apiCrawl answers 202 with the new run, 409 with the run already going,
@@ -193,7 +267,7 @@ func (d *Daemon) apiCrawl(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &busy):
 		writeJSON(w, http.StatusConflict, errorBody{Error: err.Error(), Run: &busy.Run})
 	case errors.Is(err, ErrUnknownSite):
-		writeJSON(w, http.StatusNotFound, errorBody{Error: "no site " + strconv.Quote(name) + " is loaded"})
+		writeJSON(w, http.StatusNotFound, d.unknownSite(name, "is loaded"))
 	case errors.Is(err, ErrStopping), errors.Is(err, ErrNotRunning):
 		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: err.Error()})
 	default:
@@ -211,7 +285,7 @@ func (d *Daemon) formCrawl(w http.ResponseWriter, r *http.Request) {
 	case err == nil, errors.As(err, &busy):
 		http.Redirect(w, r, "/sites/"+url.PathEscape(name), http.StatusSeeOther)
 	case errors.Is(err, ErrUnknownSite):
-		http.Error(w, "no site "+strconv.Quote(name)+" is loaded", http.StatusNotFound)
+		http.Error(w, d.unknownSite(name, "is loaded").Error, http.StatusNotFound)
 	default:
 		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 	}
@@ -224,12 +298,17 @@ func (d *Daemon) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	probs, _ := d.reg.problems()
 	list := d.reg.list()
 	docs := make(map[string]int, len(list))
+	health := make(map[string]siteGauges, len(list))
+	now := d.now()
 	for _, rs := range list {
-		docs[rs.site.Name] = d.docs.total(rs.site.Name)
+		name := rs.site.Name
+		docs[name] = d.docs.total(name)
+		h := d.health.get(name)
+		health[name] = siteGauges{lastSuccess: h.LastSuccess, failures: h.Failures, stale: h.stale(now, d.staleAfter)}
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	err := d.metrics.write(w, gauges{sites: len(list), brokenFiles: len(probs), queued: queued, running: running,
-		documents: docs, goroutines: runtime.NumGoroutine(), heapBytes: ms.HeapAlloc})
+		documents: docs, health: health, goroutines: runtime.NumGoroutine(), heapBytes: ms.HeapAlloc})
 	if err != nil {
 		d.log.Debug("writing metrics", "err", err)
 	}

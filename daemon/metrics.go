@@ -36,9 +36,7 @@ type siteMetrics struct {
 	durBuckets       []float64          // cumulative counts per durationBuckets
 	durSum           float64
 	durCount         float64
-	lastSuccess      time.Time
 	lastRun          time.Time
-	lastRunFailed    bool
 }
 
 // metrics holds what /metrics exposes. Gauges that describe the present
@@ -66,12 +64,7 @@ func (m *metrics) observe(r RunInfo) {
 	defer m.mu.Unlock()
 	s := m.site(r.Site)
 	s.runs[r.Status]++
-	end := r.FinishedAt
-	s.lastRun = end
-	s.lastRunFailed = r.Status == StatusFailed
-	if r.Status == StatusOK {
-		s.lastSuccess = end
-	}
+	s.lastRun = r.FinishedAt
 	sum := r.Summary
 	if sum == nil {
 		return
@@ -112,17 +105,6 @@ func (m *metrics) skip(site string) {
 	m.site(site).skipped++
 }
 
-// seedLastSuccess sets the last success time of a site from the archive's
-// records, so the gauge survives a restart.
-func (m *metrics) seedLastSuccess(site string, t time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s := m.site(site)
-	if t.After(s.lastSuccess) {
-		s.lastSuccess = t
-	}
-}
-
 // forget drops the series of sites that are gone.
 func (m *metrics) forget(keep func(site string) bool) {
 	m.mu.Lock()
@@ -137,9 +119,17 @@ func (m *metrics) forget(keep func(site string) bool) {
 // gauges are the present-state values read at scrape time.
 type gauges struct {
 	sites, brokenFiles, queued, running int
-	documents                           map[string]int // per site
+	documents                           map[string]int        // per site
+	health                              map[string]siteGauges // per site loaded
 	goroutines                          int
 	heapBytes                           uint64
+}
+
+// siteGauges are a site's health as the metrics show it.
+type siteGauges struct {
+	lastSuccess time.Time // zero: never
+	failures    int
+	stale       bool
 }
 
 // write renders the Prometheus text exposition format (version 0.0.4).
@@ -202,12 +192,6 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 		e.sample("nianbao_run_duration_seconds_sum", s.durSum, "site", n)
 		e.sample("nianbao_run_duration_seconds_count", s.durCount, "site", n)
 	}
-	e.family("nianbao_last_success_timestamp_seconds", "gauge", "When the site's last successful run finished, in Unix seconds.")
-	for _, n := range names {
-		if t := m.sites[n].lastSuccess; !t.IsZero() {
-			e.sample("nianbao_last_success_timestamp_seconds", unixSeconds(t), "site", n)
-		}
-	}
 	e.family("nianbao_last_run_timestamp_seconds", "gauge", "When the site's last run finished, whatever its status, in Unix seconds.")
 	for _, n := range names {
 		if t := m.sites[n].lastRun; !t.IsZero() {
@@ -216,6 +200,25 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	}
 	m.mu.Unlock()
 
+	healthy := sortedKeys(g.health)
+	e.family("nianbao_last_success_timestamp_seconds", "gauge", "When the site's last successful run finished, in Unix seconds; absent for a site that never succeeded.")
+	for _, n := range healthy {
+		if t := g.health[n].lastSuccess; !t.IsZero() {
+			e.sample("nianbao_last_success_timestamp_seconds", unixSeconds(t), "site", n)
+		}
+	}
+	e.family("nianbao_site_consecutive_failures", "gauge", "Failed runs of the site since its last successful one (cancelled runs neither count nor reset it).")
+	for _, n := range healthy {
+		e.sample("nianbao_site_consecutive_failures", float64(g.health[n].failures), "site", n)
+	}
+	e.family("nianbao_site_stale", "gauge", "1 when the site has had no successful run for longer than stale_after (since its first run, if it never succeeded), else 0.")
+	for _, n := range healthy {
+		v := 0.0
+		if g.health[n].stale {
+			v = 1
+		}
+		e.sample("nianbao_site_stale", v, "site", n)
+	}
 	e.family("nianbao_archive_documents", "gauge", "Documents in the archive, by site.")
 	for _, n := range sortedKeys(g.documents) {
 		e.sample("nianbao_archive_documents", float64(g.documents[n]), "site", n)

@@ -88,7 +88,11 @@ func TestMetricsExposition(t *testing.T) {
 	m.observe(RunInfo{Site: `we"ird\site`, Status: StatusCancelled, FinishedAt: end})
 	m.skip("a")
 	var b strings.Builder
-	if err := m.write(&b, gauges{sites: 2, brokenFiles: 1, running: 1, documents: map[string]int{"a": 7}}); err != nil {
+	health := map[string]siteGauges{
+		"a":           {lastSuccess: end, failures: 1},
+		`we"ird\site`: {failures: 0, stale: true},
+	}
+	if err := m.write(&b, gauges{sites: 2, brokenFiles: 1, running: 1, documents: map[string]int{"a": 7}, health: health}); err != nil {
 		t.Fatal(err)
 	}
 	got := parseExposition(t, b.String())
@@ -119,6 +123,10 @@ func TestMetricsExposition(t *testing.T) {
 		`nianbao_sites`:                                               2,
 		`nianbao_site_files_with_problems`:                            1,
 		`nianbao_runs_running`:                                        1,
+		`nianbao_site_consecutive_failures{site="a"}`:                 1,
+		`nianbao_site_consecutive_failures{site="we\"ird\\site"}`:     0,
+		`nianbao_site_stale{site="a"}`:                                0,
+		`nianbao_site_stale{site="we\"ird\\site"}`:                    1,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {

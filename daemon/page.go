@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 //go:embed templates/*.html
@@ -20,13 +23,8 @@ type pages struct {
 
 func newPages() (*pages, error) {
 	funcs := template.FuncMap{
-		"when": localTime,
-		"whensec": func(t time.Time) string {
-			if t.IsZero() {
-				return "—"
-			}
-			return t.Local().Format("2006-01-02 15:04:05")
-		},
+		"when":     inZone,
+		"whensec":  inZoneSec,
 		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"relative": relative,
 		"dur": func(d time.Duration) string {
@@ -35,7 +33,11 @@ func newPages() (*pages, error) {
 			}
 			return d.Round(100 * time.Millisecond).String()
 		},
-		"errs": summaryErrors,
+		"errs":   summaryErrors,
+		"plural": plural,
+		"health": func(s *pageSite, pd pageData) healthView {
+			return healthView{Site: s, StaleAfter: days(pd.StaleAfter)}
+		},
 	}
 	parse := func(name string) (*template.Template, error) {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/base.html", "templates/"+name)
@@ -62,19 +64,30 @@ type pageSite struct {
 	Runs  chart
 	// Shown is the run the row's counts come from: the last finished one.
 	Shown *RunInfo
+	// Zone is the zone the site's times are shown in: its schedule's
+	// CRON_TZ, else the daemon's.
+	Zone *time.Location
+	// Cause is why the last finished run failed, shortened to fit a table
+	// cell; CauseFull is all of it. Both empty unless it failed.
+	Cause, CauseFull string
 }
 
 // pageData is what both pages are rendered from.
 type pageData struct {
-	Now        time.Time
-	Sites      []pageSite
-	Problems   []FileProblems
-	DirError   string
-	Total      int
-	Running    int
-	Queued     int
-	Failed     int
-	Documents  int
+	Now       time.Time
+	Sites     []*pageSite
+	Problems  []FileProblems
+	DirError  string
+	Total     int
+	Running   int
+	Queued    int
+	Failed    int
+	Stale     int
+	Documents int
+	// Zone is the daemon's own zone, for the page's time of update.
+	Zone *time.Location
+	// StaleAfter is stale_after, for the stale flag's tooltip.
+	StaleAfter time.Duration
 	CanTrigger bool // no token is needed, so the page's buttons work
 
 	// The site page's extras.
@@ -83,23 +96,48 @@ type pageData struct {
 	Failures []failureRow
 }
 
+// healthView is what the "health" template shows of a site.
+type healthView struct {
+	Site       *pageSite
+	StaleAfter string
+}
+
+// days writes a duration in days when it is whole days ("7 days"), as
+// stale_after usually is.
+func days(d time.Duration) string {
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return plural(int(d/(24*time.Hour)), "day")
+	}
+	return d.String()
+}
+
 type failureRow struct {
 	Kind, URL, Err string
 }
 
 func (d *Daemon) pageData(big bool) pageData {
-	pd := pageData{Now: d.now(), CanTrigger: d.token == ""}
+	pd := pageData{Now: d.now(), CanTrigger: d.token == "", Zone: d.zones.local, StaleAfter: d.staleAfter}
 	pd.Problems, pd.DirError = d.reg.problems()
 	years, runs := smallChart, smallRuns
 	if big {
 		years, runs = bigChart, bigRuns
 	}
 	for _, si := range d.siteInfos() {
-		ps := pageSite{SiteInfo: si, Shown: si.LastRun}
+		ps := &pageSite{SiteInfo: si, Shown: si.LastRun, Zone: d.zones.of(si.Schedule)}
+		if last := si.LastRun; last != nil && last.Status == StatusFailed {
+			ps.CauseFull = last.Error
+			if ps.CauseFull == "" {
+				ps.CauseFull = "no cause recorded"
+			}
+			ps.Cause = shortCause(ps.CauseFull, si.Start)
+		}
 		ps.Years = yearChart(d.docs.years(si.Name), years)
-		ps.Runs = runsChart(d.runs.recent(si.Name, runs.maxBars), runs)
+		ps.Runs = runsChart(d.runs.recent(si.Name, runs.maxBars), runs, ps.Zone)
 		pd.Sites = append(pd.Sites, ps)
 		pd.Documents += si.Documents
+		if si.Stale {
+			pd.Stale++
+		}
 		switch si.Status {
 		case StatusRunning:
 			pd.Running++
@@ -120,17 +158,17 @@ func (d *Daemon) indexPage(w http.ResponseWriter, _ *http.Request) {
 func (d *Daemon) sitePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if _, ok := d.reg.site(name); !ok {
-		http.Error(w, "no site "+strconv.Quote(name)+" is loaded", http.StatusNotFound)
+		http.Error(w, d.unknownSite(name, "is loaded").Error, http.StatusNotFound)
 		return
 	}
 	pd := d.pageData(true)
 	for i := range pd.Sites {
 		if pd.Sites[i].Name == name {
-			pd.Site = &pd.Sites[i]
+			pd.Site = pd.Sites[i]
 		}
 	}
 	if pd.Site == nil { // removed between the two looks
-		http.Error(w, "no site "+strconv.Quote(name)+" is loaded", http.StatusNotFound)
+		http.Error(w, d.unknownSite(name, "is loaded").Error, http.StatusNotFound)
 		return
 	}
 	pd.History = d.runs.recent(name, 0)
@@ -156,12 +194,34 @@ func (d *Daemon) render(w http.ResponseWriter, t *template.Template, data pageDa
 	_, _ = buf.WriteTo(w)
 }
 
-// localTime formats a time in the daemon's zone, to the minute.
-func localTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
+// causeRunes is how much of a failed run's cause the table shows; all of
+// it is in the cell's tooltip and on the site's page.
+const causeRunes = 160
+
+// shortCause is a failed run's cause as the table shows it: without the
+// scheme and host of the site's own start pages (the row says which site
+// it is, and the paths say which pages), cut to causeRunes. So the part
+// that says what went wrong ("connection refused", "no such host") fits.
+func shortCause(cause string, start []string) string {
+	var olds []string
+	for _, s := range start {
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			olds = append(olds, u.Scheme+"://"+u.Host, "")
+		}
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	if len(olds) > 0 {
+		cause = strings.NewReplacer(olds...).Replace(cause)
+	}
+	return shorten(cause, causeRunes)
+}
+
+// shorten cuts s to at most n runes, marking the cut with "…".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 // relative says how far t is from now: "in 3h 20m", "5m ago".

@@ -237,8 +237,11 @@ func (m *runManager) end(r *RunInfo, sum harvest.Summary, err error, crawled boo
 		if sum.Site == "" {
 			sum.Site = fin.Site
 		}
-		if sum.Status == "" {
-			sum.Status = fin.Status
+		// The summary says what the run's record says, even when the
+		// crawl reported ok but its record could not be stored.
+		sum.Status = fin.Status
+		if sum.Error == "" {
+			sum.Error = fin.Error
 		}
 		fin.Summary = &sum
 	}
@@ -295,6 +298,15 @@ func (m *runManager) forget(keep func(site string) bool) {
 	}
 }
 
+// has reports whether the manager knows runs of the site: one going, or
+// finished ones.
+func (m *runManager) has(site string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, going := m.active[site]
+	return going || len(m.history[site]) > 0
+}
+
 // current returns a site's queued or running run.
 func (m *runManager) current(site string) (RunInfo, bool) {
 	m.mu.Lock()
@@ -339,23 +351,16 @@ func (m *runManager) recent(site string, limit int) []RunInfo {
 	return out
 }
 
-// last returns a site's most recent finished run, and its most recent ok one.
-func (m *runManager) last(site string) (last, ok *RunInfo) {
+// last returns a site's most recent finished run; nil if it has none.
+func (m *runManager) last(site string) *RunInfo {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	h := m.history[site]
-	for i := len(h) - 1; i >= 0; i-- {
-		if last == nil {
-			r := h[i]
-			last = &r
-		}
-		if h[i].Status == StatusOK {
-			r := h[i]
-			ok = &r
-			break
-		}
+	if len(h) == 0 {
+		return nil
 	}
-	return last, ok
+	r := h[len(h)-1]
+	return &r
 }
 
 // counts returns how many runs are queued and running.

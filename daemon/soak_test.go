@@ -29,7 +29,7 @@ func soak(t testing.TB, e *testEnv, n int) {
 			t.Fatalf("run %d: %v", i, err)
 		}
 		for {
-			last, _ := e.d.runs.last("tiny")
+			last := e.d.runs.last("tiny")
 			if last != nil && last.ID == r.ID {
 				if last.Status != StatusOK {
 					t.Fatalf("run %d: %s: %s", i, last.Status, last.Error)

@@ -41,10 +41,16 @@ directory within seconds (and on SIGHUP); and serve on listen:
 
   /                         status page: every site, its next and last run, charts
   /healthz                  "ok"
-  /api/sites                sites as JSON: schedule, next run, last run, counts, file problems
-  /api/runs?site=NAME       recent runs with their summaries
+  /api/sites                sites as JSON: schedule, next run, last run, counts,
+                            consecutive_failures, last_success, stale, file problems
+  /api/runs?site=NAME       recent runs with their summaries (404 for an unknown site)
   POST /api/sites/NAME/crawl  crawl a site now (202 with the run's id)
   /metrics                  Prometheus metrics (nianbao_*)
+
+A run that could read none of a site's start pages has failed. The status
+page, the API and the metrics count a site's failed runs since its last
+ok one (nianbao_site_consecutive_failures), and flag it stale when it has
+had no ok run for stale_after (default 7 days; nianbao_site_stale).
 
 The daemon is the archive's one writer for as long as it runs. Beside it,
 'nianbao crawl --wait SITE' asks it to crawl and prints the summaries;
@@ -99,7 +105,9 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 		}
 		var le *archive.LockError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%w: a daemon already serves this archive at http://%s", err, le.Holding().Listen)
+			if l := le.Holding().Listen; l != "" {
+				return fmt.Errorf("%w; its status page: http://%s/", err, l)
+			}
 		}
 		return err
 	}
@@ -118,6 +126,7 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 		Token:        token,
 		PollInterval: o.PollInterval,
 		Files:        files,
+		StaleAfter:   time.Duration(cfg.StaleAfter),
 	})
 	if err != nil {
 		return err
@@ -219,11 +228,15 @@ func crawlViaDaemon(ctx context.Context, g *globalOptions, o crawlOptions, cfg *
 			var r daemon.RunInfo
 			r, errs[i] = c.Wait(ctx, s.Name, runs[i].ID)
 			if ctx.Err() != nil {
-				return fmt.Errorf("interrupted: %w (the daemon's runs go on)", ctx.Err())
+				log.Warn("interrupted: the daemon's runs go on", "daemon", c.BaseURL)
+				return interruptedError{ctx.Err()}
 			}
 			if errs[i] == nil {
 				runs[i] = r
-				if r.Status != daemon.StatusOK {
+				// A failed run is the site's failure (exit 5, below),
+				// with its cause in the summary; anything else that
+				// is not ok (cancelled) is an error.
+				if r.Status != daemon.StatusOK && !(r.Status == daemon.StatusFailed && r.Summary != nil) {
 					errs[i] = fmt.Errorf("crawl %s (daemon run %s): %s: %s", s.Name, r.ID, r.Status, r.Error)
 				}
 			}
@@ -240,8 +253,5 @@ func crawlViaDaemon(ctx context.Context, g *globalOptions, o crawlOptions, cfg *
 	if err := writeSummaries(g.stdout, o.JSON, sums); err != nil {
 		return err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return loadErr
+	return errors.Join(errors.Join(errs...), loadErr, failedSites(sums))
 }

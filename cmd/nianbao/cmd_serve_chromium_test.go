@@ -38,8 +38,10 @@ func chromium(t *testing.T, profile string, args ...string) string {
 }
 
 // TestStatusPageInChromium renders the status pages in a real browser,
-// with no JavaScript involved, and saves a screenshot (to
-// $NIANBAO_SCREENSHOT_DIR when set, to look at).
+// with no JavaScript involved, asserts on the DOM the browser built (site
+// names, statuses, a failing site's cause, how long it has failed and its
+// stale flag) and saves screenshots (to $NIANBAO_SCREENSHOT_DIR when set,
+// to look at; CI installs fonts-noto-cjk so that they show the Chinese).
 func TestStatusPageInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
@@ -48,29 +50,63 @@ func TestStatusPageInChromium(t *testing.T) {
 		t.Skipf("no %s: apt-get install chromium to run this test", chromiumPath)
 	}
 	srv := portaltest.NewPortal(t)
+	// Runs are triggered, not scheduled, so that the page holds still
+	// while the browser looks at it.
 	cfg, archiveDir := serveSetup(t, "", map[string]string{
-		"jinnan.yaml": jinnanSite(srv, "@every 1s"),
-		"xxgk.yaml":   "name: xxgk\ntitle: 信息公开 <script>document.title='pwned'</script>\nschedule: \"@every 2s\"\nstart: " + srv.URL + "/xxgk/list.jsp?page=1\n",
-		"gone.yaml":   "name: gone\ntitle: 已撤销的栏目\nschedule: \"@every 1s\"\nstart: " + srv.URL + "/no-such-column/\n",
+		"jinnan.yaml": jinnanSite(srv, "CRON_TZ=Asia/Shanghai 0 3 * * *"),
+		"xxgk.yaml":   "name: xxgk\ntitle: 信息公开 <script>document.title='pwned'</script>\nschedule: \"@daily\"\nstart: " + srv.URL + "/xxgk/list.jsp?page=1\n",
+		"gone.yaml":   "name: gone\ntitle: 已撤销的栏目\nschedule: \"@daily\"\nstart: " + srv.URL + "/no-such-column/\n",
 		"broken.yaml": "name: broken\nstart: ftp://example.org/\n",
 	})
+	// gone failed ten days ago too, and never succeeded: it is stale.
+	recordOldRun(t, archiveDir, "gone", "failed", 10*24*time.Hour)
 	s := startServe(t, cfg, archiveDir)
-	waitUntil(t, "runs of every site", func() bool {
-		return len(s.finished("jinnan", daemon.TriggerSchedule, daemon.StatusOK)) >= 3 &&
-			len(s.finished("xxgk", daemon.TriggerSchedule, daemon.StatusOK)) >= 1 &&
-			len(s.finished("gone", daemon.TriggerSchedule, daemon.StatusOK)) >= 1
-	})
+	for range 3 {
+		if r := s.crawlNow("jinnan"); r.Status != daemon.StatusOK {
+			t.Fatalf("jinnan: %s %s", r.Status, r.Error)
+		}
+	}
+	if r := s.crawlNow("xxgk"); r.Status != daemon.StatusOK {
+		t.Fatalf("xxgk: %s %s", r.Status, r.Error)
+	}
+	for range 2 {
+		if r := s.crawlNow("gone"); r.Status != daemon.StatusFailed {
+			t.Fatalf("gone, whose start page is 404: %s %s; want failed", r.Status, r.Error)
+		}
+	}
 
 	profile := t.TempDir()
 	dom := chromium(t, profile, "--dump-dom", s.url+"/")
 	for _, want := range []string{
-		`<table class="sites">`, `id="site-jinnan"`, `id="site-xxgk"`, `id="site-gone"`,
-		"天津市津南区人民政府", "信息公开 &lt;script&gt;", // the title shows as text
-		`<svg class="chart"`, "archived reports per year", "Recent runs", `class="st st-`, // a status badge (ok, or running: the schedules are @every 1s)
-		"broken.yaml:2: start:", "Crawl now",
+		`<table class="sites">`, `<svg class="chart"`, "archived reports per year", "Recent runs",
+		"信息公开 &lt;script&gt;", // the title shows as text
+		"broken.yaml:2: start:", "Crawl now", "<b>1</b> stale", "<b>1</b> failed last run",
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
+		}
+	}
+	rows := []struct {
+		site    string
+		want    []string
+		notWant []string
+	}{
+		{"jinnan", []string{"天津市津南区人民政府", `class="st st-ok"`, " CST</time>"}, []string{"st-stale", "failing for", `class="cause"`}},
+		{"xxgk", []string{`class="st st-ok"`}, []string{"st-stale", "failing for"}},
+		{"gone", []string{"已撤销的栏目", `class="st st-failed"`, `class="st st-stale"`, `class="cause"`,
+			"no start page could be read: /no-such-column/", "404", "failing for 3 runs since", "never succeeded"}, []string{"st-ok"}},
+	}
+	for _, r := range rows {
+		row := domRow(t, dom, r.site)
+		for _, w := range r.want {
+			if !strings.Contains(row, w) {
+				t.Errorf("%s's row lacks %q:\n%s", r.site, w, row)
+			}
+		}
+		for _, w := range r.notWant {
+			if strings.Contains(row, w) {
+				t.Errorf("%s's row has %q:\n%s", r.site, w, row)
+			}
 		}
 	}
 	if strings.Contains(dom, "<script") || strings.Contains(dom, "pwned") && !strings.Contains(dom, "&lt;script&gt;") {
@@ -80,9 +116,15 @@ func TestStatusPageInChromium(t *testing.T) {
 		t.Error("the page's title changed: a script ran")
 	}
 	site := chromium(t, profile, "--dump-dom", s.url+"/sites/jinnan")
-	for _, want := range []string{"Archived reports per year", "<svg", "<h2>Runs</h2>", "schedule", "robots"} {
+	for _, want := range []string{"Archived reports per year", "<svg", "<h2>Runs</h2>", "manual", " CST"} {
 		if !strings.Contains(site, want) {
 			t.Errorf("the rendered site page lacks %q", want)
+		}
+	}
+	gone := chromium(t, profile, "--dump-dom", s.url+"/sites/gone")
+	for _, want := range []string{`class="st st-failed"`, `class="st st-stale"`, "no start page could be read", "an old failure", "Failed runs in a row"} {
+		if !strings.Contains(gone, want) {
+			t.Errorf("the rendered page of gone lacks %q", want)
 		}
 	}
 
@@ -90,7 +132,7 @@ func TestStatusPageInChromium(t *testing.T) {
 	if d := os.Getenv("NIANBAO_SCREENSHOT_DIR"); d != "" {
 		shots = d
 	}
-	for name, path := range map[string]string{"status.png": "/", "site.png": "/sites/jinnan"} {
+	for name, path := range map[string]string{"status.png": "/", "site.png": "/sites/jinnan", "failing.png": "/sites/gone"} {
 		file := filepath.Join(shots, name)
 		chromium(t, profile, "--screenshot="+file, s.url+path)
 		png, err := os.ReadFile(file)
@@ -101,4 +143,18 @@ func TestStatusPageInChromium(t *testing.T) {
 			t.Errorf("%s: not a screenshot of a page (%d bytes)", name, len(png))
 		}
 	}
+}
+
+// domRow is the status table's row of a site in a DOM that Chromium dumped.
+func domRow(t *testing.T, dom, site string) string {
+	t.Helper()
+	i := strings.Index(dom, `<tr id="site-`+site+`">`)
+	if i < 0 {
+		t.Fatalf("the rendered page has no row for %s", site)
+	}
+	row := dom[i:]
+	if j := strings.Index(row, "</tr>"); j >= 0 {
+		row = row[:j]
+	}
+	return row
 }

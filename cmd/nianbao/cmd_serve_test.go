@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -21,14 +22,15 @@ import (
 	"github.com/nianbao/nianbao/internal/portaltest"
 )
 
-// serveSetup writes a config for the daemon (on a free loopback port) and
-// the given site files, and returns the config path and archive directory.
+// serveSetup writes a config for the daemon (on a free loopback port, its
+// cache in the test's own directory, schedules down to @every 1s) and the
+// given site files, and returns the config path and archive directory.
 func serveSetup(t *testing.T, extraConfig string, siteFiles map[string]string) (cfgPath, archiveDir string) {
 	t.Helper()
 	dir := t.TempDir()
 	files := map[string]string{
-		"config.yaml": "sites_dir: sites\narchive_dir: archive\nuser_agent: \"" + testUA + "\"\nlisten: 127.0.0.1:0\n" +
-			extraConfig + "defaults:\n  delay: 0s\n  timeout: 10s\n  max_pages: 20\n",
+		"config.yaml": "sites_dir: sites\narchive_dir: archive\ncache_dir: cache\nuser_agent: \"" + testUA + "\"\nlisten: 127.0.0.1:0\n" +
+			"min_schedule_interval: 1s\n" + extraConfig + "defaults:\n  delay: 0s\n  timeout: 10s\n  max_pages: 20\n",
 	}
 	for k, v := range siteFiles {
 		files["sites/"+k] = v
@@ -147,6 +149,61 @@ func (s *serving) finished(site, trigger, status string) []daemon.RunInfo {
 	return out
 }
 
+// crawlNow triggers a run of site through the API (waiting for a run that
+// is going to end first) and waits until it is over.
+func (s *serving) crawlNow(site string) daemon.RunInfo {
+	s.t.Helper()
+	var trig daemon.RunInfo
+	waitUntil(s.t, "a trigger of "+site+" to be accepted", func() bool {
+		resp, err := http.Post(s.url+"/api/sites/"+site+"/crawl", "", nil)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		switch resp.StatusCode {
+		case http.StatusConflict:
+			return false
+		case http.StatusAccepted:
+			if err := json.Unmarshal(body, &trig); err != nil {
+				s.t.Fatal(err)
+			}
+			return true
+		}
+		s.t.Fatalf("POST crawl %s: %d %s", site, resp.StatusCode, body)
+		return false
+	})
+	var done daemon.RunInfo
+	waitUntil(s.t, "the run of "+site, func() bool {
+		for _, r := range s.runs(site) {
+			if r.ID == trig.ID && r.Done() {
+				done = r
+				return true
+			}
+		}
+		return false
+	})
+	return done
+}
+
+// recordOldRun writes into the archive, before the daemon starts, a run
+// of site that ended age ago with status.
+func recordOldRun(t *testing.T, archiveDir, site, status string, age time.Duration) time.Time {
+	t.Helper()
+	a, err := archive.Open(archiveDir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	start := time.Now().Add(-age).UTC().Truncate(time.Second)
+	if err := a.RecordRun(context.Background(), archive.Run{ID: "old-" + site, Site: site, Status: status,
+		StartedAt: start, FinishedAt: start.Add(time.Minute), Error: "an old failure",
+		Summary: map[string]any{"site": site, "status": status, "error": "an old failure"}}); err != nil {
+		t.Fatal(err)
+	}
+	return start
+}
+
 // waitUntil polls cond; the 10 s is an upper bound for liveness, not a timing assertion.
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -254,6 +311,8 @@ func TestServe(t *testing.T) {
 	writeFiles(t, cfgDir, map[string]string{
 		"sites/tzgg.yaml": "name: tzgg\ntitle: 通知公告\nschedule: \"@every 1s\"\nstart: " + srv.URL + "/tzgg/\n",
 	})
+	// (Until the daemon has it, /api/runs?site=tzgg is a 404.)
+	waitUntil(t, "the new site", func() bool { return len(s.sites().Sites) == 2 })
 	waitUntil(t, "a scheduled run of the new site", func() bool {
 		return len(s.finished("tzgg", daemon.TriggerSchedule, daemon.StatusOK)) >= 1
 	})
@@ -351,7 +410,10 @@ func TestServeSecondDaemon(t *testing.T) {
 	cfg, archiveDir := serveSetup(t, "", map[string]string{"jinnan.yaml": jinnanSite(srv, "@daily")})
 	s := startServe(t, cfg, archiveDir)
 	code, _, errOut := runCmd(t, "--config", cfg, "serve")
-	if code != exitLocked || !strings.Contains(errOut, "a daemon already serves this archive at "+s.url) {
+	// One line: who holds the archive, where its status page is; the
+	// address once in the holder, once as the page's URL.
+	if code != exitLocked || !strings.Contains(errOut, "is locked by another nianbao process (pid ") ||
+		!strings.Contains(errOut, "; its status page: "+s.url+"/") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("second serve: exit %d, %q", code, errOut)
 	}
 }
@@ -461,5 +523,43 @@ func TestServeHostCheck(t *testing.T) {
 				t.Errorf("GET %s with Host %s: %d, want %d\n%s", path, tt.host, resp.StatusCode, tt.want, body)
 			}
 		}
+	}
+}
+
+// TestServeStaleAfter: config.yaml's stale_after reaches the daemon. A
+// site whose only run failed two days ago is stale with stale_after 1d,
+// and not with the default of 7 days.
+func TestServeStaleAfter(t *testing.T) {
+	tests := []struct {
+		config string
+		stale  bool
+	}{
+		{"", false},
+		{"stale_after: 24h\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("stale %v", tt.stale), func(t *testing.T) {
+			cfg, archiveDir := serveSetup(t, tt.config, map[string]string{
+				"gone.yaml": "name: gone\nschedule: \"@yearly\"\nstart: http://127.0.0.1:1/\n",
+			})
+			start := recordOldRun(t, archiveDir, "gone", "failed", 48*time.Hour)
+			s := startServe(t, cfg, archiveDir)
+			var si daemon.SiteInfo
+			s.getJSON("/api/sites/gone", &si)
+			if si.Stale != tt.stale || si.ConsecutiveFailures != 1 || !si.FailingSince.Equal(start) || !si.LastSuccess.IsZero() {
+				t.Errorf("gone: stale %v, %d failures since %v, last success %v; want stale %v, 1 since %v, none",
+					si.Stale, si.ConsecutiveFailures, si.FailingSince, si.LastSuccess, tt.stale, start)
+			}
+			resp, err := http.Get(s.url + "/metrics")
+			if err != nil {
+				t.Fatal(err)
+			}
+			metrics, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := fmt.Sprintf("nianbao_site_stale{site=\"gone\"} %d\n", map[bool]int{false: 0, true: 1}[tt.stale])
+			if !strings.Contains(string(metrics), want) || !strings.Contains(string(metrics), "nianbao_site_consecutive_failures{site=\"gone\"} 1\n") {
+				t.Errorf("/metrics lacks %q and the failure count:\n%s", want, metrics)
+			}
+		})
 	}
 }
