@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -23,7 +22,11 @@ default its last two versions; with vA, vA against the latest; with vA and
 vB, those two. Within a changed line the changed characters are marked,
 [-deleted-] and {+inserted+} (and coloured on a terminal), so a change of
 one figure in a long paragraph is easy to find. Unchanged lines are not
-shown; each change is headed by its line numbers in the two versions.`,
+shown; each change is headed by its lines in the two versions as a unified
+diff without context (diff -U0) numbers them: "@@ -12,2 +12,3 @@" is lines
+12–13 of vA become lines 12–14 of vB; "@@ -7,0 +8 @@" inserts a line 8
+after vA's line 7; "@@ -7 +6,0 @@" deletes vA's line 7, which would have
+followed vB's line 6.`,
 		Args: cobraArgs(cobra.RangeArgs(1, 3)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveDiff(cmd.Context(), g, args) },
 	}
@@ -37,15 +40,15 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 	defer a.Close()
 	latest, err := a.Resolve(ctx, args[0])
 	if err != nil {
-		if errors.Is(err, archive.ErrNotFound) {
-			return usageError{err}
-		}
-		return err
+		return refError(err, a.Dir())
 	}
 	versionArg := func(s string) (int, error) {
 		n, err := strconv.Atoi(strings.TrimPrefix(s, "v"))
-		if err != nil || n < 1 || n > latest.Version {
-			return 0, usageError{fmt.Errorf("%q: %s has versions v1 to v%d", s, latest.Doc, latest.Version)}
+		if err != nil || n < 1 {
+			return 0, usageError{fmt.Errorf("%q: a version is written vN, as in v2", s)}
+		}
+		if n > latest.Version {
+			return 0, usageError{&archive.RefError{Ref: s, Err: archive.ErrNotFound, Doc: latest.Doc, Versions: latest.Version, Want: n}}
 		}
 		return n, nil
 	}
@@ -90,17 +93,11 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 		fmt.Fprintln(g.stdout, "(the same text)")
 		return nil
 	}
-	inHunk := false
-	for _, e := range textdiff.Lines(textA, textB) {
-		if e.Kind == textdiff.Equal {
-			inHunk = false
-			continue
+	for _, h := range textdiff.Hunks(textdiff.Lines(textA, textB)) {
+		fmt.Fprintln(g.stdout, h.Header())
+		for _, e := range h.Edits {
+			fmt.Fprintln(g.stdout, formatEdit(e, color))
 		}
-		if !inHunk {
-			fmt.Fprintf(g.stdout, "@@ v%d line %d, v%d line %d @@\n", A.Version, max(e.ALine, 1), B.Version, max(e.BLine, 1))
-			inHunk = true
-		}
-		fmt.Fprintln(g.stdout, formatEdit(e, color))
 	}
 	return nil
 }

@@ -99,10 +99,18 @@ for research pipelines, to stdout: JSON lines (one object per line) or CSV
 (a header row, then RFC 4180 rows; texts keep their line breaks inside
 quotes). With --all-versions, one record per version instead.
 
-Fields: site, doc, version, versions, url, sources (every URL the document
-was found at), title, year, kind, published, source, issuer, doc_number,
-index_number, site_id_code, mirror, sha256, fetched_at, extractor, path and
-text. --bom starts CSV with a UTF-8 byte order mark, which spreadsheet
+Fields (CSV columns, in this order): site, doc, version, versions (how many
+the document has), url, sources (every URL the document was found at; in
+CSV separated by spaces), title, year, kind, published, source, issuer,
+doc_number, index_number, site_id_code, mirror, sha256, fetched_at,
+extractor, path (of the text, relative to archive_dir), from ("page", or the
+file type the text was read from), text_status (why a file has no text:
+no_text_layer, …; JSON leaves it out when empty), listed_on (the page that
+links to the file; likewise) and text.
+
+--site names a site of the site files or of the archive; another name is an
+error listing them (exit 2). When nothing matches, stdout has no record
+(CSV: the header row alone) and stderr says "0 documents …". --bom starts CSV with a UTF-8 byte order mark, which spreadsheet
 programs need to read Chinese correctly. In CSV, a text cell that starts with
 = + - @, a tab or a carriage return gets a single quote in front, so that a
 spreadsheet shows it as text instead of running it as a formula (a portal's
@@ -135,6 +143,11 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 	if err != nil {
 		return err
 	}
+	if len(vers) == 0 {
+		if err := checkSite(ctx, g, a, o.Site); err != nil {
+			return err
+		}
+	}
 	latest := map[string]int{}
 	for _, v := range vers {
 		latest[v.Doc] = max(latest[v.Doc], v.Version)
@@ -156,6 +169,7 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 		}
 	}
 	sources := map[string][]string{}
+	written := 0
 	for _, v := range vers {
 		if (o.Year != 0 && v.Year != o.Year) || (o.Kind != "" && v.Kind != o.Kind) || (!o.AllVersions && v.Version != latest[v.Doc]) {
 			continue
@@ -179,6 +193,8 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 			SHA256: v.SHA256, FetchedAt: v.FetchedAt, Extractor: v.Extractor, Path: v.Path, From: "page", Text: string(text)}
 		if f := v.File; f != nil {
 			r.From, r.TextStatus, r.ListedOn = f.Type, f.TextStatus, f.ListedOn
+		} else if v.TextStatus != "" {
+			r.TextStatus = v.TextStatus // images_only
 		}
 		if enc != nil {
 			err = enc.Encode(r)
@@ -188,10 +204,23 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 		if err != nil {
 			return err
 		}
+		written++
 	}
 	if cw != nil {
 		cw.Flush()
-		return cw.Error()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	}
+	if written == 0 {
+		filters := siteFilter(o.Site)
+		if o.Year != 0 {
+			filters = append(filters, "year "+strconv.Itoa(o.Year))
+		}
+		if o.Kind != "" {
+			filters = append(filters, "kind "+o.Kind)
+		}
+		return sayEmpty(g, a.Dir(), "documents", true, filters...)
 	}
 	return nil
 }

@@ -46,7 +46,26 @@ func runArchiveReextract(ctx context.Context, g *globalOptions, o archiveReextra
 		return err
 	}
 	loadErr := probs.Err()
-	a, err := archive.Open(cfg.ArchivePath(), archive.Options{Logger: log})
+	dir := cfg.ArchivePath()
+	if o.Site != "" {
+		// Checked before the lock is taken: a mistyped name changes
+		// nothing, and says which names there are.
+		ro, err := archive.Open(dir, archive.Options{ReadOnly: true, DamagedIndexOK: true, Logger: log})
+		if err != nil {
+			return err
+		}
+		err = checkSite(ctx, g, ro, o.Site)
+		ro.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if archiveMissing(dir) {
+		// Nothing to re-extract; a writer would create the directory.
+		fmt.Fprintf(g.stdout, "no archive at %s yet: 0 documents; nothing to re-extract\n", dir)
+		return loadErr
+	}
+	a, err := archive.Open(dir, archive.Options{Logger: log})
 	if err != nil {
 		return err
 	}

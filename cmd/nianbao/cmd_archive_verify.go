@@ -60,6 +60,15 @@ func runArchiveVerify(ctx context.Context, g *globalOptions, o archiveVerifyOpti
 		return err
 	}
 	dir := cfg.ArchivePath()
+	if archiveMissing(dir) {
+		// Nothing to check, nor to repair; a repair must not create it.
+		msg := fmt.Sprintf("no archive at %s yet: 0 documents", dir)
+		if o.Repair {
+			msg += "; nothing to repair"
+		}
+		fmt.Fprintln(g.stdout, msg)
+		return nil
+	}
 	// A damaged index is what verify reports and --repair replaces.
 	a, err := archive.Open(dir, archive.Options{ReadOnly: !o.Repair, DamagedIndexOK: true, Logger: log})
 	if err != nil {

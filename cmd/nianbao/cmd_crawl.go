@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+	"golang.org/x/text/width"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/attachment"
@@ -46,6 +48,14 @@ reports found, new documents, new versions, new sources (reposts),
 unchanged reports, and failures by kind.
 
 Pages that fail do not fail the command (exit 0); the summary counts them.
+A site that failed — none of its start pages could be read (DNS, refused
+connection, timeout, an error page, robots.txt out of reach), or its run
+broke off — makes the command exit 5, after every site has run; the
+summary and the last line name the cause.
+
+On a terminal, a live line per site shows the counts so far; log records
+are written above those lines, never into them, and the summary follows
+their last state.
 
 Only one process writes the archive. If another one holds it, crawl exits 3
 naming it, unless --wait is given: then, if the holder is the daemon
@@ -53,7 +63,10 @@ naming it, unless --wait is given: then, if the holder is the daemon
 runs and prints their summaries; if it is another crawl, crawl waits until
 that one is done and then crawls.`,
 		Args: cobraArgs(func(cmd *cobra.Command, args []string) error {
-			if o.All == (len(args) > 0) {
+			switch {
+			case o.All && len(args) > 0:
+				return fmt.Errorf("name the sites to crawl or pass --all, not both (got --all and %s)", strings.Join(args, " "))
+			case !o.All && len(args) == 0:
 				return errors.New("name the sites to crawl, or pass --all")
 			}
 			return nil
@@ -69,7 +82,27 @@ that one is done and then crawls.`,
 }
 
 func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []string) error {
-	cfg, log, err := g.setup()
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	// On a terminal, a live line per site; elsewhere (cron, CI, pipes,
+	// tests) the log lines alone. The view is the only writer of the
+	// terminal's stderr while it lives: log records go through it.
+	var pv *progressView
+	logTo := g.stderr
+	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		pv = newProgressView(g.stderr, time.Now)
+		pv.width = func() int {
+			w, _, err := term.GetSize(int(f.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		}
+		logTo = pv
+	}
+	log, err := g.loggerTo(logTo, cfg)
 	if err != nil {
 		return err
 	}
@@ -116,30 +149,73 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		Logger:  log,
 		Crawl:   cfg.CrawlOptions(),
 		Files:   files,
+		Trigger: triggerCLI,
 	}
 	deps.Crawl.Hosts = crawler.NewHosts() // sites on the same portal take turns
-	// On a terminal, a live line per site; elsewhere (cron, CI, pipes,
-	// tests) the log lines alone.
-	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		pv := newProgressView(g.stderr, time.Now)
+	if pv != nil {
 		deps.Progress = pv.update
-		defer pv.finish()
 	}
 	sums, errs := harvest.RunSites(ctx, chosen, deps, cfg.MaxConcurrentSites)
+	if pv != nil {
+		pv.finish() // the view's last redraw, before the summary: nothing draws over it
+	}
 
 	if err := writeSummaries(g.stdout, o.JSON, sums); err != nil {
 		return err
 	}
 	if err := errors.Join(errs...); err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("interrupted: %w", ctx.Err())
+			return interruptedError{ctx.Err()}
 		}
 		return err
 	}
-	if loadErr != nil {
-		return loadErr // the broken site files make the run exit 2, after the good ones ran
+	// The broken site files make the run exit 2, after the good ones ran;
+	// a failed site makes it exit 5.
+	return errors.Join(loadErr, failedSites(sums))
+}
+
+// triggerCLI is the trigger of runs started by `nianbao crawl`, beside the
+// daemon's schedule and manual.
+const triggerCLI = "cli"
+
+// interruptedError is a crawl stopped by SIGINT or SIGTERM. It says
+// "interrupted", not the context's "context canceled", and wraps it.
+type interruptedError struct{ err error }
+
+func (e interruptedError) Error() string { return "interrupted" }
+func (e interruptedError) Unwrap() error { return e.err }
+
+// sitesFailedError is a crawl in which sites failed (their Summary.Status
+// is failed): exit 5. Each cause is in the site's summary too.
+type sitesFailedError struct {
+	sums []harvest.Summary
+}
+
+func (e *sitesFailedError) Error() string {
+	if len(e.sums) == 1 {
+		return fmt.Sprintf("site %s failed: %s", e.sums[0].Site, e.sums[0].Error)
 	}
-	return nil
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d sites failed:", len(e.sums))
+	for _, s := range e.sums {
+		fmt.Fprintf(&b, "\n  %s: %s", s.Site, s.Error)
+	}
+	return b.String()
+}
+
+// failedSites returns a *sitesFailedError naming the failed sites in sums,
+// or nil when none failed.
+func failedSites(sums []harvest.Summary) error {
+	var failed []harvest.Summary
+	for _, s := range sums {
+		if s.Status == "failed" {
+			failed = append(failed, s)
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return &sitesFailedError{sums: failed}
 }
 
 // writeSummaries prints the summaries as a table, or as JSON objects.
@@ -212,10 +288,13 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 		fmt.Fprintln(w)
 	}
 	for _, s := range sums {
-		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 {
+		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 && s.ImagesOnly == 0 {
 			continue
 		}
 		var notes []string
+		if s.ImagesOnly > 0 {
+			notes = append(notes, fmt.Sprintf("%d report page(s) published as pictures (images_only: the title as text, the pictures kept as files)", s.ImagesOnly))
+		}
 		if len(s.FilesWithoutText) > 0 {
 			why := make([]string, 0, len(s.FilesWithoutText))
 			for k, n := range s.FilesWithoutText {
@@ -233,14 +312,22 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 		if s.ErrorCount() == 0 && s.Error == "" {
 			continue
 		}
-		kinds := make([]string, 0, len(s.Errors))
-		for k, n := range s.Errors {
-			kinds = append(kinds, fmt.Sprintf("%s=%d", k, n))
-		}
-		sort.Strings(kinds)
-		fmt.Fprintf(w, "\n%s: errors by kind: %s\n", s.Site, strings.Join(kinds, " "))
+		// The run's own failure first (why the site failed or stopped),
+		// then the pages' failures, if any: never an empty list.
+		fmt.Fprintf(w, "\n%s: ", s.Site)
 		if s.Error != "" {
-			fmt.Fprintf(w, "  run: %s\n", s.Error)
+			fmt.Fprintf(w, "run %s: %s\n", s.Status, runError(s))
+			if s.ErrorCount() > 0 {
+				io.WriteString(w, "  ")
+			}
+		}
+		if s.ErrorCount() > 0 {
+			kinds := make([]string, 0, len(s.Errors))
+			for k, n := range s.Errors {
+				kinds = append(kinds, fmt.Sprintf("%s=%d", k, n))
+			}
+			sort.Strings(kinds)
+			fmt.Fprintf(w, "errors by kind: %s\n", strings.Join(kinds, " "))
 		}
 		for i, f := range s.Failures {
 			if i == 5 {
@@ -280,18 +367,33 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// progressView draws a live line per site on a terminal, redrawn in place
-// (carriage return, cursor up) at most four times a second, and once more
-// when a site ends. It is safe for concurrent use by several runs.
-type progressView struct {
-	w   io.Writer
-	now func() time.Time
+// runError is what a summary says about its run's error: "interrupted"
+// for a run a signal cancelled, rather than Go's "context canceled".
+func runError(s harvest.Summary) string {
+	if s.Status == "cancelled" && strings.HasSuffix(s.Error, context.Canceled.Error()) {
+		return "interrupted"
+	}
+	return s.Error
+}
 
-	mu    sync.Mutex
-	order []string
-	state map[string]harvest.Progress
-	drawn int // lines on screen
-	last  time.Time
+// progressView draws a live line per site on a terminal, redrawn in place
+// at most four times a second, and once more when a site ends. It is the
+// only writer of the terminal while it lives: log records are written
+// through it (Write), above its lines, so a record never lands inside a
+// line the view drew and a redraw never erases a record. finish draws its
+// last state and leaves it; the summary comes after that, and nothing is
+// drawn over it. It is safe for concurrent use by several runs.
+type progressView struct {
+	w     io.Writer
+	now   func() time.Time
+	width func() int // the terminal's columns, 0 if unknown; nil: no limit
+
+	mu       sync.Mutex
+	order    []string
+	state    map[string]harvest.Progress
+	drawn    int // lines of the view on screen, the cursor at the end of the last
+	last     time.Time
+	finished bool // finish was called: writes pass through, updates are ignored
 }
 
 // progressEvery is the shortest time between two redraws.
@@ -304,44 +406,139 @@ func newProgressView(w io.Writer, now func() time.Time) *progressView {
 func (p *progressView) update(pr harvest.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
 	if _, ok := p.state[pr.Site]; !ok {
 		p.order = append(p.order, pr.Site)
 	}
 	p.state[pr.Site] = pr
 	if now := p.now(); pr.Done || now.Sub(p.last) >= progressEvery {
 		p.last = now
-		p.draw()
+		var b bytes.Buffer
+		p.erase(&b)
+		p.draw(&b)
+		p.w.Write(b.Bytes())
 	}
 }
 
-// finish draws the final state and leaves the cursor below it.
+// Write writes b (a log record) above the view: in one write to the
+// terminal, it erases the view's lines, writes b on a line of its own and
+// draws the view again below it.
+func (p *progressView) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished || p.drawn == 0 {
+		return p.w.Write(b)
+	}
+	var buf bytes.Buffer
+	p.erase(&buf)
+	buf.Write(b)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		buf.WriteByte('\n')
+	}
+	p.draw(&buf)
+	if _, err := p.w.Write(buf.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// finish draws the final state and leaves the cursor on the line below it.
+// After it the view draws nothing more.
 func (p *progressView) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
+	p.finished = true
 	if len(p.order) > 0 {
-		p.draw()
-		io.WriteString(p.w, "\n")
+		var b bytes.Buffer
+		p.erase(&b)
+		p.draw(&b)
+		b.WriteByte('\n')
+		p.w.Write(b.Bytes())
 		p.drawn = 0
 	}
 }
 
-func (p *progressView) draw() {
-	var b strings.Builder
+// erase moves the cursor to the start of the view's first line and clears
+// from there to the end of the screen.
+func (p *progressView) erase(b *bytes.Buffer) {
+	if p.drawn == 0 {
+		return
+	}
 	if p.drawn > 1 {
-		fmt.Fprintf(&b, "\x1b[%dA", p.drawn-1)
+		fmt.Fprintf(b, "\x1b[%dA", p.drawn-1)
+	}
+	b.WriteString("\r\x1b[J")
+	p.drawn = 0
+}
+
+// draw writes the view's lines from the cursor, which is at the start of
+// an empty line. A line is cut to the terminal's width: a line that wrapped
+// would leave the cursor one row lower than erase assumes.
+func (p *progressView) draw(b *bytes.Buffer) {
+	cols := 0
+	if p.width != nil {
+		cols = p.width()
 	}
 	for i, site := range p.order {
 		s := p.state[site]
-		b.WriteString("\r\x1b[K")
-		fmt.Fprintf(&b, "%s: %d pages, %d not modified, %d reports (%d new, %d new versions), %d errors, %s",
-			site, s.Pages, s.NotModified, s.Reports, s.NewDocuments, s.NewVersions, s.Errors, byteSize(s.Bytes))
+		end := ""
 		if s.Done {
-			b.WriteString(" — done")
+			end = " — done"
 		}
+		line := fmt.Sprintf("%s: %d pages, %d not modified, %d reports (%d new, %d new versions), %d errors, %s%s",
+			site, s.Pages, s.NotModified, s.Reports, s.NewDocuments, s.NewVersions, s.Errors, byteSize(s.Bytes), end)
+		if cols > 0 && textCols(line) > cols-1 {
+			// A narrow terminal: the counts that matter most, errors among them.
+			line = fmt.Sprintf("%s: %d pages, %d reports, %d new, %d errors, %s%s",
+				site, s.Pages, s.Reports, s.NewDocuments+s.NewVersions, s.Errors, byteSize(s.Bytes), end)
+		}
+		b.WriteString("\r\x1b[K")
+		b.WriteString(fitWidth(line, cols-1))
 		if i < len(p.order)-1 {
 			b.WriteByte('\n')
 		}
 	}
 	p.drawn = len(p.order)
-	io.WriteString(p.w, b.String())
+}
+
+// fitWidth cuts s to at most cols terminal columns, ending it with "…"
+// when cut (two columns are kept for it: it is wide on some CJK
+// terminals); cols <= 0 means no limit.
+func fitWidth(s string, cols int) string {
+	if cols <= 0 || textCols(s) <= cols {
+		return s
+	}
+	used := 0
+	for i, r := range s {
+		w := runeCols(r)
+		if used+w > cols-2 {
+			return s[:i] + "…"
+		}
+		used += w
+	}
+	return s
+}
+
+// textCols is how many terminal columns s takes.
+func textCols(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeCols(r)
+	}
+	return n
+}
+
+// runeCols is how many terminal columns r takes: two for East Asian wide
+// and fullwidth characters (Han, fullwidth punctuation), else one.
+func runeCols(r rune) int {
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }

@@ -9,10 +9,13 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/harvest"
@@ -227,7 +230,7 @@ func TestCrawlPortal(t *testing.T) {
 		t.Errorf("archive show %s@v1 differs from v1.txt", v1.Doc)
 	}
 	code, out, errOut = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc)
-	if code != 0 || !strings.Contains(out, "@@ v1 line") || !strings.Contains(out, "\n+ "+added+"\n") || strings.Contains(out, "\n- ") {
+	if code != 0 || !regexp.MustCompile(`\n@@ -\d+,0 \+\d+ @@\n`).MatchString(out) || !strings.Contains(out, "\n+ "+added+"\n") || strings.Contains(out, "\n- ") {
 		t.Errorf("archive diff %s: exit %d %s\n%s", v1.Doc, code, errOut, out)
 	}
 	if code, out, _ = runCmd(t, "--config", cfg, "archive", "diff", v1.Doc, "v2", "v2"); code != 0 || !strings.Contains(out, "(the same text)") {
@@ -299,21 +302,133 @@ func TestCrawlLockedArchive(t *testing.T) {
 	}
 }
 
+// A page that fails inside a good run is counted and the command exits 0;
+// a site none of whose start pages could be read failed, and the command
+// exits exitFailed naming the cause, after the other sites ran.
 func TestCrawlFailuresAreCounted(t *testing.T) {
 	srv := portaltest.NewPortal(t)
-	// One report page fails with a 500; the rest of the site is archived and the command succeeds.
+	// One report page fails with a 500, another is gone (404).
 	broken := portaltest.Reports()[2].Paths[0]
 	srv.Set(broken, []byte("<!-- portaltest: status=500 -->\n<html><body>服务器错误</body></html>"))
-	cfg, _ := portalSetup(t, srv, map[string]string{
-		"sites/gone.yaml": "name: gone\nstart: " + srv.URL + "/no-such-column/\n",
+	gone := portaltest.Reports()[3].Paths[0]
+	srv.Remove(gone)
+	closed := portaltest.ClosedAddr(t)
+	cfg, archiveDir := portalSetup(t, srv, map[string]string{
+		"sites/gone.yaml":    "name: gone\nstart: " + srv.URL + "/no-such-column/\n",
+		"sites/refused.yaml": "name: refused\nstart: http://" + closed + "/xxgk/\n",
 	})
-	code, out, errOut := runCmd(t, "--config", cfg, "--log-level", "error", "crawl", "--all")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	tests := []struct {
+		name      string
+		args      []string
+		wantCode  int
+		wantOut   []string // in the summary (stdout)
+		wantErr   []string // in stderr
+		notOut    []string
+		wantSites map[string]string // site → status in the --json summaries
+	}{
+		{name: "pages fail in a good run", args: []string{"jinnan"}, wantCode: exitOK,
+			wantOut:   []string{"jinnan", "http_5xx=1", "http_4xx=1", broken, gone},
+			wantSites: map[string]string{"jinnan": "ok"}},
+		{name: "start page 404", args: []string{"gone"}, wantCode: exitFailed,
+			wantOut:   []string{"gone: run failed: no start page could be read: " + srv.URL + "/no-such-column/", "404"},
+			wantErr:   []string{"nianbao: site gone failed: no start page could be read: " + srv.URL + "/no-such-column/"},
+			wantSites: map[string]string{"gone": "failed"}},
+		{name: "connection refused", args: []string{"refused"}, wantCode: exitFailed,
+			wantOut:   []string{"refused: run failed: no start page could be read", "connection refused"},
+			wantErr:   []string{"nianbao: site refused failed: ", "connection refused"},
+			wantSites: map[string]string{"refused": "failed"}},
+		{name: "one site of three failed", args: []string{"--all"}, wantCode: exitFailed,
+			wantOut:   []string{"http_5xx=1"},
+			wantErr:   []string{"2 sites failed:\n  gone: no start page could be read", "\n  refused: no start page could be read"},
+			wantSites: map[string]string{"jinnan": "ok", "gone": "failed", "refused": "failed"}},
 	}
-	for _, w := range []string{"jinnan", "gone", "http_5xx=1", "http_4xx=1", broken} {
-		if !strings.Contains(out, w) {
-			t.Errorf("summary lacks %q:\n%s", w, out)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runCmd(t, append([]string{"--config", cfg, "--log-level", "error", "crawl"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, out, errOut)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("summary lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if strings.Contains(out, "errors by kind: \n") {
+				t.Errorf("an empty list of errors:\n%s", out)
+			}
+			code, out, errOut = runCmd(t, append([]string{"--config", cfg, "--log-level", "error", "crawl", "--json"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("--json: exit %d, want %d: %s", code, tt.wantCode, errOut)
+			}
+			got := map[string]string{}
+			for _, s := range summaries(t, out) {
+				got[s.Site] = s.Status
+				if s.Trigger != triggerCLI {
+					t.Errorf("%s: trigger %q, want %q", s.Site, s.Trigger, triggerCLI)
+				}
+				if s.Status == "failed" && !strings.Contains(s.Error, "no start page could be read") {
+					t.Errorf("%s: failed without its cause: %+v", s.Site, s)
+				}
+			}
+			if !maps.Equal(got, tt.wantSites) {
+				t.Errorf("statuses %v, want %v", got, tt.wantSites)
+			}
+		})
+	}
+	archivetest.Check(t, archiveDir)
+
+	// The runs' records say what started them: cli.
+	a, err := archive.Open(archiveDir, archive.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	runs, err := a.Runs(context.Background(), "", 100)
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("%d runs recorded: %v", len(runs), err)
+	}
+	for _, r := range runs {
+		b, _ := json.Marshal(r.Summary)
+		var sum harvest.Summary
+		if err := json.Unmarshal(b, &sum); err != nil || sum.Trigger != triggerCLI {
+			t.Errorf("run %s: recorded trigger %q (%v), want %q", r.ID, sum.Trigger, err, triggerCLI)
 		}
+	}
+}
+
+// A crawl interrupted (SIGINT, SIGTERM: its context cancelled) while a
+// page is on its way says "interrupted", not Go's "context canceled", and
+// prints no empty list of errors.
+func TestCrawlInterrupted(t *testing.T) {
+	srv := portaltest.NewPortal(t)
+	slow := portaltest.Reports()[0].Paths[0]
+	page, err := fs.ReadFile(portaltest.Portal(), strings.TrimPrefix(slow, "/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Set(slow, append([]byte("<!-- portaltest: delay=1m -->\n"), page...))
+	cfg, _ := portalSetup(t, srv, nil)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // the signal, once the slow page is asked for
+		for srv.Count(slow) == 0 && ctx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+	}()
+	var out, errOut bytes.Buffer
+	code := run(ctx, []string{"--config", cfg, "--log-level", "error", "crawl", "jinnan"}, &out, &errOut)
+	if code != exitError || errOut.String() != "nianbao: interrupted\n" {
+		t.Errorf("exit %d, stderr %q; want %d and \"nianbao: interrupted\"", code, errOut.String(), exitError)
+	}
+	if strings.Contains(out.String(), "context canceled") || strings.Contains(out.String(), "errors by kind: \n") ||
+		!strings.Contains(out.String(), "jinnan: run cancelled: interrupted\n") || !strings.Contains(out.String(), "cancelled") {
+		t.Errorf("summary:\n%s", out.String())
 	}
 }

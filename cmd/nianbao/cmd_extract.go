@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
 	"github.com/nianbao/nianbao/crawler"
@@ -39,12 +40,17 @@ try the same overrides a site file's selectors would set.
 With --json, one JSON object per file with file, title, published, source,
 kind, year, site_id_code, issuer, doc_number, index_number, mirror (the page
 looked like a mirror site's copy: pinyin annotations, now removed),
-encoding and text.
+encoding and text. A page whose article is only pictures (a report posted
+as scans) has its title as text and adds text_status images_only,
+images_only and images (the pictures' URLs).
 
-A PDF, DOCX, DOC, WPS or OFD file (told by its bytes) is read as the crawler
-reads attachments; --json then adds file_type, text_status (ok, or why there
-is no text: no_text_layer, no_unicode, encrypted, unsupported, unreadable)
-and pages.`,
+A PDF, DOCX, DOC, WPS or OFD file, or a picture (told by its bytes), is read
+as the crawler reads attachments; --json then adds file_type, text_status
+(ok, or why there is no text: no_text_layer, no_unicode, encrypted,
+unsupported, unreadable, too_large, image) and pages. A file without text is not an error, as in a crawl
+(which archives it without text): without --json, stderr says
+"FILE: no text: STATUS", and for a damaged file (unreadable, too_large) a
+warning gives the reader's reason.`,
 		Args: cobraArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runExtract(cmd.Context(), g, o, args) },
 	}
@@ -73,10 +79,22 @@ type extracted struct {
 	FileType    string `json:"file_type,omitempty"`
 	TextStatus  string `json:"text_status,omitempty"`
 	Pages       int    `json:"pages,omitempty"`
-	Text        string `json:"text"`
+	// ImagesOnly and Images: a page whose article is only pictures (text
+	// status images_only), and the article's pictures.
+	ImagesOnly bool     `json:"images_only,omitempty"`
+	Images     []string `json:"images,omitempty"`
+	Text       string   `json:"text"`
 }
 
 func runExtract(ctx context.Context, g *globalOptions, o extractOptions, files []string) error {
+	// An encoding is checked up front, not only when a file needs it.
+	if _, canon, err := crawler.Decode([]byte{0x80}, "", o.Encoding); err != nil && canon == "" {
+		return usageError{fmt.Errorf("--encoding: %w", err)}
+	}
+	log, err := g.logger(nil)
+	if err != nil {
+		return err
+	}
 	var u *url.URL
 	if o.URL != "" {
 		var err error
@@ -106,7 +124,15 @@ func runExtract(ctx context.Context, g *globalOptions, o extractOptions, files [
 			}
 			t, err := reader.Text(ctx, kind, raw)
 			if err != nil {
-				return fmt.Errorf("%s: %w", f, err)
+				if ctx.Err() != nil || attachment.Transient(err) {
+					return fmt.Errorf("%s: %w", f, err)
+				}
+				// As the crawler does: a file that cannot be read is
+				// unreadable (or too_large), the reason is logged.
+				log.Warn("file cannot be read", "file", f, "type", kind, "status", t.Status, "err", err)
+				if t.Status != attachment.StatusTooLarge {
+					t = attachment.Text{Status: attachment.StatusUnreadable}
+				}
 			}
 			title, _, _ := strings.Cut(t.Text, "\n")
 			doc = &extract.Document{Title: strings.TrimSpace(title), Text: t.Text}
@@ -124,12 +150,18 @@ func runExtract(ctx context.Context, g *globalOptions, o extractOptions, files [
 				return fmt.Errorf("%s: %w", f, err)
 			}
 			x.Encoding = encName
+			if doc.ImagesOnly {
+				x.TextStatus = archive.TextImagesOnly
+				if !o.JSON {
+					fmt.Fprintf(g.stderr, "%s: %s: the article is %d picture(s), no text\n", f, archive.TextImagesOnly, len(doc.Images))
+				}
+			}
 		}
 		if o.JSON {
 			if err := enc.Encode(extracted{File: f, Title: doc.Title, Published: doc.Published, Source: doc.Source,
 				Kind: doc.Kind, Year: doc.Year, SiteIDCode: doc.SiteIDCode, Issuer: doc.Issuer, DocNumber: doc.DocNumber,
 				IndexNumber: doc.IndexNumber, Mirror: doc.Mirror, Encoding: x.Encoding, FileType: x.FileType,
-				TextStatus: x.TextStatus, Pages: x.Pages, Text: doc.Text}); err != nil {
+				TextStatus: x.TextStatus, Pages: x.Pages, ImagesOnly: doc.ImagesOnly, Images: doc.Images, Text: doc.Text}); err != nil {
 				return err
 			}
 			continue

@@ -79,3 +79,38 @@ func TestExtractFiles(t *testing.T) {
 		t.Errorf("extract --json of a DOCX = %+v", got)
 	}
 }
+
+// A file that cannot be read is unreadable, as a crawl records it: a status
+// line and exit 0, like a file without a text layer, not the reader's error
+// as the command's failure.
+func TestExtractDamagedFiles(t *testing.T) {
+	docx, err := os.ReadFile(filepath.Join("..", "..", "internal", "portaltest", "files", "fzzf", "202403", "P020240302000000001.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		data     []byte
+		wantType string
+	}{
+		{"bad.pdf", []byte("%PDF-1.4 garbage"), "pdf"},
+		{"cut.docx", docx[:len(docx)/2], "docx"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), tt.name)
+			if err := os.WriteFile(f, tt.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := runCmd(t, "extract", f)
+			if code != exitOK || out != "" || !strings.Contains(errOut, f+": no text: unreadable\n") || strings.Contains(errOut, "nianbao: ") {
+				t.Errorf("extract %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", tt.name, code, out, errOut, f+": no text: unreadable")
+			}
+			code, out, errOut = runCmd(t, "--log-level", "error", "extract", "--json", f)
+			var got extracted
+			if err := json.Unmarshal([]byte(out), &got); code != exitOK || err != nil || got.TextStatus != "unreadable" || got.FileType != tt.wantType || got.Text != "" {
+				t.Errorf("extract --json %s: exit %d, %+v (%v), stderr %q", tt.name, code, got, err, errOut)
+			}
+		})
+	}
+}

@@ -5,7 +5,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/hostiletest"
+	"github.com/nianbao/nianbao/internal/portaltest"
 )
 
 // hostileRow is one line of the table of hostile inputs.
@@ -72,11 +72,11 @@ func TestHostileTable(t *testing.T) {
 
 	// robots.txt.
 	for _, r := range []struct{ robots, what, path, want string }{
-		{hostiletest.RobotsEndless, "robots.txt: its rules, then endless comment lines", "/private/r.html", "robots"},
-		{hostiletest.RobotsBomb, "robots.txt: Content-Encoding: gzip, its rules, then 10 GiB of zeros", "/private/r.html", "robots"},
-		{hostiletest.RobotsXBomb, "robots.txt: the same as x-gzip (Go's transport leaves it alone)", "/private/r.html", "robots"},
-		{hostiletest.RobotsStall, "robots.txt: one line, then nothing (timeout: 2s)", "/robots-list.html", "robots"},
-		{hostiletest.RobotsOffsite, "robots.txt: a redirect to another host", "/robots-list.html", "robots"},
+		{hostiletest.RobotsEndless, "robots.txt: its rules, then endless comment lines", "/private/r.html", "robots_disallowed"},
+		{hostiletest.RobotsBomb, "robots.txt: Content-Encoding: gzip, its rules, then 10 GiB of zeros", "/private/r.html", "robots_disallowed"},
+		{hostiletest.RobotsXBomb, "robots.txt: the same as x-gzip (Go's transport leaves it alone)", "/private/r.html", "robots_disallowed"},
+		{hostiletest.RobotsStall, "robots.txt: one line, then nothing (timeout: 2s, 3 tries)", "/robots-list.html", "timeout"},
+		{hostiletest.RobotsOffsite, "robots.txt: a redirect to another host", "/robots-list.html", "redirect"},
 	} {
 		srv := hostiletest.NewServer(t, hostiletest.NewHandler(r.robots))
 		dir := t.TempDir()
@@ -187,12 +187,7 @@ func summaryKind(t *testing.T, out, url string) string {
 // for the run, stops the daemon and returns its row.
 func daemonBomb(t *testing.T, srv *hostiletest.Server) hostileRow {
 	t.Helper()
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := portaltest.ClosedAddr(t) // free: the daemon listens on it
 	dir := t.TempDir()
 	cfg := hostileConfig(t, dir, srv.URL+"/list.html?case=x-gzip-bomb", "schedule: \"@yearly\"\n")
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)

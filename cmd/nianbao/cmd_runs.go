@@ -25,7 +25,9 @@ func newRunsCommand(g *globalOptions) *cobra.Command {
 		Long: `List the crawl runs recorded in the archive, newest first: when each started,
 its site, status, pages fetched, pages not modified (304), bytes, reports
 found, new documents, new versions, new sources, errors and duration. The
-archive is opened read-only, so this works beside a running daemon.`,
+archive is opened read-only, so this works beside a running daemon. --site
+names a site of the site files or of the archive; another name is an error
+listing them (exit 2).`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runRuns(cmd.Context(), g, o) },
 	}
@@ -58,6 +60,12 @@ func runRuns(ctx context.Context, g *globalOptions, o runsOptions) error {
 	runs, err := a.Runs(ctx, o.Site, o.Limit)
 	if err != nil {
 		return err
+	}
+	if len(runs) == 0 {
+		if err := checkSite(ctx, g, a, o.Site); err != nil {
+			return err
+		}
+		return sayEmpty(g, a.Dir(), "runs", o.JSON, siteFilter(o.Site)...)
 	}
 	recs := make([]runRecord, 0, len(runs))
 	for _, r := range runs {

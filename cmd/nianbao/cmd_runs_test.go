@@ -50,11 +50,6 @@ func TestRunsAfterRecrawl(t *testing.T) {
 				t.Errorf("table:\n%s", out)
 			}
 		}},
-		{[]string{"runs", "--site", "nosuch"}, func(t *testing.T, out string) {
-			if strings.Count(out, "\n") != 1 {
-				t.Errorf("runs of an unknown site:\n%s", out)
-			}
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -67,6 +62,10 @@ func TestRunsAfterRecrawl(t *testing.T) {
 	}
 	if code, _, _ := runCmd(t, "--config", cfg, "runs", "--limit", "0"); code != exitConfig {
 		t.Errorf("--limit 0: exit %d, want %d", code, exitConfig)
+	}
+	if code, out, errOut := runCmd(t, "--config", cfg, "runs", "--site", "nosuch"); code != exitConfig || out != "" ||
+		!strings.HasPrefix(errOut, "nianbao: unknown site: nosuch (known: jinnan)\n") {
+		t.Errorf("runs of an unknown site: exit %d, want %d\n%s%s", code, exitConfig, out, errOut)
 	}
 }
 

@@ -54,7 +54,7 @@ func runSitesCheck(ctx context.Context, g *globalOptions) error {
 	if len(probs) > 0 {
 		return fmt.Errorf("%w\n%d problem(s) in %d site file(s)", probs, len(probs), len(probs.Files()))
 	}
-	fmt.Fprintf(g.stdout, "ok: %s and %d site(s) in %s\n", cfg.File, len(all), cfg.SitesPath())
+	fmt.Fprintf(g.stdout, "ok: %s and %d site(s) in %s\n", cfg.Source(), len(all), cfg.SitesPath())
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -52,5 +53,57 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	// The commands' default cache_dir is $CACHE_DIRECTORY: a directory of
+	// this test binary's own, for every command run in-process or as a
+	// child (which inherits it), never the user's ~/.cache.
+	cache, err := os.MkdirTemp("", "nianbao-cmd-test-cache-")
+	if err != nil {
+		os.Stderr.WriteString(err.Error() + "\n")
+		os.Exit(2)
+	}
+	os.Setenv("CACHE_DIRECTORY", cache)
+	code := m.Run()
+	os.RemoveAll(cache)
+	os.Exit(code)
+}
+
+// A flag value outside its list, or flags that contradict each other, are
+// usage errors (exit 2) whatever the command, before it does anything.
+func TestBadFlagValues(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "p.html")
+	writeFiles(t, dir, map[string]string{
+		"p.html":       "<html><body><p>年度报告</p></body></html>",
+		"config.yaml":  "sites_dir: sites\narchive_dir: archive\n",
+		"sites/a.yaml": "name: a\nstart: http://127.0.0.1:9/\n",
+	})
+	cfg := filepath.Join(dir, "config.yaml")
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"--log-level", "verbose", "crawl", "--all"}, `--log-level "verbose": use debug, info, warn or error`},
+		{[]string{"--log-level", "verbose", "extract", page}, `--log-level "verbose"`},
+		{[]string{"--log-level", "INFO+2", "sites", "list"}, `--log-level "INFO+2"`},
+		{[]string{"--log-level", "verbose", "sites", "check"}, `--log-level "verbose"`},
+		{[]string{"--log-format", "xml", "crawl", "a"}, `--log-format "xml": use text or json`},
+		{[]string{"--log-format", "xml", "extract", page}, `--log-format "xml"`},
+		{[]string{"crawl", "--all", "a"}, "name the sites to crawl or pass --all, not both"},
+		{[]string{"crawl"}, "name the sites to crawl, or pass --all"},
+		{[]string{"extract", "--encoding", "bogus", page}, `--encoding: unknown encoding "bogus"`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := runCmd(t, append([]string{"--config", cfg}, tt.args...)...)
+			if code != exitConfig || !strings.Contains(errOut, tt.wantErr) || !strings.Contains(errOut, "--help' for usage") || out != "" {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d and %q", code, out, errOut, exitConfig, tt.wantErr)
+			}
+		})
+	}
+	// The levels the help names are accepted, in any case.
+	for _, level := range []string{"debug", "INFO", "Warn", "error"} {
+		if code, _, errOut := runCmd(t, "--log-level", level, "extract", page); code != exitOK {
+			t.Errorf("--log-level %s: exit %d: %s", level, code, errOut)
+		}
+	}
 }
