@@ -959,9 +959,9 @@ func (e *RefError) Unwrap() error { return e.Err }
 // Resolve finds a version by reference: "DOC" (its latest version) or
 // "DOC@vN"; DOC may be any unique prefix of a document id.
 func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
-	id, vs, _ := strings.Cut(ref, "@")
+	id, vs, at := strings.Cut(ref, "@")
 	want := 0
-	if vs != "" {
+	if at { // "DOC@" names no version: not the latest by default
 		n, err := strconv.Atoi(strings.TrimPrefix(vs, "v"))
 		if err != nil || n < 1 {
 			return Version{}, &RefError{Ref: ref, Err: ErrBadRef}

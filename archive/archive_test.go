@@ -282,6 +282,7 @@ func TestResolve(t *testing.T) {
 		{r.Doc + "@1", 1, "", nil},
 		{r.Doc + "@v3", 0, r.Doc + " has versions v1 to v2; no v3", archive.ErrNotFound},
 		{r.Doc + "@vx", 0, `"` + r.Doc + `@vx": a version is written @vN, as in ` + r.Doc + "@v2", archive.ErrBadRef},
+		{r.Doc + "@", 0, `"` + r.Doc + `@": a version is written @vN, as in ` + r.Doc + "@v2", archive.ErrBadRef},
 		{"ffffffffff", 0, "no document ffffffffff", archive.ErrNotFound},
 		{prefix, 0, "prefix " + prefix + " matches 2 documents: " + amb[0] + ", " + amb[1] + "; give more of the id", archive.ErrAmbiguous},
 	}

@@ -403,6 +403,20 @@ func (c *Config) resolve(p string) string {
 	return filepath.Join(c.dir(), p)
 }
 
+// CheckSitesDir reports a sites directory that is not there (or cannot be
+// looked at) as a config error naming the config file, or that there is
+// none.
+func (c *Config) CheckSitesDir() error {
+	dir := c.SitesPath()
+	if _, err := os.Stat(dir); err != nil {
+		if c.Absent {
+			return &Error{Problems: []string{fmt.Sprintf("sites_dir %s: %v (there is no %s: every setting is its default)", dir, unwrapPath(err), c.File)}}
+		}
+		return &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
+	}
+	return nil
+}
+
 // LoadSites loads every site file of the configured sites directory. The
 // sites of good files come back along with the problems of the others;
 // err is for a directory that cannot be read at all. It cannot be
@@ -415,13 +429,10 @@ func (c *Config) LoadSites() ([]*sites.Site, sites.Problems, error) {
 // ctx is cancelled. Files are read as sites.LoadDir reads them: nothing
 // outside sites_dir, no special file, nothing over sites.MaxFileSize.
 func (c *Config) LoadSitesContext(ctx context.Context) ([]*sites.Site, sites.Problems, error) {
-	dir := c.SitesPath()
-	if _, err := os.Stat(dir); err != nil {
-		if c.Absent {
-			return nil, nil, &Error{Problems: []string{fmt.Sprintf("sites_dir %s: %v (there is no %s: every setting is its default)", dir, unwrapPath(err), c.File)}}
-		}
-		return nil, nil, &Error{Problems: []string{fmt.Sprintf("%s: sites_dir %s: %v", c.File, dir, unwrapPath(err))}}
+	if err := c.CheckSitesDir(); err != nil {
+		return nil, nil, err
 	}
+	dir := c.SitesPath()
 	all, err := sites.LoadDir(ctx, dir, displayPath(dir), c.Defaults)
 	var probs sites.Problems
 	if err != nil && !errors.As(err, &probs) {

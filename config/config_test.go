@@ -48,7 +48,7 @@ func TestLoadBad(t *testing.T) {
 			"testdata/values.bad.yaml:3: defaults.timeout: must be more than 0",
 			"testdata/values.bad.yaml:2: defaults.max_pages: must be at least 1",
 			"testdata/values.bad.yaml:6: listen: \"8427\" is not a host:port address",
-			"testdata/values.bad.yaml:7: schedule_jitter: invalid duration \"-5s\"",
+			"testdata/values.bad.yaml:7: schedule_jitter: duration \"-5s\" is negative",
 		}},
 		{"hosts.bad.yaml", []string{
 			"testdata/hosts.bad.yaml:2: defaults.max_reports: must be at least 1",

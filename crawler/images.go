@@ -1,12 +1,9 @@
 package crawler
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"mime"
-	"net/http"
 	"net/url"
 	"strings"
 
@@ -84,7 +81,7 @@ func (cr *crawl) fetchImages(ctx context.Context, page *Page, im *pageImages, ur
 			out = append(out, File{URL: resp.url, LinkURL: raw, Kind: attachment.Sniff(nil, resp.header.Get("Content-Type"), "", resp.url),
 				Name: imageName(resp.url, raw), Status: resp.status, Header: resp.header, NotModified: true, FetchedAt: resp.at})
 			cr.files[raw], cr.files[resp.url] = true, true
-		case !resp.file || !isImage(resp.header.Get("Content-Type"), resp.body):
+		case !resp.file || !imageMagic(resp.body):
 			cr.stats.skip(SkipNotHTML)
 			cr.log.Info("image link answered with something else than an image: skipped", "page", page.URL, "url", raw,
 				"type", resp.header.Get("Content-Type"))
@@ -120,30 +117,10 @@ func imageName(fetched, linked string) string {
 	return ""
 }
 
-// isImage reports whether a body is an image: it starts like one, or its
-// Content-Type says image/* and it is not a web page.
-func isImage(contentType string, body []byte) bool {
-	if imageMagic(body) {
-		return true
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || !strings.HasPrefix(mt, "image/") {
-		return false
-	}
-	return !strings.HasPrefix(http.DetectContentType(body), "text/html")
-}
-
-// imageMagic reports whether body starts like a JPEG, PNG, GIF, WebP, BMP
-// or TIFF image.
+// imageMagic reports whether body is a picture the archive keeps: a JPEG,
+// PNG, GIF, WebP, BMP or TIFF, by its bytes alone (attachment.Sniff's
+// rule). A type that says image/* is not enough: an SVG, an icon or an HTML
+// error page served as image/jpeg is no scanned page of a report.
 func imageMagic(body []byte) bool {
-	switch {
-	case bytes.HasPrefix(body, []byte("\xff\xd8\xff")),
-		bytes.HasPrefix(body, []byte("\x89PNG\r\n\x1a\n")),
-		bytes.HasPrefix(body, []byte("GIF87a")), bytes.HasPrefix(body, []byte("GIF89a")),
-		len(body) >= 12 && bytes.HasPrefix(body, []byte("RIFF")) && string(body[8:12]) == "WEBP",
-		len(body) >= 14 && bytes.HasPrefix(body, []byte("BM")) && string(body[6:10]) == "\x00\x00\x00\x00",
-		bytes.HasPrefix(body, []byte("II*\x00")), bytes.HasPrefix(body, []byte("MM\x00*")):
-		return true
-	}
-	return false
+	return attachment.Sniff(body, "", "", "") == attachment.KindImage
 }

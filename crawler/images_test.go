@@ -42,9 +42,13 @@ func TestFetchImages(t *testing.T) {
 		// An image served as a web page, without NUL bytes: its magic says what it is.
 		"c/img/b.gif":    {Data: append([]byte(`<!-- portaltest: content-type="text/html" -->`+"\n"), gifImage...)},
 		"c/img/page.jpg": {Data: []byte(`<!-- portaltest: content-type="text/html; charset=utf-8" -->` + "\n" + report(title))},
+		// A type that says image, bytes that are no picture the archive
+		// keeps: an SVG drawing.
+		"c/img/seal.svg": {Data: []byte(`<!-- portaltest: content-type="image/svg+xml" -->` + "\n" +
+			`<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><circle cx="100" cy="100" r="90" fill="red"/></svg>`)},
 	}
 	const a, b = "/c/img/a.jpg", "/c/img/b.gif"
-	all := []string{a, b, other.URL + "/x.jpg", "/c/img/missing.jpg", "/c/img/page.jpg", a}
+	all := []string{a, b, other.URL + "/x.jpg", "/c/img/missing.jpg", "/c/img/page.jpg", "/c/img/seal.svg", a}
 	tests := []struct {
 		name           string
 		maxAttachments int
@@ -52,12 +56,14 @@ func TestFetchImages(t *testing.T) {
 		want           map[string][]byte // images returned: path → body
 		wantSkipped    map[string]int
 		wantErrors     map[string]int
+		wantFiles      int // files received: the images, and the SVG skipped after it came
 	}{
 		{
-			name:        "two on-site images, one off-site, one missing, one web page",
+			name:        "two on-site images, one off-site, one missing, one web page, one SVG",
 			urls:        all,
 			want:        map[string][]byte{a: jpegImage, b: gifImage},
-			wantSkipped: map[string]int{crawler.SkipOffsite: 1, crawler.SkipNotHTML: 1},
+			wantSkipped: map[string]int{crawler.SkipOffsite: 1, crawler.SkipNotHTML: 2},
+			wantFiles:   3,
 			wantErrors:  map[string]int{crawler.ErrHTTP4xx: 1},
 		},
 		{
@@ -65,7 +71,8 @@ func TestFetchImages(t *testing.T) {
 			maxAttachments: 1,
 			urls:           all,
 			want:           map[string][]byte{a: jpegImage},
-			wantSkipped:    map[string]int{crawler.SkipOffsite: 1, crawler.SkipAttachments: 3},
+			wantSkipped:    map[string]int{crawler.SkipOffsite: 1, crawler.SkipAttachments: 4},
+			wantFiles:      1,
 		},
 	}
 	for _, tt := range tests {
@@ -106,8 +113,8 @@ func TestFetchImages(t *testing.T) {
 					t.Errorf("image %s: %d bytes, name %q, status %d", f.URL, len(f.Body), f.Name, f.Status)
 				}
 			}
-			if st.Files != len(tt.want) || failed != 0 {
-				t.Errorf("files %d, attachments failed %d; want %d, 0", st.Files, failed, len(tt.want))
+			if st.Files != tt.wantFiles || failed != 0 {
+				t.Errorf("files %d, attachments failed %d; want %d, 0", st.Files, failed, tt.wantFiles)
 			}
 			if !mapsEqual(st.Skipped, tt.wantSkipped) || !mapsEqual(st.Errors, tt.wantErrors) {
 				t.Errorf("skipped %v, errors %v; want %v, %v", st.Skipped, st.Errors, tt.wantSkipped, tt.wantErrors)

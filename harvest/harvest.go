@@ -61,7 +61,8 @@ type Progress struct {
 	NewVersions  int
 	Errors       int
 	Bytes        int64
-	Done         bool // the run has ended; this is its last call
+	Done         bool   // the run has ended; this is its last call
+	Status       string // with Done: the run's status (ok, failed, cancelled)
 }
 
 // Error kinds a run adds to the crawler's.
@@ -187,13 +188,17 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	)
 	progress := func(done bool) {
 		if deps.Progress != nil {
+			status := ""
+			if done {
+				status = sum.Status
+			}
 			errs := sum.ErrorCount()
 			if !merged {
 				errs += last.Errors
 			}
 			deps.Progress(Progress{Site: site.Name, ListPages: last.ListPages, Pages: last.Pages, NotModified: last.NotModified,
 				Reports: last.Reports, NewDocuments: sum.NewDocuments, NewVersions: sum.NewVersions,
-				Errors: errs, Bytes: last.Bytes, Done: done})
+				Errors: errs, Bytes: last.Bytes, Done: done, Status: status})
 		}
 	}
 	opts.Progress = func(p crawler.Progress) { last = p; progress(false) }

@@ -92,7 +92,7 @@ func TestRunSiteNothingRead(t *testing.T) {
 					t.Errorf("error %q does not say %q", sum.Error, w)
 				}
 			}
-			if !final.Done || final.Errors != sum.ErrorCount() {
+			if !final.Done || final.Status != "failed" || final.Errors != sum.ErrorCount() {
 				t.Errorf("last progress %+v: errors %d, summary's %d", final, final.Errors, sum.ErrorCount())
 			}
 			runs, err := a.Runs(context.Background(), "t", 1)

@@ -99,6 +99,11 @@ func CheckSchedule(spec string, floor time.Duration) error {
 	if floor <= 0 {
 		floor = MinScheduleInterval
 	}
+	if i := strings.Index(spec, "@every"); i >= 0 {
+		if d, err := time.ParseDuration(strings.TrimSpace(spec[i+len("@every"):])); err == nil && d < 0 {
+			return fmt.Errorf("%q is a negative interval: write how often, such as @every 6h", spec)
+		}
+	}
 	// cron rounds @every down to whole seconds, and up to 1s: "@every 0s"
 	// is a Delay of 1s here, and is caught like "@every 1s".
 	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < floor {

@@ -93,7 +93,8 @@ func TestScheduleFloor(t *testing.T) {
 		{"@every 59s", 0, `"@every 59s" is more often than every 1m`},
 		{"@every 59.9s", 0, `"@every 59.9s" is more often than every 1m`},
 		{"@every 0s", 0, `"@every 0s" is more often than every 1m`},
-		{"@every -5m", 0, `"@every -5m" is more often than every 1m`},
+		{"@every -5m", 0, `"@every -5m" is a negative interval`},
+		{"@every -5m", time.Second, `"@every -5m" is a negative interval`},
 		{"@every 1s", time.Second, ""}, // a lowered floor, for tests and demos
 		{"@every 0s", time.Second, ""}, // cron runs it every second
 		{"@every 5s", 10 * time.Second, `"@every 5s" is more often than every 10s`},

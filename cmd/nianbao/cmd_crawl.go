@@ -133,7 +133,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		}
 		a, err = openArchiveWaiting(ctx, cfg.ArchivePath(), log, o.LockPoll)
 		if errors.As(err, &lockErr) && lockErr.Holding().Listen != "" {
-			return crawlViaDaemon(ctx, g, o, cfg, chosen, lockErr.Holding(), loadErr)
+			return crawlViaDaemon(ctx, g, o, cfg, chosen, lockErr.Holding(), skipped(loadErr, probs))
 		}
 	}
 	if err != nil {
@@ -171,7 +171,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 	}
 	// The broken site files make the run exit 2, after the good ones ran;
 	// a failed site makes it exit 5.
-	return errors.Join(loadErr, failedSites(sums))
+	return errors.Join(skipped(loadErr, probs), failedSites(sums))
 }
 
 // triggerCLI is the trigger of runs started by `nianbao crawl`, beside the
@@ -184,6 +184,28 @@ type interruptedError struct{ err error }
 
 func (e interruptedError) Error() string { return "interrupted" }
 func (e interruptedError) Unwrap() error { return e.err }
+
+// skippedFilesError ends a crawl that skipped broken site files (exit 2):
+// they were listed when the sites were loaded, so the last lines only count
+// them.
+type skippedFilesError struct {
+	err error // the problems, for the exit code
+	n   int
+}
+
+func (e skippedFilesError) Error() string {
+	return fmt.Sprintf("%d site file(s) with problems were skipped (listed above; `nianbao sites check` lists them again)", e.n)
+}
+func (e skippedFilesError) Unwrap() error { return e.err }
+
+// skipped is the error for the site files that were skipped, nil when none
+// was.
+func skipped(loadErr error, probs sites.Problems) error {
+	if loadErr == nil {
+		return nil
+	}
+	return skippedFilesError{err: loadErr, n: len(probs.Files())}
+}
 
 // sitesFailedError is a crawl in which sites failed (their Summary.Status
 // is failed): exit 5. Each cause is in the site's summary too.
@@ -277,15 +299,25 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 	}
 	tb.write(w)
 	for _, s := range sums {
-		if s.NotModified == 0 && s.ListNotModified == 0 && s.Retries == 0 && len(s.BlockedHosts) == 0 {
-			continue
+		// A run that read nothing has its cause below: the counts of
+		// what it did not move would be noise.
+		read := s.ListPages > 0 || s.PagesFetched > 0
+		if read && (s.NotModified > 0 || s.ListNotModified > 0 || s.Retries > 0) {
+			fmt.Fprintf(w, "\n%s: %s moved, %d reports and %d list pages not modified (304), %d retries\n", s.Site, byteSize(s.Bytes),
+				s.NotModified, s.ListNotModified, s.Retries)
 		}
-		fmt.Fprintf(w, "\n%s: %s moved, %d reports and %d list pages not modified (304), %d retries", s.Site, byteSize(s.Bytes),
-			s.NotModified, s.ListNotModified, s.Retries)
-		if len(s.BlockedHosts) > 0 {
-			fmt.Fprintf(w, "; anti-bot page from %s: not requested again this run", strings.Join(s.BlockedHosts, ", "))
+		if len(s.BlockedURLs) > 0 {
+			// Which URLs got an anti-bot answer, and which hosts were
+			// given up for the run after several in a row.
+			fmt.Fprintf(w, "\n%s: anti-bot answer to %d URL(s)", s.Site, len(s.BlockedURLs))
+			if len(s.BlockedHosts) > 0 {
+				fmt.Fprintf(w, "; %s not requested again this run", strings.Join(s.BlockedHosts, ", "))
+			}
+			fmt.Fprintln(w)
+			for _, u := range s.BlockedURLs {
+				fmt.Fprintf(w, "  blocked: %s\n", u)
+			}
 		}
-		fmt.Fprintln(w)
 	}
 	for _, s := range sums {
 		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 && s.ImagesOnly == 0 {
@@ -487,8 +519,11 @@ func (p *progressView) draw(b *bytes.Buffer) {
 	for i, site := range p.order {
 		s := p.state[site]
 		end := ""
-		if s.Done {
+		switch {
+		case s.Done && (s.Status == "ok" || s.Status == ""):
 			end = " — done"
+		case s.Done:
+			end = " — " + s.Status
 		}
 		line := fmt.Sprintf("%s: %d pages, %d not modified, %d reports (%d new, %d new versions), %d errors, %s%s",
 			site, s.Pages, s.NotModified, s.Reports, s.NewDocuments, s.NewVersions, s.Errors, byteSize(s.Bytes), end)

@@ -91,6 +91,13 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 			cfg.File, cfg.Listen, config.TokenEnv)}}
 	}
 
+	// A daemon without a sites directory has nothing to do: say so before
+	// the archive is created. (Site files that do not load are shown on
+	// the status page instead.)
+	if err := cfg.CheckSitesDir(); err != nil {
+		return err
+	}
+
 	// SIGHUP reloads the site files; caught from here on, so that one sent
 	// while starting does not kill the daemon (its default action).
 	hup := make(chan os.Signal, 1)

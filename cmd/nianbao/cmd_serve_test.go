@@ -563,3 +563,17 @@ func TestServeStaleAfter(t *testing.T) {
 		})
 	}
 }
+
+// A daemon whose sites directory is not there says so and exits 2 before it
+// creates the archive.
+func TestServeWithoutSitesDir(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"config.yaml": "sites_dir: sites\narchive_dir: archive\nlisten: 127.0.0.1:0\n"})
+	code, _, errOut := runCmd(t, "--config", filepath.Join(dir, "config.yaml"), "serve")
+	if code != exitConfig || !strings.Contains(errOut, "sites_dir") || !strings.Contains(errOut, "no such file or directory") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "archive")); !os.IsNotExist(err) {
+		t.Errorf("the archive was created: %v", err)
+	}
+}

@@ -259,8 +259,11 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("must be a duration such as 2s or 500ms, got %s", kindName(n))
 	}
 	v, err := time.ParseDuration(n.Value)
-	if err != nil || v < 0 {
+	if err != nil {
 		return fmt.Errorf("invalid duration %q: use a value such as 2s, 500ms or 1m", n.Value)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative: use a value such as 2s, 500ms or 1m", n.Value)
 	}
 	*d = Duration(v)
 	return nil
