@@ -225,42 +225,10 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	}
 	st, err := crawler.Crawl(ctx, site, opts, handle)
 	defer progress(true)
-	sum.ListPages = st.ListPages
-	sum.ListNotModified = st.ListNotModified
-	sum.PagesFetched = st.Pages
-	sum.Bytes = st.Bytes
-	sum.ReportsFound = st.Reports
-	sum.Skipped = st.Skipped
-	sum.Skips = st.Skips
-	sum.NotModified = st.NotModified
-	sum.Files = st.Files
-	sum.Retries = st.Retries
-	sum.BlockedHosts = st.BlockedHosts
-	sum.BlockedURLs = st.BlockedURLs
-	for k, n := range st.Errors {
-		if sum.Errors == nil {
-			sum.Errors = map[string]int{}
-		}
-		sum.Errors[k] += n
-	}
-	sum.Failures = append(st.Failures, sum.Failures...)
+	sum.addCrawl(st)
 	merged = true
 	sum.Duration = deps.Now().Sub(start)
-	switch {
-	case err == nil && st.ListPages == 0:
-		// Not one start or list page could be read: the run saw nothing
-		// of the site, whatever the reason, and says so.
-		sum.Status = "failed"
-		sum.Error = nothingRead(site, st)
-	case err == nil:
-		sum.Status = "ok"
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		sum.Status = "cancelled"
-		sum.Error = err.Error()
-	default:
-		sum.Status = "failed"
-		sum.Error = err.Error()
-	}
+	sum.end(site, st, err)
 	if wr != nil && wr.n > 0 {
 		// Stored even for a failed or cancelled run: what was archived was fetched.
 		p, werr := deps.Archive.StoreWARC(site.Name, sum.RunID, wr.buf.Bytes())
@@ -285,6 +253,49 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return sum, fmt.Errorf("crawl %s: %w", site.Name, err)
 	}
 	return sum, nil
+}
+
+// addCrawl adds what the crawler counted to the summary.
+func (sum *Summary) addCrawl(st crawler.Stats) {
+	sum.ListPages = st.ListPages
+	sum.ListNotModified = st.ListNotModified
+	sum.PagesFetched = st.Pages
+	sum.Bytes = st.Bytes
+	sum.ReportsFound = st.Reports
+	sum.Skipped = st.Skipped
+	sum.Skips = st.Skips
+	sum.NotModified = st.NotModified
+	sum.Files = st.Files
+	sum.Retries = st.Retries
+	sum.BlockedHosts = st.BlockedHosts
+	sum.BlockedURLs = st.BlockedURLs
+	for k, n := range st.Errors {
+		if sum.Errors == nil {
+			sum.Errors = map[string]int{}
+		}
+		sum.Errors[k] += n
+	}
+	sum.Failures = append(st.Failures, sum.Failures...)
+}
+
+// end sets the run's status from how the crawl ended: ok; failed when it
+// read nothing of the site or broke off (err); cancelled.
+func (sum *Summary) end(site *sites.Site, st crawler.Stats, err error) {
+	switch {
+	case err == nil && st.ListPages == 0 && st.Reports == 0:
+		// Not one start or list page could be read: the run saw nothing
+		// of the site, whatever the reason, and says so.
+		sum.Status = "failed"
+		sum.Error = nothingRead(site, st)
+	case err == nil:
+		sum.Status = "ok"
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		sum.Status = "cancelled"
+		sum.Error = err.Error()
+	default:
+		sum.Status = "failed"
+		sum.Error = err.Error()
+	}
 }
 
 // nothingRead says why a run read none of the site's pages: the failure or

@@ -298,6 +298,13 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 			s.Duration.Round(100*time.Millisecond).String())
 	}
 	tb.write(w)
+	printRunNotes(w, sums)
+}
+
+// printRunNotes writes, below a summary table, what the runs moved, what
+// was blocked, files without text, skips and errors: what a person may act
+// on.
+func printRunNotes(w io.Writer, sums []harvest.Summary) {
 	for _, s := range sums {
 		// A run that read nothing has its cause below: the counts of
 		// what it did not move would be noise.
