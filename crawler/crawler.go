@@ -267,6 +267,13 @@ type Stats struct {
 	Skips    []FetchError   `json:"skips,omitempty"`
 	Errors   map[string]int `json:"errors"`   // failed fetches by kind
 	Failures []FetchError   `json:"failures"` // the first few failures, for the summary
+	// DiscoveryPages counts the pages read to find report columns from a
+	// start page that links to no report (discover_pages bounds them); the
+	// columns found are list pages, counted in ListPages.
+	DiscoveryPages int `json:"discovery_pages"`
+	// Columns are the report columns discovery found this run, in the
+	// order found.
+	Columns []string `json:"columns,omitempty"`
 }
 
 func (s *Stats) skip(reason string) { s.skipN(reason, 1) }
@@ -356,9 +363,13 @@ type crawl struct {
 	// images is set while Page.FetchImages fetches: a body that starts
 	// like an image is a file, whatever its Content-Type.
 	images bool
+	// form, while set, is the body of the request being made, a POST
+	// (a Hanweb jpage group, see fetchPost).
+	form string
 	// siteFiles are files the list pages link to without them being
 	// reports: page furniture, not any report's attachment.
 	siteFiles map[string]bool
+	disc      *discovery // the search for report columns, made on first use (discover.go)
 	rand      *rand.Rand
 	result    struct {
 		resp *colly.Response
@@ -504,6 +515,13 @@ type job struct {
 	url       string
 	generated int // >0: the createPageHTML run it belongs to
 	follow    bool
+	start     bool   // a start URL: it may be a report itself (startreport.go)
+	post      *jpage // a Hanweb jpage group, asked for by POST (hanweb.go)
+	// root is the start page, or the column found by discovery, whose
+	// list the page belongs to; depth is the root's clicks from a start
+	// page (discover.go).
+	root  string
+	depth int
 }
 
 // run reads list pages breadth-first, then fetches the report pages.
@@ -514,12 +532,13 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 	for _, s := range site.Start {
 		if !queued[s] {
 			queued[s] = true
-			queue = append(queue, job{url: s, follow: true})
+			queue = append(queue, job{url: s, follow: true, start: true, root: s})
 		}
 	}
 	var (
 		seenLinks = map[string]bool{}
 		reports   []candidate
+		starts    []startReport // start URLs that are reports themselves
 		probes    []candidate
 		isReport  = map[string]bool{}
 		deadGen   = map[int]bool{}
@@ -538,7 +557,20 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 	}
 	keepReports = 2*maxReports + maxNamedSkips
 	attempts := 0
-	for len(queue) > 0 && attempts < site.MaxPages {
+	for {
+		if len(queue) == 0 && attempts < site.MaxPages {
+			// No list page left: discovery may find a report column.
+			dj, ok, err := cr.discover(ctx, queued)
+			if err != nil {
+				return cr.stats, err
+			}
+			if ok {
+				queue = append(queue, dj)
+			}
+		}
+		if len(queue) == 0 || attempts >= site.MaxPages {
+			break
+		}
 		j := queue[0]
 		queue = queue[1:]
 		if j.generated > 0 && deadGen[j.generated] {
@@ -552,10 +584,10 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			etag, lastMod string
 			saved         []byte
 		)
-		if cr.opts.Lists != nil {
+		if cr.opts.Lists != nil && j.post == nil {
 			etag, lastMod, saved, _ = cr.opts.Lists.List(ctx, j.url)
 		}
-		resp, fe, err := cr.fetch(ctx, j.url, etag, lastMod)
+		resp, fe, err := cr.columnFetch(ctx, j, etag, lastMod)
 		if err != nil {
 			return cr.stats, err
 		}
@@ -584,9 +616,23 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			}
 			continue
 		}
+		if resp.file {
+			// A start URL that is a file: the report itself.
+			if s, ok := cr.asStartReport(j, resp, listPage{}); ok {
+				starts = append(starts, s)
+			}
+			continue
+		}
 		cr.stats.ListPages++
 		if known {
 			cr.stats.ListNotModified++
+		} else if j.post != nil {
+			var jfe *FetchError
+			if lp, jfe = jpageGroup(j.post, resp); jfe != nil {
+				cr.stats.fail(jfe)
+				cr.log.Warn("Hanweb column: dataproxy.jsp answer not read, column paged no further", "url", jfe.URL, "kind", jfe.Kind, "err", jfe.Err)
+				continue
+			}
 		} else {
 			base, _ := url.Parse(resp.url)
 			root, err := extract.Parse(resp.html)
@@ -636,6 +682,10 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 				}
 			}
 		}
+		if s, ok := cr.asStartReport(j, resp, lp); ok {
+			starts = append(starts, s)
+		}
+		cr.listRead(j, resp, lp)
 		if len(lp.gen) > 0 {
 			genID++
 			for _, g := range lp.gen {
@@ -644,7 +694,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 				}
 				if !queued[g] {
 					queued[g] = true
-					queue = append(queue, job{url: g, generated: genID})
+					queue = append(queue, job{url: g, generated: genID, root: j.root, depth: j.depth})
 				}
 			}
 		}
@@ -657,19 +707,38 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 				}
 				if !queued[n] {
 					queued[n] = true
-					queue = append(queue, job{url: n})
+					queue = append(queue, job{url: n, root: j.root, depth: j.depth})
 				}
+			}
+		}
+		// A Hanweb column's next group of records, by POST, while groups
+		// bring something new (and its total says more are left).
+		for _, jp := range lp.jpages {
+			if !(j.follow || fresh > 0) || len(queue) >= maxQueue {
+				break
+			}
+			if k := jp.key(); !queued[k] {
+				queued[k] = true
+				queue = append(queue, job{url: jp.url(), post: jp, root: j.root, depth: j.depth})
 			}
 		}
 	}
 	if len(queue) > 0 {
 		cr.log.Info("max_pages reached; list pages left unread", "max_pages", site.MaxPages, "left", len(queue))
 	}
+	cr.discoverEnd()
 
 	// The first max_reports report links (in list order) are fetched, in
 	// an order that changes from run to run: an anti-bot answer to one link
 	// must not hide the links after it run after run.
 	fetched, rest := 0, reports
+	for _, s := range starts {
+		// Fetched already, with the list pages: handed over first.
+		fetched++
+		if err := cr.handStart(ctx, s, handle); err != nil {
+			return cr.stats, err
+		}
+	}
 	for fetched < maxReports && len(rest) > 0 {
 		var batch []candidate
 		for len(rest) > 0 && len(batch) < maxReports-fetched {
@@ -727,7 +796,7 @@ func (cr *crawl) linkSkip(c candidate) string {
 	if cr.files[c.URL] {
 		return SkipFetched
 	}
-	return ""
+	return cr.columnSkip(c) // discover.go
 }
 
 // leaveOut records the report links beyond the site's max_reports (those
@@ -820,6 +889,12 @@ func (cr *crawl) report(ctx context.Context, c candidate, handle Handler, probe 
 			return nil
 		}
 	}
+	return cr.reportPage(ctx, c, resp, title, handle)
+}
+
+// reportPage hands over a fetched report page, with its further parts and
+// its attachments, under title.
+func (cr *crawl) reportPage(ctx context.Context, c candidate, resp *response, title string, handle Handler) error {
 	var parts []Part
 	base, _ := url.Parse(resp.url)
 	size := len(resp.body)

@@ -18,6 +18,50 @@
 // page that offers no link not seen before, so calendar-like traps stay
 // bounded.
 //
+// Hanweb (大汉) jpage columns (hanweb.go): a column page carries its first
+// group of records in a <script type="text/xml"><datastore>; the jpage (the
+// column's pager: its dataproxy.jsp, the column's ids from the <nextgroup>
+// link, the records per group and the total) asks for the following groups
+// by POST (startrecord/endrecord/perpage in the query, the ids as a form),
+// each a list page of its own under max_pages, with the politeness of any
+// request. Paging stops at the total (<totalrecord>, totalRecord), at a
+// group that brings no new link, or at an answer that is not a datastore
+// (an error of kind jpage, naming the request). A POST answer is never
+// stored in Options.Lists; the column page's jpage is, with its links. A
+// <nextgroup> link to a page (not to dataproxy.jsp) is a next page.
+//
+// A start report (startreport.go) is a start URL that is a report itself:
+// one that answers with a file nianbao reads (handed over as Page.File), or
+// a page whose own title matches the site's match and that is no list (no
+// report links, no truncated titles that may be reports, no pager script).
+// It is handed over as a report, within max_reports, without being
+// fetched again.
+//
+// Discovery (discover.go): a start page may be a portal's home page rather
+// than a list. When a start page and the further pages of its list yielded
+// no report link (nor a truncated title that may be one), the run looks for
+// report columns from it, once every list page is read. A discovery page is
+// a page read only to find columns: it is never paged through, and the
+// site's discover_pages bounds how many are read per run (0 turns discovery
+// off). From the start page, discovery follows links on the site's hosts
+// whose text or title names report columns or the way to them (年报, 年度报告,
+// 法治政府, 工作报告 first; then 信息公开, 法定主动公开, 通知公告, 依法行政; then
+// 政务公开), or, for a link without text, whose URL's last segment does
+// (fzzf, ndbg, gknb; xxgk, tzgg; zwgk) — never nav chrome (首页, 登录,
+// English, 无障碍 …), columns of another kind (新闻, 动态, 解读, 指南, 服务 …),
+// articles, files, or links named like a report (those are reports). It reads
+// them breadth first, best ranked first, at most three clicks from the start
+// page. A page it reads that has report links (other than links to columns:
+// named like reports but with no year, to a folder) is a report column: it
+// is read from then on as a list page (pagination and all; it counts against
+// max_pages), its own column links are tried too, and it is named in
+// Stats.Columns. Links on a column that lead to pages discovery read, or that
+// look like columns, are skipped as column_link, not fetched as reports. A
+// run whose discovery found no column names the start page in Stats.Skips,
+// kind no_report_column ("no report column found within N pages from …").
+// Start pages that lead to reports cost nothing more: discovery is not
+// begun from them.
+//
 // Politeness: robots.txt is honoured (read once per host per run, up to
 // 500 KiB, its Crawl-delay raising the host's delay), every request carries
 // the configured User-Agent, requests to one host are spaced by the site's

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -173,7 +174,13 @@ func (cr *crawl) once(ctx context.Context, raw, etag, lastModified string) (resp
 		}
 	}
 	at := cr.opts.Now()
-	verr := cr.c.Request(http.MethodGet, raw, nil, nil, hdr)
+	method, data := http.MethodGet, io.Reader(nil)
+	if cr.form != "" {
+		// A POST of a form (a Hanweb jpage group): colly sends it as
+		// application/x-www-form-urlencoded. A fresh reader per try.
+		method, data = http.MethodPost, strings.NewReader(cr.form)
+	}
+	verr := cr.c.Request(method, raw, data, nil, hdr)
 	if ctx.Err() != nil {
 		return nil, nil, 0
 	}

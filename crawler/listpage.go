@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,17 +52,21 @@ type listPage struct {
 	gen   []string // pages generated from a createPageHTML(...) call, in order
 	// dropped counts the links over maxListLinks, left unread.
 	dropped int
+	// jpages are the Hanweb pagers of the list, when its further records
+	// come from dataproxy.jsp (see hanweb.go): the groups to ask for next.
+	jpages []*jpage
 }
 
 // storedList is how a list page's links are kept between runs (Lists).
 // Scope is the site's selectors.links they were read with: links read with
 // another scope are not used.
 type storedList struct {
-	V     int      `json:"v"`
-	Scope string   `json:"scope,omitempty"`
-	Links []link   `json:"links"`
-	Next  []string `json:"next,omitempty"`
-	Gen   []string `json:"gen,omitempty"`
+	V      int      `json:"v"`
+	Scope  string   `json:"scope,omitempty"`
+	Links  []link   `json:"links"`
+	Next   []string `json:"next,omitempty"`
+	Gen    []string `json:"gen,omitempty"`
+	Jpages []*jpage `json:"jpages,omitempty"`
 }
 
 // storedListVersion changes when parseList reads pages differently, so that
@@ -69,7 +74,7 @@ type storedList struct {
 const storedListVersion = 1
 
 func encodeList(lp listPage, scope string) []byte {
-	b, _ := json.Marshal(storedList{V: storedListVersion, Scope: scope, Links: lp.links, Next: lp.next, Gen: lp.gen})
+	b, _ := json.Marshal(storedList{V: storedListVersion, Scope: scope, Links: lp.links, Next: lp.next, Gen: lp.gen, Jpages: lp.jpages})
 	return b
 }
 
@@ -78,7 +83,16 @@ func decodeList(data []byte, scope string) (listPage, bool) {
 	if len(data) == 0 || json.Unmarshal(data, &st) != nil || st.V != storedListVersion || st.Scope != scope {
 		return listPage{}, false
 	}
-	return listPage{links: st.Links, next: st.Next, gen: st.Gen}, true
+	if st.Jpages == nil {
+		// Stored by a crawler that did not page Hanweb columns: their
+		// pager link was kept as a link, and the pager is read again.
+		for _, l := range st.Links {
+			if isJpageProxy(l.URL) {
+				return listPage{}, false
+			}
+		}
+	}
+	return listPage{links: st.Links, next: st.Next, gen: st.Gen, jpages: st.Jpages}, true
 }
 
 // saveList remembers a list page's links under its validators, when it has
@@ -162,6 +176,17 @@ func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
 			lp.gen = append(lp.gen, createPageURLs(src, base, room)...)
 		}
 	})
+	// A Hanweb column: its pager is not a link to follow, and a
+	// <nextgroup> link to a page is the list's next page.
+	jps, next := parseJpage(doc, base)
+	lp.jpages = jps
+	lp.links = dropJpageLinks(lp.links)
+	for _, n := range next {
+		lp.links = slices.DeleteFunc(lp.links, func(l link) bool { return l.URL == n })
+		if n != base.String() && !slices.Contains(lp.next, n) {
+			lp.next = append(lp.next, n)
+		}
+	}
 	return lp
 }
 

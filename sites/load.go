@@ -147,6 +147,7 @@ func (d Defaults) Validate() Problems {
 		{"timeout", d.Timeout < 0},
 		{"max_pages", d.MaxPages < 0},
 		{"max_reports", d.MaxReports < 0},
+		{"discover_pages", d.DiscoverPages < 0},
 	} {
 		if v.neg {
 			add(v.field, "must not be negative")
@@ -517,6 +518,15 @@ func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) 
 	}
 	if s.MaxReports < 1 && pos.Has("max_reports") {
 		add(pos.Line("max_reports", 1), "max_reports", "must be at least 1 (it caps the report links fetched per run)")
+	}
+	if !pos.Has("discover_pages") {
+		s.DiscoverPages = d.DiscoverPages
+		if s.DiscoverPages <= 0 {
+			s.DiscoverPages = DefaultDiscoverPages
+		}
+	}
+	if s.DiscoverPages < 0 {
+		add(pos.Line("discover_pages", 1), "discover_pages", "must not be negative (0 turns discovery off)")
 	}
 	if !pos.Has("encoding") {
 		s.Encoding = d.Encoding

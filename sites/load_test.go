@@ -50,6 +50,7 @@ func TestParseBadFiles(t *testing.T) {
 		{"schedule_empty.bad.yaml", []string{`testdata/schedule_empty.bad.yaml:3: schedule: empty: leave the key out to use defaults.schedule`}},
 		{"encoding.bad.yaml", []string{`testdata/encoding.bad.yaml:3: encoding: unknown encoding "latin9x"`}},
 		{"tls.bad.yaml", []string{`testdata/tls.bad.yaml:3: tls: "old": the only value is "legacy"`}},
+		{"discover_pages.bad.yaml", []string{`testdata/discover_pages.bad.yaml:3: discover_pages: must not be negative (0 turns discovery off)`}},
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
 			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,
@@ -134,6 +135,7 @@ func TestLoadBadDefaults(t *testing.T) {
 		{"schedule below the floor", func(d *Defaults) { d.Schedule = "@every 0s" }, `schedule: "@every 0s" is more often than every 1m`},
 		{"schedule", func(d *Defaults) { d.Schedule = "0 3 * *" }, `schedule: invalid cron schedule "0 3 * *"`},
 		{"negative", func(d *Defaults) { d.MaxPages = -1 }, `max_pages: must not be negative`},
+		{"negative discover_pages", func(d *Defaults) { d.DiscoverPages = -1 }, `discover_pages: must not be negative`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,6 +183,16 @@ func TestParseDefaultsAndOverrides(t *testing.T) {
 	}
 	if s, _ := Parse([]byte("name: a\nstart: https://a.gov.cn/\nmax_reports: 7\n"), "a.yaml", d); s == nil || s.MaxReports != 7 {
 		t.Errorf("max_reports of the file not kept: %+v", s)
+	}
+	if s.DiscoverPages != DefaultDiscoverPages {
+		t.Errorf("discover_pages = %d with zero Defaults.DiscoverPages, want DefaultDiscoverPages (%d)", s.DiscoverPages, DefaultDiscoverPages)
+	}
+	d.DiscoverPages = 5
+	if s, _ := Parse([]byte("name: a\nstart: https://a.gov.cn/\n"), "a.yaml", d); s == nil || s.DiscoverPages != 5 {
+		t.Errorf("defaults.discover_pages not inherited: %+v", s)
+	}
+	if s, _ := Parse([]byte("name: a\nstart: https://a.gov.cn/\ndiscover_pages: 0\n"), "a.yaml", d); s == nil || s.DiscoverPages != 0 {
+		t.Errorf("discover_pages: 0 of the file (discovery off) not kept: %+v", s)
 	}
 	if len(s.Start) != 1 || s.Start[0] != "https://a.gov.cn/list/" {
 		t.Errorf("a single start string must become a one-item list: %q", s.Start)

@@ -22,6 +22,12 @@ const DefaultExclude = `解读|要点|方案|会议|报表|征求意见|培训|�
 // cannot keep a site crawling for hours.
 const DefaultMaxReports = 500
 
+// DefaultDiscoverPages is the discover_pages of a site when neither its
+// file nor config.yaml's defaults set one: enough to walk from a portal's
+// home page through 政务公开 and an 信息公开 index to its report columns,
+// few enough that a portal of thousands of columns stays a short visit.
+const DefaultDiscoverPages = 40
+
 // TLSLegacy is the value of a site's tls option that widens TLS for old
 // portals.
 const TLSLegacy = "legacy"
@@ -38,6 +44,11 @@ type Defaults struct {
 	// DefaultMaxReports, so that a caller's zero Defaults still cap a run.
 	MaxReports int    `yaml:"max_reports"`
 	Encoding   string `yaml:"encoding"`
+	// DiscoverPages is the discover_pages of a site file that sets none; 0
+	// means DefaultDiscoverPages (a site file turns discovery off with its
+	// own discover_pages: 0). Not read from config.yaml yet: the key needs
+	// a line there first (config's TestShippedConfig).
+	DiscoverPages int `yaml:"-"`
 	// ScheduleFloor is the shortest interval between two runs that a
 	// schedule may ask for (config.yaml's min_schedule_interval, not a
 	// key under defaults:); 0 means MinScheduleInterval.
@@ -71,10 +82,16 @@ type Site struct {
 	// page's own attachments are bounded by max_attachments instead). It is
 	// at least 1; the links left over are for the crawler to report, not to
 	// fetch.
-	MaxReports int       `yaml:"max_reports"`
-	Encoding   string    `yaml:"encoding"`
-	AllowHosts []string  `yaml:"allow_hosts"`
-	Selectors  Selectors `yaml:"selectors"`
+	MaxReports int `yaml:"max_reports"`
+	// DiscoverPages bounds the pages read per run to find the report
+	// columns from a start page that links to no report (a portal's home
+	// page): pages that lead toward the columns, not the columns
+	// themselves, which are list pages under max_pages. 0 turns discovery
+	// off.
+	DiscoverPages int       `yaml:"discover_pages"`
+	Encoding      string    `yaml:"encoding"`
+	AllowHosts    []string  `yaml:"allow_hosts"`
+	Selectors     Selectors `yaml:"selectors"`
 	// TLS is "" (Go's secure defaults) or "legacy": allow TLS 1.0, legacy
 	// renegotiation and old curves and ciphers, for this site only, for
 	// portals whose handshake Go's defaults refuse.
