@@ -86,14 +86,19 @@ type Summary struct {
 	ListPages int           `json:"list_pages"`
 	// ListNotModified counts the list pages among them answered 304: their
 	// links were known from the last full read.
-	ListNotModified int   `json:"list_not_modified"`
-	PagesFetched    int   `json:"pages_fetched"`
-	Bytes           int64 `json:"bytes"`
-	ReportsFound    int   `json:"reports_found"`
-	NewDocuments    int   `json:"new_documents"`
-	NewVersions     int   `json:"new_versions"`
-	NewSources      int   `json:"new_sources"`
-	Unchanged       int   `json:"unchanged"`
+	ListNotModified int `json:"list_not_modified"`
+	// DiscoveryPages counts the pages read to find the site's report
+	// columns from a start page that listed no report (a home page);
+	// Columns are the report columns found so.
+	DiscoveryPages int      `json:"discovery_pages,omitempty"`
+	Columns        []string `json:"columns,omitempty"`
+	PagesFetched   int      `json:"pages_fetched"`
+	Bytes          int64    `json:"bytes"`
+	ReportsFound   int      `json:"reports_found"`
+	NewDocuments   int      `json:"new_documents"`
+	NewVersions    int      `json:"new_versions"`
+	NewSources     int      `json:"new_sources"`
+	Unchanged      int      `json:"unchanged"`
 	// NotModified counts report pages the server answered 304 to a
 	// conditional request: nothing downloaded, nothing added. They are not
 	// in Unchanged, which counts reports fetched in full whose text was
@@ -259,6 +264,8 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 func (sum *Summary) addCrawl(st crawler.Stats) {
 	sum.ListPages = st.ListPages
 	sum.ListNotModified = st.ListNotModified
+	sum.DiscoveryPages = st.DiscoveryPages
+	sum.Columns = st.Columns
 	sum.PagesFetched = st.Pages
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports
@@ -287,6 +294,11 @@ func (sum *Summary) end(site *sites.Site, st crawler.Stats, err error) {
 		// of the site, whatever the reason, and says so.
 		sum.Status = "failed"
 		sum.Error = nothingRead(site, st)
+	case err == nil && st.Reports == 0 && st.Skipped[crawler.SkipNoColumn] > 0:
+		// A start page that lists no report, and no report column found
+		// from it: the run found nothing to archive, and cannot.
+		sum.Status = "failed"
+		sum.Error = "no report found: " + namedSkip(st, crawler.SkipNoColumn)
 	case err == nil:
 		sum.Status = "ok"
 	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
@@ -296,6 +308,16 @@ func (sum *Summary) end(site *sites.Site, st crawler.Stats, err error) {
 		sum.Status = "failed"
 		sum.Error = err.Error()
 	}
+}
+
+// namedSkip is the message of the first named skip of a kind.
+func namedSkip(st crawler.Stats, kind string) string {
+	for _, fe := range st.Skips {
+		if fe.Kind == kind {
+			return fe.Err
+		}
+	}
+	return kind
 }
 
 // nothingRead says why a run read none of the site's pages: the failure or

@@ -306,6 +306,14 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 // on.
 func printRunNotes(w io.Writer, sums []harvest.Summary) {
 	for _, s := range sums {
+		if s.DiscoveryPages > 0 || len(s.Columns) > 0 {
+			fmt.Fprintf(w, "\n%s: %d report column(s) found in %d discovery page(s)\n", s.Site, len(s.Columns), s.DiscoveryPages)
+			for _, c := range s.Columns {
+				fmt.Fprintf(w, "  column: %s\n", c)
+			}
+		}
+	}
+	for _, s := range sums {
 		// A run that read nothing has its cause below: the counts of
 		// what it did not move would be noise.
 		read := s.ListPages > 0 || s.PagesFetched > 0

@@ -65,3 +65,20 @@ func TestSitesTry(t *testing.T) {
 		t.Errorf("try an unknown name: exit %d, %s", code, errOut)
 	}
 }
+
+// `sites try` on a site file that names only a portal's home page lists the
+// report columns it found and their reports.
+func TestSitesTryHomePage(t *testing.T) {
+	srv := portaltest.NewHomePortal(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"config.yaml":   "sites_dir: sites\narchive_dir: archive\nuser_agent: \"" + testUA + "\"\ndefaults:\n  delay: 0s\n",
+		"sites/.keep":   "",
+		"draft/hx.yaml": "name: hx\nstart: " + srv.URL + "/\n",
+	})
+	code, out, errOut := runCmd(t, "--config", filepath.Join(dir, "config.yaml"), "--log-level", "error", "sites", "try", filepath.Join(dir, "draft", "hx.yaml"))
+	if code != exitOK || !strings.Contains(out, "3 report column(s) found") || !strings.Contains(out, "column: "+srv.URL+portaltest.HomeColumns[0]) ||
+		!strings.Contains(out, "6 report(s) found") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

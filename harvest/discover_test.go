@@ -1,0 +1,67 @@
+package harvest_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/crawler"
+	"github.com/nianbao/nianbao/harvest"
+	"github.com/nianbao/nianbao/internal/archivetest"
+	"github.com/nianbao/nianbao/internal/portaltest"
+	"github.com/nianbao/nianbao/sites"
+)
+
+// A site file naming only a portal's home page archives the portal's
+// reports: the run finds the report columns (named in its summary and its
+// run record) and reads them as list pages. A home page with no way to a
+// report column fails, saying so.
+func TestRunSiteFromHomePage(t *testing.T) {
+	srv := portaltest.NewHomePortal(t)
+	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nstart: "+srv.URL+"/\n"), "home.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	dir := t.TempDir()
+	a := openArchive(t, dir)
+	sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range sum.Columns {
+		cols = append(cols, strings.TrimPrefix(c, srv.URL))
+	}
+	if sum.Status != "ok" || sum.NewDocuments != len(portaltest.HomeReports) || !slices.Equal(cols, portaltest.HomeColumns) ||
+		sum.DiscoveryPages == 0 || sum.DiscoveryPages > sites.DefaultDiscoverPages || sum.ErrorCount() != 0 {
+		t.Errorf("summary %+v (columns %v)", sum, cols)
+	}
+	var got []string
+	for _, v := range archivetest.Check(t, dir) {
+		got = append(got, strings.TrimPrefix(v.URL, srv.URL))
+	}
+	slices.Sort(got)
+	want := slices.Clone(portaltest.HomeReports)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("archived %v, want %v", got, want)
+	}
+	runs, err := a.Runs(context.Background(), "home", 1)
+	if err != nil || len(runs) != 1 {
+		t.Fatal(runs, err)
+	}
+	if rs, ok := runs[0].Summary.(map[string]any); !ok || len(rs["columns"].([]any)) != len(portaltest.HomeColumns) {
+		t.Errorf("run record's summary: %v", runs[0].Summary)
+	}
+
+	// Nothing to find from a page of scripts: failed, and why.
+	srv.Set("/js.html", []byte(`<html><head><title>示范县人民政府</title><script src="/app.js"></script></head><body><div id="app"></div></body></html>`))
+	js, _ := sites.Parse([]byte("name: js\ndelay: 0s\nstart: "+srv.URL+"/js.html\n"), "js.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	sum, err = harvest.RunSite(context.Background(), js, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
+	if err != nil || sum.Status != "failed" || !strings.Contains(sum.Error, "no report column found") {
+		t.Errorf("a page of scripts: %+v, %v", sum, err)
+	}
+	_ = archive.TextOK
+}
