@@ -271,6 +271,9 @@ type Stats struct {
 	// start page that links to no report (discover_pages bounds them); the
 	// columns found are list pages, counted in ListPages.
 	DiscoveryPages int `json:"discovery_pages"`
+	// StartTitle is the name the first start page read gives its portal:
+	// its SiteName meta tag, else its <title> without a 首页 part.
+	StartTitle string `json:"start_title,omitempty"`
 	// Columns are the report columns discovery found this run, in the
 	// order found.
 	Columns []string `json:"columns,omitempty"`
@@ -646,6 +649,9 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 				continue
 			}
 			doc := goquery.NewDocumentFromNode(root)
+			if j.start && cr.stats.StartTitle == "" {
+				cr.stats.StartTitle = portalTitle(doc)
+			}
 			lp = parseList(doc, base, site.Selectors.Links)
 			cr.saveList(ctx, j.url, resp, lp)
 		}
@@ -818,6 +824,24 @@ func (cr *crawl) leaveOut(rest []candidate, limit, overflow int) {
 			Err: fmt.Sprintf("not fetched: max_reports (%d) report links of the site were fetched first this run", limit)})
 	}
 	cr.log.Warn("max_reports reached: report links left unfetched this run", "max_reports", limit, "left", left)
+}
+
+// portalTitle is the name a page gives its portal: the SiteName meta tag
+// that government CMSs write (政府网站 标准), else the page's <title>, of
+// which "首页 - 某某区人民政府" keeps the part that is not 首页.
+func portalTitle(doc *goquery.Document) string {
+	if t := strings.TrimSpace(doc.Find(`meta[name="SiteName" i]`).First().AttrOr("content", "")); t != "" {
+		return t
+	}
+	title := strings.TrimSpace(doc.Find("title").First().Text())
+	best := ""
+	for _, part := range strings.FieldsFunc(title, func(r rune) bool { return strings.ContainsRune("-_|—–·", r) }) {
+		part = strings.TrimSpace(part)
+		if part != "" && part != "首页" && part != "网站首页" && len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
 }
 
 // candidate is a link that is, or may be, a report.

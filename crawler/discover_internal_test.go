@@ -2,7 +2,10 @@ package crawler
 
 import (
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // TestLinkRank: which links may lead to report columns, and in what order.
@@ -52,6 +55,24 @@ func TestColumnLike(t *testing.T) {
 	for _, tt := range tests {
 		if got := columnLike(link{URL: tt.href, Text: tt.text}); got != tt.want {
 			t.Errorf("columnLike(%s %q) = %v, want %v", tt.href, tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestPortalTitle(t *testing.T) {
+	for _, tt := range []struct{ html, want string }{
+		{`<html><head><meta name="SiteName" content="江北区人民政府"><title>首页</title></head></html>`, "江北区人民政府"},
+		{`<html><head><meta name="sitename" content="江北区人民政府"></head></html>`, "江北区人民政府"},
+		{`<html><head><title>首页 - 示范县人民政府门户网站</title></head></html>`, "示范县人民政府门户网站"},
+		{`<html><head><title>示范县人民政府_首页</title></head></html>`, "示范县人民政府"},
+		{`<html><head><title></title></head></html>`, ""},
+	} {
+		doc, err := goquery.NewDocumentFromReader(strings.NewReader(tt.html))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := portalTitle(doc); got != tt.want {
+			t.Errorf("portalTitle(%s) = %q, want %q", tt.html, got, tt.want)
 		}
 	}
 }

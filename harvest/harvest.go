@@ -92,13 +92,15 @@ type Summary struct {
 	// Columns are the report columns found so.
 	DiscoveryPages int      `json:"discovery_pages,omitempty"`
 	Columns        []string `json:"columns,omitempty"`
-	PagesFetched   int      `json:"pages_fetched"`
-	Bytes          int64    `json:"bytes"`
-	ReportsFound   int      `json:"reports_found"`
-	NewDocuments   int      `json:"new_documents"`
-	NewVersions    int      `json:"new_versions"`
-	NewSources     int      `json:"new_sources"`
-	Unchanged      int      `json:"unchanged"`
+	// StartTitle is the portal's name as its first start page gives it.
+	StartTitle   string `json:"start_title,omitempty"`
+	PagesFetched int    `json:"pages_fetched"`
+	Bytes        int64  `json:"bytes"`
+	ReportsFound int    `json:"reports_found"`
+	NewDocuments int    `json:"new_documents"`
+	NewVersions  int    `json:"new_versions"`
+	NewSources   int    `json:"new_sources"`
+	Unchanged    int    `json:"unchanged"`
 	// NotModified counts report pages the server answered 304 to a
 	// conditional request: nothing downloaded, nothing added. They are not
 	// in Unchanged, which counts reports fetched in full whose text was
@@ -266,6 +268,7 @@ func (sum *Summary) addCrawl(st crawler.Stats) {
 	sum.ListNotModified = st.ListNotModified
 	sum.DiscoveryPages = st.DiscoveryPages
 	sum.Columns = st.Columns
+	sum.StartTitle = st.StartTitle
 	sum.PagesFetched = st.Pages
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports

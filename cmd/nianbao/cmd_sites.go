@@ -15,7 +15,7 @@ func newSitesCommand(g *globalOptions) *cobra.Command {
 		Short: "Check or list the site files",
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("sites needs a subcommand: check, list or try")}
+			return usageError{errors.New("sites needs a subcommand: check, list, try or add")}
 		},
 	}
 	cmd.AddCommand(&cobra.Command{
@@ -36,7 +36,7 @@ problem.`,
 		Short: "Show each site's name, title, schedule and start URLs",
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE:  func(cmd *cobra.Command, _ []string) error { return runSitesList(cmd.Context(), g) },
-	}, newSitesTryCommand(g))
+	}, newSitesTryCommand(g), newSitesAddCommand(g))
 	return cmd
 }
 

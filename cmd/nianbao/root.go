@@ -125,6 +125,7 @@ func exitCode(err error) int {
 		lockErr *archive.LockError
 		damage  damageError
 		failed  *sitesFailedError
+		noFile  *sitesAddError
 	)
 	switch {
 	case errors.As(err, &damage), errors.Is(err, archive.ErrIndexDamaged):
@@ -133,7 +134,7 @@ func exitCode(err error) int {
 		return exitLocked
 	case errors.As(err, &cfgErr), errors.As(err, &probs), isUsage(err):
 		return exitConfig
-	case errors.As(err, &failed):
+	case errors.As(err, &failed), errors.As(err, &noFile):
 		return exitFailed
 	default:
 		return exitError
