@@ -31,6 +31,8 @@ type siteMetrics struct {
 	unchanged        float64
 	notModified      float64
 	retries          float64
+	discoveryPages   float64 // pages read to find report columns
+	columns          float64 // report columns found by the last run that looked for them (a gauge)
 	files            float64
 	filesWithoutText map[string]float64 // by reason
 	durBuckets       []float64          // cumulative counts per durationBuckets
@@ -81,6 +83,10 @@ func (m *metrics) observe(r RunInfo) {
 	s.unchanged += float64(sum.Unchanged)
 	s.notModified += float64(sum.NotModified)
 	s.retries += float64(sum.Retries)
+	s.discoveryPages += float64(sum.DiscoveryPages)
+	if sum.DiscoveryPages > 0 {
+		s.columns = float64(len(sum.Columns))
+	}
 	s.files += float64(sum.Files)
 	for why, n := range sum.FilesWithoutText {
 		if s.filesWithoutText == nil {
@@ -174,6 +180,11 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", func(s *siteMetrics) float64 { return s.unchanged })
 	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", func(s *siteMetrics) float64 { return s.notModified })
 	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", func(s *siteMetrics) float64 { return s.retries })
+	counter("nianbao_discovery_pages_total", "Pages read to find report columns from start pages that list no report (a home page).", func(s *siteMetrics) float64 { return s.discoveryPages })
+	e.family("nianbao_site_columns_found", "gauge", "Report columns found by the site's last run that looked for them (from a start page that lists no report).")
+	for _, n := range names {
+		e.sample("nianbao_site_columns_found", m.sites[n].columns, "site", n)
+	}
 	counter("nianbao_files_fetched_total", "Files fetched (reports published as PDF, DOCX, DOC, WPS, OFD, and report pages' attachments).", func(s *siteMetrics) float64 { return s.files })
 	e.family("nianbao_files_without_text_total", "counter", "Files archived without text, by site and reason (no_text_layer, no_unicode, encrypted, unsupported, unreadable).")
 	for _, n := range names {
