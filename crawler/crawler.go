@@ -268,9 +268,14 @@ type Stats struct {
 	Errors   map[string]int `json:"errors"`   // failed fetches by kind
 	Failures []FetchError   `json:"failures"` // the first few failures, for the summary
 	// DiscoveryPages counts the pages read to find report columns from a
-	// start page that links to no report (discover_pages bounds them); the
-	// columns found are list pages, counted in ListPages.
+	// start page that links to no report, and the portal's search result
+	// pages (discover_pages bounds them together); the columns found are
+	// list pages, counted in ListPages.
 	DiscoveryPages int `json:"discovery_pages"`
+	// SearchQueries counts the queries sent to the portal's own search
+	// forms (search.go), each counted once however many result pages it
+	// had.
+	SearchQueries int `json:"search_queries"`
 	// StartTitle is the name the first start page read gives its portal:
 	// its SiteName meta tag, else its <title> without a 首页 part.
 	StartTitle string `json:"start_title,omitempty"`
@@ -569,6 +574,22 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			}
 			if ok {
 				queue = append(queue, dj)
+			} else if found, ran, err := cr.search(ctx, queued); err != nil {
+				return cr.stats, err
+			} else if ran {
+				// Report links from the portal's search (search.go): kept
+				// as a column's are; discovery may go on with what is left.
+				for _, c := range found {
+					if !seenLinks[c.URL] {
+						seenLinks[c.URL], isReport[c.URL] = true, true
+						if len(reports) < keepReports {
+							reports = append(reports, c)
+						} else {
+							overflow++
+						}
+					}
+				}
+				continue
 			}
 		}
 		if len(queue) == 0 || attempts >= site.MaxPages {
@@ -654,6 +675,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			}
 			lp = parseList(doc, base, site.Selectors.Links)
 			cr.saveList(ctx, j.url, resp, lp)
+			cr.noteForms(j, doc, base) // search.go
 		}
 		fresh := 0
 		if lp.dropped > 0 {

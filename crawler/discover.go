@@ -106,6 +106,15 @@ type discovery struct {
 	// redirects); columnPages the list pages of the columns it found.
 	read        map[string]bool
 	columnPages map[string]bool
+	// The portal's own search (search.go): the search forms of the start
+	// pages (by start page, kept until discovery begins from one) and of
+	// the discovery pages; whether the search ran, and the report links
+	// it found.
+	startForms  map[string][]searchForm
+	forms       []searchForm
+	formKeys    map[string]bool
+	searched    bool
+	searchFound int
 }
 
 // target is a link that may lead to report columns.
@@ -126,6 +135,8 @@ func (cr *crawl) discovery() *discovery {
 			prefetched:  map[string]*response{},
 			read:        map[string]bool{},
 			columnPages: map[string]bool{},
+			startForms:  map[string][]searchForm{},
+			formKeys:    map[string]bool{},
 		}
 	}
 	return cr.disc
@@ -365,8 +376,10 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		d.from = append(d.from, root)
 		cr.log.Info("start page links to no report: looking for report columns from it", "url", root, "links", len(ts))
 		d.push(ts)
+		d.addForms(d.startForms[root])
 	}
-	for len(d.frontier) > 0 && d.pages < d.budget {
+	clear(d.startForms)
+	for len(d.frontier) > 0 && d.pages < d.budget-cr.reserve() {
 		t := d.pop()
 		if queued[t.url] {
 			continue
@@ -404,7 +417,8 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 			cr.stats.fail(&FetchError{URL: t.url, Kind: kind, Status: resp.status, Err: err.Error()})
 			continue
 		}
-		lp := parseList(goquery.NewDocumentFromNode(root), base, cr.site.Selectors.Links)
+		doc := goquery.NewDocumentFromNode(root)
+		lp := parseList(doc, base, cr.site.Selectors.Links)
 		d.read[t.url], d.read[resp.url] = true, true
 		if cr.reportLinks(lp, true) > 0 {
 			// A report column: the run reads it as a list page, from
@@ -417,6 +431,7 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		d.pages++
 		cr.stats.DiscoveryPages++
 		cr.log.Debug("discovery page", "url", t.url, "name", t.text, "depth", t.depth)
+		d.addForms(cr.searchForms(doc, base))
 		if t.depth < maxDiscoverDepth {
 			d.push(cr.targets(lp, t.depth+1))
 		}
@@ -438,6 +453,11 @@ func (cr *crawl) discoverEnd() {
 	}
 	if len(cr.stats.Columns) > 0 {
 		cr.log.Info("report columns found", "columns", cr.stats.Columns, "discovery_pages", d.pages)
+		return
+	}
+	if d.searchFound > 0 {
+		cr.log.Info("no report column found, but the portal's search found report links",
+			"reports", d.searchFound, "search_queries", cr.stats.SearchQueries, "discovery_pages", d.pages)
 		return
 	}
 	msg := fmt.Sprintf("no report column found within %d pages from %s", d.pages, d.from[0])

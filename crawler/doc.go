@@ -62,6 +62,31 @@
 // Start pages that lead to reports cost nothing more: discovery is not
 // begun from them.
 //
+// Site search (search.go): a search form is a <form> of method GET (or
+// none) whose action is on the site's hosts and that has a text input
+// named like a query (q, query, keyword(s), searchword, wd, word, kw, key,
+// title, sw; any case); POST forms and forms on other hosts are never
+// used. Discovery keeps the search forms of the start pages it begins from
+// and of the pages it reads (up to three distinct forms: the same form in
+// every page's chrome is one). When discovery has read its pages and found
+// no report column, each form is sent, once per run, with each phrase of
+// the report vocabulary (法治政府建设 报告, then 政府信息公开 年度报告), its
+// hidden inputs and selects as the page has them, the fields in the
+// form's order (the words encoded as UTF-8). A result page is read as a list page is
+// (parseList), but only for its report links: those whose titles match and
+// that are on the site's hosts are fetched as a column's are (the others
+// are skipped as offsite); it is never a column, nor kept as a list page
+// (Options.Lists). A query's pagination (下一页 and numbered siblings) is
+// followed while each result page brings a new report link,
+// up to ten pages: a search that answers nothing, the same page for every
+// query or page, or an error page ends at that page. Result pages count
+// against discover_pages with the discovery pages (Stats.DiscoveryPages):
+// while a form is known and no column is found, discovery leaves up to
+// four of them (never more than half) to the search. Stats.SearchQueries
+// counts the queries sent; the log has a "site search" line per query,
+// with its result pages and reports. A run whose search found report links
+// is not named no_report_column.
+//
 // Politeness: robots.txt is honoured (read once per host per run, up to
 // 500 KiB, its Crawl-delay raising the host's delay), every request carries
 // the configured User-Agent, requests to one host are spaced by the site's

@@ -31,7 +31,8 @@ type siteMetrics struct {
 	unchanged        float64
 	notModified      float64
 	retries          float64
-	discoveryPages   float64 // pages read to find report columns
+	discoveryPages   float64 // pages read to find report columns (search result pages included)
+	searchQueries    float64 // queries sent to portals' own search forms
 	columns          float64 // report columns found by the last run that looked for them (a gauge)
 	files            float64
 	filesWithoutText map[string]float64 // by reason
@@ -84,6 +85,7 @@ func (m *metrics) observe(r RunInfo) {
 	s.notModified += float64(sum.NotModified)
 	s.retries += float64(sum.Retries)
 	s.discoveryPages += float64(sum.DiscoveryPages)
+	s.searchQueries += float64(sum.SearchQueries)
 	if sum.DiscoveryPages > 0 {
 		s.columns = float64(len(sum.Columns))
 	}
@@ -181,6 +183,7 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", func(s *siteMetrics) float64 { return s.notModified })
 	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", func(s *siteMetrics) float64 { return s.retries })
 	counter("nianbao_discovery_pages_total", "Pages read to find report columns from start pages that list no report (a home page).", func(s *siteMetrics) float64 { return s.discoveryPages })
+	counter("nianbao_search_queries_total", "Queries sent to a portal's own search form when discovery found no report column.", func(s *siteMetrics) float64 { return s.searchQueries })
 	e.family("nianbao_site_columns_found", "gauge", "Report columns found by the site's last run that looked for them (from a start page that lists no report).")
 	for _, n := range names {
 		e.sample("nianbao_site_columns_found", m.sites[n].columns, "site", n)

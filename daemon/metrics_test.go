@@ -79,7 +79,7 @@ func TestMetricsExposition(t *testing.T) {
 	end := time.Date(2026, 11, 22, 3, 0, 10, 0, time.UTC)
 	m.observe(RunInfo{Site: "a", Status: StatusOK, FinishedAt: end, Summary: &harvest.Summary{
 		ListPages: 3, PagesFetched: 10, Bytes: 4_000_000, NewDocuments: 2, NewVersions: 1, NewSources: 1, Unchanged: 4,
-		NotModified: 5, Retries: 2, DiscoveryPages: 6, Columns: []string{"http://a/gknb/", "http://a/fzzf/"},
+		NotModified: 5, Retries: 2, DiscoveryPages: 6, SearchQueries: 1, Columns: []string{"http://a/gknb/", "http://a/fzzf/"},
 		Errors: map[string]int{"http_5xx": 2, "robots": 1}, Duration: 3 * time.Second,
 	}})
 	m.observe(RunInfo{Site: "a", Status: StatusFailed, FinishedAt: end.Add(time.Hour), Summary: &harvest.Summary{
@@ -113,6 +113,7 @@ func TestMetricsExposition(t *testing.T) {
 		`nianbao_fetch_retries_total{site="a"}`:                       2,
 		`nianbao_discovery_pages_total{site="a"}`:                     6,
 		`nianbao_site_columns_found{site="a"}`:                        2,
+		`nianbao_search_queries_total{site="a"}`:                      1,
 		`nianbao_run_duration_seconds_bucket{site="a",le="1"}`:        0,
 		`nianbao_run_duration_seconds_bucket{site="a",le="5"}`:        1,
 		`nianbao_run_duration_seconds_bucket{site="a",le="300"}`:      2,

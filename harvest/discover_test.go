@@ -65,3 +65,23 @@ func TestRunSiteFromHomePage(t *testing.T) {
 	}
 	_ = archive.TextOK
 }
+
+// A portal whose report columns are filled by script: its own search form
+// finds the reports, and the run archives them and counts the queries.
+func TestRunSiteThroughSearch(t *testing.T) {
+	srv := portaltest.NewSearchPortal(t)
+	site, probs := sites.Parse([]byte("name: s\ndelay: 0s\nstart: "+srv.URL+"/\n"), "s.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	dir := t.TempDir()
+	a := openArchive(t, dir)
+	sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Status != "ok" || sum.SearchQueries == 0 || sum.NewDocuments != len(portaltest.SearchReports) || sum.ErrorCount() != 0 {
+		t.Errorf("summary %+v", sum)
+	}
+	archivetest.Check(t, dir)
+}

@@ -92,6 +92,10 @@ type Summary struct {
 	// Columns are the report columns found so.
 	DiscoveryPages int      `json:"discovery_pages,omitempty"`
 	Columns        []string `json:"columns,omitempty"`
+	// SearchQueries counts the queries sent to the portal's own search
+	// form when discovery found no report column (their result pages are
+	// among DiscoveryPages).
+	SearchQueries int `json:"search_queries,omitempty"`
 	// StartTitle is the portal's name as its first start page gives it.
 	StartTitle   string `json:"start_title,omitempty"`
 	PagesFetched int    `json:"pages_fetched"`
@@ -269,6 +273,7 @@ func (sum *Summary) addCrawl(st crawler.Stats) {
 	sum.DiscoveryPages = st.DiscoveryPages
 	sum.Columns = st.Columns
 	sum.StartTitle = st.StartTitle
+	sum.SearchQueries = st.SearchQueries
 	sum.PagesFetched = st.Pages
 	sum.Bytes = st.Bytes
 	sum.ReportsFound = st.Reports

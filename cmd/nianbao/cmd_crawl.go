@@ -307,7 +307,11 @@ func printSummaries(w io.Writer, sums []harvest.Summary) {
 func printRunNotes(w io.Writer, sums []harvest.Summary) {
 	for _, s := range sums {
 		if s.DiscoveryPages > 0 || len(s.Columns) > 0 {
-			fmt.Fprintf(w, "\n%s: %d report column(s) found in %d discovery page(s)\n", s.Site, len(s.Columns), s.DiscoveryPages)
+			fmt.Fprintf(w, "\n%s: %d report column(s) found in %d discovery page(s)", s.Site, len(s.Columns), s.DiscoveryPages)
+			if s.SearchQueries > 0 {
+				fmt.Fprintf(w, ", %d query(ies) to the portal's search", s.SearchQueries)
+			}
+			fmt.Fprintln(w)
 			for _, c := range s.Columns {
 				fmt.Fprintf(w, "  column: %s\n", c)
 			}
