@@ -103,7 +103,8 @@ type discovery struct {
 	// the run reads it as a list page: it is not asked for twice.
 	prefetched map[string]*response
 	// read holds the URLs discovery fetched (as linked and after
-	// redirects); columnPages the list pages of the columns it found.
+	// redirects, as indexless gives them); columnPages the list pages of
+	// the columns it found.
 	read        map[string]bool
 	columnPages map[string]bool
 	// The portal's own search (search.go): the search forms of the start
@@ -190,7 +191,7 @@ func (cr *crawl) columnSkip(c candidate) string {
 	if d == nil {
 		return ""
 	}
-	if d.read[c.URL] || d.columnPages[c.list] && columnLike(c.link) {
+	if d.read[indexless(c.URL)] || d.columnPages[c.list] && columnLike(c.link) {
 		return SkipColumnLink
 	}
 	return ""
@@ -208,7 +209,11 @@ func (cr *crawl) listRead(j job, resp *response, lp listPage) {
 		return
 	}
 	d := cr.discovery()
-	n := cr.reportLinks(lp, false)
+	// A start page's links named like reports but without a year are the
+	// way to a column of them (政府信息公开年报 in a home page's box), not
+	// reports: from such a page, discovery runs, and follows them first.
+	n := cr.reportLinks(lp, j.start && j.depth == 0)
+	d.tried[indexless(j.url)], d.tried[indexless(resp.url)] = true, true
 	if j.depth > 0 {
 		d.columnPages[resp.url] = true
 	}
@@ -323,10 +328,11 @@ func (d *discovery) push(ts []target) {
 		if len(d.frontier) >= maxFrontier {
 			return
 		}
-		if d.tried[t.url] {
+		k := indexless(t.url) // dir/ and dir/index.html are one page
+		if d.tried[k] {
 			continue
 		}
-		d.tried[t.url] = true
+		d.tried[k] = true
 		d.seq++
 		t.seq = d.seq
 		d.frontier = append(d.frontier, t)
@@ -419,7 +425,7 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		}
 		doc := goquery.NewDocumentFromNode(root)
 		lp := parseList(doc, base, cr.site.Selectors.Links)
-		d.read[t.url], d.read[resp.url] = true, true
+		d.read[indexless(t.url)], d.read[indexless(resp.url)] = true, true
 		if cr.reportLinks(lp, true) > 0 {
 			// A report column: the run reads it as a list page, from
 			// the response in hand.
@@ -437,6 +443,28 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		}
 	}
 	return job{}, false, nil
+}
+
+// indexless is a page's URL as discovery compares it: a directory's index
+// page (dir/index.html, index.htm, index.shtml, default.htm …) is the
+// directory (dir/), and the fragment goes.
+func indexless(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	u.Fragment = ""
+	if u.RawQuery == "" {
+		dir, last := path.Split(u.Path)
+		switch strings.ToLower(last) {
+		case "index.html", "index.htm", "index.shtml", "default.html", "default.htm", "index.jsp", "index.php", "index.asp", "index.aspx":
+			u.Path = dir
+		}
+	}
+	if u.Path == "" {
+		u.Path = "/"
+	}
+	return u.String()
 }
 
 // discoverEnd says what discovery found, once the run has read its list

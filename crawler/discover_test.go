@@ -158,6 +158,22 @@ func TestDiscoverBounds(t *testing.T) {
 			columns: []string{"/a/b/c/"}, reports: []string{"/a/b/c/r.html"}, discovery: 2,
 		},
 		{
+			// A home page's box links the column by a name that matches
+			// the reports' (政府信息公开年报, no year): the way to the
+			// reports, not one; the column is read once, whether linked
+			// as dir/ or dir/index.html.
+			name: "column linked from the home page under a report's name",
+			files: fstest.MapFS{
+				"index.html": {Data: page(a("/gknb/", "政府信息公开年报"), a("/gknb/index.html", "政府信息公开年报"),
+					a("/xwdt/", "新闻动态"))},
+				"gknb/index.html": {Data: page(a("r1.html", "2024年政府信息公开工作年度报告"), a("r2.html", "2023年政府信息公开工作年度报告"))},
+				"gknb/r1.html":    {Data: []byte(report("2024年政府信息公开工作年度报告"))},
+				"gknb/r2.html":    {Data: []byte(report("2023年政府信息公开工作年度报告"))},
+			},
+			extra:   `match: "政府信息公开.*(年度报告|年报)"`,
+			columns: []string{"/gknb/"}, reports: []string{"/gknb/r1.html", "/gknb/r2.html"}, never: []string{"/xwdt/"},
+		},
+		{
 			name: "column four clicks deep is beyond the bound",
 			files: fstest.MapFS{
 				"index.html":         {Data: page(a("/a/", "信息公开"))},

@@ -44,6 +44,22 @@ type CrawlResult struct {
 	WChar      int64 `json:"wchar"`
 	WriteBytes int64 `json:"write_bytes"`
 	ProcIOOK   bool  `json:"proc_io_ok"`
+	// DiscoveryPages sums the sites' pages read to find report columns.
+	DiscoveryPages int `json:"discovery_pages"`
+	// PerSite is each site's figures, in site order.
+	PerSite []SiteResult `json:"per_site,omitempty"`
+}
+
+// SiteResult is one site's run, as its harvest.Summary gives it.
+type SiteResult struct {
+	Site           string   `json:"site"`
+	Status         string   `json:"status"`
+	Reports        int      `json:"reports"`
+	NewDocuments   int      `json:"new_documents"`
+	NewSources     int      `json:"new_sources"`
+	Pages          int      `json:"pages"`
+	DiscoveryPages int      `json:"discovery_pages"`
+	Columns        []string `json:"columns,omitempty"`
 }
 
 // crawlMain is `farm crawl`: the same steps as `nianbao crawl --all`
@@ -118,6 +134,9 @@ func crawlMain(args []string) error {
 		res.NewVersions += s.NewVersions
 		res.NewSources += s.NewSources
 		res.Unchanged += s.Unchanged
+		res.DiscoveryPages += s.DiscoveryPages
+		res.PerSite = append(res.PerSite, SiteResult{Site: s.Site, Status: s.Status, Reports: s.ReportsFound,
+			NewDocuments: s.NewDocuments, NewSources: s.NewSources, Pages: s.PagesFetched, DiscoveryPages: s.DiscoveryPages, Columns: s.Columns})
 		for k, n := range s.Errors {
 			res.Errors[k] += n
 		}

@@ -26,6 +26,7 @@ type Farm struct {
 	GBKShare    float64 // share of portals served in GBK
 	Attachments int     // report-titled attachment links per portal (PDF/DOCX)
 	Port        int     // the port every portal listens on
+	Home        bool    // home-page mode: a home page, hub and index above each report column (home.go)
 
 	tpl *templates
 }

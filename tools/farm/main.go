@@ -98,7 +98,9 @@ type Report struct {
 	RecrawlRel  map[string]float64
 	Server      Proc          `json:"server_proc"`
 	Daemon      *DaemonResult `json:"daemon,omitempty"`
+	Home        *HomeReport   `json:"home,omitempty"` // -home: list-page vs home-page configuration
 	WorkDir     string        `json:"work_dir"`
+	farm        *Farm
 }
 
 func runMain(args []string) error {
@@ -137,10 +139,10 @@ func runMain(args []string) error {
 		return err
 	}
 	work, _ = filepath.Abs(work)
-	rep := &Report{Machine: machine(), Command: "cd tools/farm && go run . " + strings.Join(args, " "), WorkDir: work,
+	rep := &Report{Machine: machine(), Command: "cd tools/farm && go run . " + strings.Join(args, " "), WorkDir: work, farm: f,
 		Farm: map[string]any{"portals": f.Portals, "pages_per_portal": f.Pages, "list_pages_per_portal": f.ListPages(),
 			"reports_per_portal": f.Reports(), "list_size": f.ListSize, "gbk_share": f.GBKShare,
-			"attachments_per_portal": f.Attachments, "concurrency": *conc, "port": f.Port}}
+			"attachments_per_portal": f.Attachments, "concurrency": *conc, "port": f.Port, "home": f.Home}}
 
 	// The farm's servers.
 	srv := exec.Command(self, append([]string{"serve"}, farmArgs(f)...)...)
@@ -185,7 +187,12 @@ func runMain(args []string) error {
 	}
 	logf("farm: %d portals on 127.1.x.y:%d, %d list pages + %d reports each, work dir %s", f.Portals, f.Port, f.ListPages(), f.Reports(), work)
 
-	if !*noCrawl {
+	if f.Home && !*noCrawl {
+		logf("home-page mode: crawls configured by list page, then by home page …")
+		if rep.Home, err = runHome(self, work, f, *conc); err != nil {
+			return err
+		}
+	} else if !*noCrawl {
 		cdir := filepath.Join(work, "crawl")
 		cfg := fmt.Sprintf("sites_dir: sites\narchive_dir: archive\nmax_concurrent_sites: %d\ndefaults:\n  delay: 0s\n  timeout: 30s\n", *conc)
 		if err := writeSites(cdir, cfg, f.Portals, func(i int) string { return f.BaseURL(i) + f.ListURL(i, 0) }); err != nil {
@@ -227,7 +234,7 @@ func runMain(args []string) error {
 			return err
 		}
 	}
-	if *real && !*noCrawl {
+	if *real && !*noCrawl && !f.Home {
 		rdir := filepath.Join(work, "real")
 		cfg := fmt.Sprintf("sites_dir: ../crawl/sites\narchive_dir: archive\nmax_concurrent_sites: %d\ndefaults:\n  delay: 0s\n  timeout: 30s\n", *conc)
 		if err := os.MkdirAll(rdir, 0o755); err != nil {
@@ -497,6 +504,9 @@ func printReport(w io.Writer, r *Report) {
 				fmt.Fprintf(w, "  %5.1f%%  %s\n", c.Share*100, c.Func)
 			}
 		}
+	}
+	if r.Home != nil {
+		printHome(w, r.farm, r.Home)
 	}
 	if d := r.Daemon; d != nil {
 		fmt.Fprintf(w, "\ndaemon (real nianbao serve, %d site files, %d loaded): /healthz after %.2f s (target ≤ 3 s); idle %.0f s: CPU %.2f s (%.2f%%), RSS %.0f MB (target < 100 MB), peak RSS %.0f MB\n",

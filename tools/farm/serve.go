@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
@@ -28,13 +29,14 @@ func farmFlags(fs *flag.FlagSet, f *Farm) {
 	fs.Float64Var(&f.GBKShare, "gbk", 0.3, "share of portals served in GBK (half declared in the header, half only in <meta>)")
 	fs.IntVar(&f.Attachments, "attachments", 2, "report-titled attachment links (PDF, DOCX) on each portal's first list page")
 	fs.IntVar(&f.Port, "port", 0, "port every portal listens on (0: a random one)")
+	fs.BoolVar(&f.Home, "home", false, "home-page mode: every portal also serves a home page, a 政务公开 hub and an 信息公开 index above its report column (home.go); the crawls run once configured by list page, once by home page")
 }
 
 // farmArgs are the flags that reproduce f in a child process.
 func farmArgs(f *Farm) []string {
 	return []string{"-portals", strconv.Itoa(f.Portals), "-pages", strconv.Itoa(f.Pages), "-list-size", strconv.Itoa(f.ListSize),
 		"-report-share", fmt.Sprint(f.ReportShare), "-gbk", fmt.Sprint(f.GBKShare), "-attachments", strconv.Itoa(f.Attachments),
-		"-port", strconv.Itoa(f.Port)}
+		"-port", strconv.Itoa(f.Port), "-home=" + strconv.FormatBool(f.Home)}
 }
 
 // farmEpoch is the Last-Modified of every farm page.
@@ -48,7 +50,26 @@ var (
 type server struct {
 	f    *Farm
 	hits atomic.Int64
+	// Requests by answer, read (and reset) at statsPath.
+	ok, notModified, notFound, robots atomic.Int64
 }
+
+// statsPath answers, on any portal, the requests served since the last
+// call (ServerStats, JSON), and resets them: the parent reads it after each
+// crawl, so that a run's requests are counted where they are served.
+const statsPath = "/.farm/stats"
+
+// ServerStats are the requests a farm served: 200s, 304s, 404s (pages
+// that do not exist: what discovery tries in vain) and robots.txt.
+type ServerStats struct {
+	OK          int64 `json:"ok"`
+	NotModified int64 `json:"not_modified"`
+	NotFound    int64 `json:"not_found"`
+	Robots      int64 `json:"robots"`
+}
+
+// Total is every request but robots.txt.
+func (s ServerStats) Total() int64 { return s.OK + s.NotModified + s.NotFound }
 
 // serveMain is `farm serve`: the farm's HTTP servers, until SIGTERM.
 func serveMain(args []string) error {
@@ -80,6 +101,12 @@ func serveMain(args []string) error {
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == statsPath {
+		st := ServerStats{OK: s.ok.Swap(0), NotModified: s.notModified.Swap(0), NotFound: s.notFound.Swap(0), Robots: s.robots.Swap(0)}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(st)
+		return
+	}
 	hits := s.hits.Add(1)
 	i := portalOf(r.Host)
 	f := s.f
@@ -89,6 +116,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p := r.URL.Path
 	if p == "/robots.txt" {
+		s.robots.Add(1)
 		w.Header().Set("Content-Type", "text/plain")
 		io := "User-agent: *\nDisallow: /private/\n"
 		w.Write([]byte(io))
@@ -97,7 +125,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	ctype := ""
 	col := columns[f.style(i)].dir
+	if f.Home {
+		body, _ = f.homePage(i, p)
+	}
 	switch {
+	case body != nil:
 	case indexRe.MatchString(p):
 		m := indexRe.FindStringSubmatch(p)
 		if m[1] != col {
@@ -140,6 +172,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if body == nil {
+		s.notFound.Add(1)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
 		w.Write([]byte("<html><head><title>404</title></head><body><h1>404 页面不存在</h1></body></html>"))
@@ -150,6 +183,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("ETag", etag)
 	h.Set("Last-Modified", farmEpoch.Format(http.TimeFormat))
 	if notModified(r, etag) {
+		s.notModified.Add(1)
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -174,6 +208,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
+	s.ok.Add(1)
 	w.Write(body)
 }
 
