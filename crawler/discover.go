@@ -107,6 +107,9 @@ type discovery struct {
 	// the columns it found.
 	read        map[string]bool
 	columnPages map[string]bool
+	// lists holds the list pages the run read (as indexless gives them): a
+	// link to one is the way to a list, not a report.
+	lists map[string]bool
 	// The portal's own search (search.go): the search forms of the start
 	// pages (by start page, kept until discovery begins from one) and of
 	// the discovery pages; whether the search ran, and the report links
@@ -136,6 +139,7 @@ func (cr *crawl) discovery() *discovery {
 			prefetched:  map[string]*response{},
 			read:        map[string]bool{},
 			columnPages: map[string]bool{},
+			lists:       map[string]bool{},
 			startForms:  map[string][]searchForm{},
 			formKeys:    map[string]bool{},
 		}
@@ -173,25 +177,35 @@ func (cr *crawl) reportLinks(lp listPage, strict bool) int {
 var yearRe = regexp.MustCompile(`\d{4}|[〇零一二三四五六七八九]{4}`)
 
 // columnLike reports whether a link named like a report is rather the way
-// to a column of them: its title has no year and its URL is not an
-// article's.
+// to a column of them: its title has no year, and its URL is a column's —
+// a directory, or a directory's index page (index.html, default.htm …), or
+// a path without an extension — with no query (detail.jsp?id=3 is an
+// article, whatever its title).
 func columnLike(l link) bool {
 	if yearRe.MatchString(l.Text + l.Title + l.Row) {
 		return false
 	}
 	u, err := url.Parse(l.URL)
-	return err == nil && !articleRe.MatchString(lastSegment(u.Path))
+	if err != nil || u.RawQuery != "" {
+		return false
+	}
+	if indexless(l.URL) != l.URL && !strings.HasSuffix(u.Path, "/") {
+		return true // dir/index.html
+	}
+	_, file := path.Split(u.Path)
+	return file == "" || (path.Ext(file) == "" && !articleRe.MatchString(file))
 }
 
 // columnSkip says why a report link is not to be fetched as a report, or
-// "": it leads to a page discovery read this run, or it looks like a
-// column (columnLike) and was found on a column discovery found.
+// "": it leads to a page discovery or the list loop read this run, or it
+// looks like a column (columnLike) and was found on a column discovery
+// found.
 func (cr *crawl) columnSkip(c candidate) string {
 	d := cr.disc
 	if d == nil {
 		return ""
 	}
-	if d.read[indexless(c.URL)] || d.columnPages[c.list] && columnLike(c.link) {
+	if k := indexless(c.URL); d.read[k] || d.lists[k] || d.columnPages[c.list] && columnLike(c.link) {
 		return SkipColumnLink
 	}
 	return ""
@@ -214,10 +228,11 @@ func (cr *crawl) listRead(j job, resp *response, lp listPage) {
 	// reports: from such a page, discovery runs, and follows them first.
 	n := cr.reportLinks(lp, j.start && j.depth == 0)
 	d.tried[indexless(j.url)], d.tried[indexless(resp.url)] = true, true
+	d.lists[indexless(j.url)], d.lists[indexless(resp.url)] = true, true
 	if j.depth > 0 {
 		d.columnPages[resp.url] = true
 	}
-	if n == 0 && j.start && len(resp.html) > 0 && cr.site.IsReport(extract.Title(resp.html)) {
+	if n == 0 && j.start && cr.startIsReport(resp, lp) {
 		n = 1
 	}
 	d.found[j.root] += n
@@ -370,14 +385,18 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		return job{}, false, nil
 	}
 	d := cr.disc
+	listed := false // a start page lists reports: the site's columns are known
+	for _, root := range d.roots {
+		listed = listed || d.found[root] > 0
+	}
 	for _, root := range d.roots {
 		ts, waiting := d.pending[root]
 		if !waiting {
 			continue
 		}
 		delete(d.pending, root)
-		if d.found[root] > 0 {
-			continue // a list page: no discovery from it
+		if listed {
+			continue // a list page among the start pages: no discovery at all
 		}
 		d.from = append(d.from, root)
 		cr.log.Info("start page links to no report: looking for report columns from it", "url", root, "links", len(ts))

@@ -55,6 +55,9 @@ type listPage struct {
 	// jpages are the Hanweb pagers of the list, when its further records
 	// come from dataproxy.jsp (see hanweb.go): the groups to ask for next.
 	jpages []*jpage
+	// title is the page's <title>: a start page that answers 304 is still
+	// known to be a report (startIsReport).
+	title string
 }
 
 // storedList is how a list page's links are kept between runs (Lists).
@@ -67,6 +70,7 @@ type storedList struct {
 	Next   []string `json:"next,omitempty"`
 	Gen    []string `json:"gen,omitempty"`
 	Jpages []*jpage `json:"jpages,omitempty"`
+	Title  string   `json:"title,omitempty"`
 }
 
 // storedListVersion changes when parseList reads pages differently, so that
@@ -74,7 +78,7 @@ type storedList struct {
 const storedListVersion = 1
 
 func encodeList(lp listPage, scope string) []byte {
-	b, _ := json.Marshal(storedList{V: storedListVersion, Scope: scope, Links: lp.links, Next: lp.next, Gen: lp.gen, Jpages: lp.jpages})
+	b, _ := json.Marshal(storedList{V: storedListVersion, Scope: scope, Links: lp.links, Next: lp.next, Gen: lp.gen, Jpages: lp.jpages, Title: lp.title})
 	return b
 }
 
@@ -92,7 +96,7 @@ func decodeList(data []byte, scope string) (listPage, bool) {
 			}
 		}
 	}
-	return listPage{links: st.Links, next: st.Next, gen: st.Gen, jpages: st.Jpages}, true
+	return listPage{links: st.Links, next: st.Next, gen: st.Gen, jpages: st.Jpages, title: st.Title}, true
 }
 
 // saveList remembers a list page's links under its validators, when it has
@@ -120,7 +124,7 @@ const maxListLinks = 10_000
 // parseList reads a list page. scope, when set, limits link discovery to
 // elements matching it (the site's selectors.links).
 func parseList(doc *goquery.Document, base *url.URL, scope string) listPage {
-	var lp listPage
+	lp := listPage{title: strings.TrimSpace(doc.Find("title").First().Text())}
 	seen := map[string]bool{base.String(): true}
 	rows := map[*html.Node]string{} // rowText by row, computed once per row
 	root := doc.Selection

@@ -46,7 +46,7 @@ func (cr *crawl) asStartReport(j job, resp *response, lp listPage) (startReport,
 		return startReport{c: candidate{link: link{URL: j.url}}, resp: resp}, true
 	}
 	if resp.notModified || len(resp.html) == 0 {
-		return startReport{}, false
+		return startReport{}, false // unchanged: archived as it is (startIsReport counts it)
 	}
 	// A list of reports is not a report, even one whose column is named
 	// like them: not one with report links, truncated titles that may
@@ -60,12 +60,21 @@ func (cr *crawl) asStartReport(j job, resp *response, lp listPage) (startReport,
 			return startReport{}, false
 		}
 	}
-	title := extract.Title(resp.html)
-	if !cr.site.IsReport(title) {
+	if !cr.startIsReport(resp, lp) {
 		return startReport{}, false
 	}
+	title := extract.Title(resp.html)
 	cr.log.Info("start page is a report: handed over as one", "url", j.url, "title", title)
 	return startReport{c: candidate{link: link{URL: j.url, Text: title}}, resp: resp}, true
+}
+
+// startIsReport reports whether a start page is a report by its title: it
+// matches the site's reports and names a year (a column named like them,
+// 政府信息公开年报, does not). The title is the page's <title>, as read
+// with its links (and stored with them: a page that answers 304 is still
+// known).
+func (cr *crawl) startIsReport(resp *response, lp listPage) bool {
+	return cr.site.IsReport(lp.title) && yearRe.MatchString(lp.title)
 }
 
 // handStart hands over a start URL that is a report: a file as Page.File,

@@ -86,7 +86,7 @@ func (m *metrics) observe(r RunInfo) {
 	s.retries += float64(sum.Retries)
 	s.discoveryPages += float64(sum.DiscoveryPages)
 	s.searchQueries += float64(sum.SearchQueries)
-	if sum.DiscoveryPages > 0 {
+	if sum.DiscoveryPages > 0 || len(sum.Columns) > 0 {
 		s.columns = float64(len(sum.Columns))
 	}
 	s.files += float64(sum.Files)

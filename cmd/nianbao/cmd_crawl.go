@@ -49,7 +49,8 @@ unchanged reports, and failures by kind.
 
 Pages that fail do not fail the command (exit 0); the summary counts them.
 A site that failed — none of its start pages could be read (DNS, refused
-connection, timeout, an error page, robots.txt out of reach), or its run
+connection, timeout, an error page, robots.txt out of reach), a start page
+that lists no report led to no report column and no report, or its run
 broke off — makes the command exit 5, after every site has run; the
 summary and the last line name the cause.
 

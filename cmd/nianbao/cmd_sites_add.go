@@ -50,8 +50,9 @@ starting with # are skipped), so a province's portal list becomes site files
 in one run; portals are crawled in parallel (max_concurrent_sites), one
 request at a time per host. --dry-run prints what would be written.
 
-Exit 0 when every portal got a file (or had one), 5 when a portal gave none,
-2 for bad arguments.`,
+Each portal is written as soon as it is done. Exit 0 when every portal got a
+new file, 5 when one got none (nothing found, or its file exists already), 2
+for bad arguments.`,
 		Args: cobraArgs(cobra.ArbitraryArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return runSitesAdd(cmd.Context(), g, o, args) },
 	}
@@ -98,42 +99,56 @@ func runSitesAdd(ctx context.Context, g *globalOptions, o sitesAddOptions, args 
 		}
 	}
 	adds := make([]*portalAdd, 0, len(urls))
+	byName := map[string]string{} // site name → the URL that has it in this run
 	for _, raw := range urls {
 		p := &portalAdd{url: raw}
 		adds = append(adds, p)
-		p.site, p.err = addSite(raw, cfg.Defaults)
+		if p.site, p.err = addSite(raw, cfg.Defaults); p.err != nil {
+			continue
+		}
+		// Known before any request: a file of that name, or an earlier
+		// URL of this run with the same host.
+		file := filepath.Join(dir, p.site.Name+".yaml")
+		if first, ok := byName[p.site.Name]; ok {
+			p.err = fmt.Errorf("the same site as %s (%s)", first, file)
+		} else if _, err := os.Lstat(file); err == nil {
+			p.err = fmt.Errorf("%s exists: not overwritten", file)
+		}
+		byName[p.site.Name] = raw
 	}
 
 	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: cfg.CachePath(os.Getenv), Logger: log})
 	defer files.Close()
 	deps := harvest.Deps{Logger: log, Crawl: cfg.CrawlOptions(), Files: files, Trigger: "add"}
 	deps.Crawl.Hosts = crawler.NewHosts() // one request at a time per host, across portals
+	// Each portal is written as soon as it is done: an interrupted run
+	// keeps the files of the portals finished before.
 	sem := make(chan struct{}, max(1, cfg.MaxConcurrentSites))
+	done := make(chan *portalAdd)
 	var wg sync.WaitGroup
 	for _, p := range adds {
-		if p.err != nil {
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				p.err = ctx.Err()
-				return
+			if p.err == nil {
+				select {
+				case sem <- struct{}{}:
+					p.sum, p.found, p.err = harvest.TrySite(ctx, p.site, deps)
+					<-sem
+				case <-ctx.Done():
+					p.err = ctx.Err()
+				}
 			}
-			defer func() { <-sem }()
-			p.sum, p.found, p.err = harvest.TrySite(ctx, p.site, deps)
+			done <- p
 		}()
 	}
-	wg.Wait()
-	if ctx.Err() != nil {
-		return interruptedError{ctx.Err()}
-	}
+	go func() { wg.Wait(); close(done) }()
 
 	failed := 0
-	for _, p := range adds {
+	for p := range done {
+		if ctx.Err() != nil {
+			continue // drained: the portals not finished say nothing
+		}
 		p.decide(dir)
 		if p.file == "" {
 			failed++
@@ -158,6 +173,9 @@ func runSitesAdd(ctx context.Context, g *globalOptions, o sitesAddOptions, args 
 			return err
 		}
 		fmt.Fprintf(g.stdout, "wrote %s\n", p.file)
+	}
+	if ctx.Err() != nil {
+		return interruptedError{ctx.Err()}
 	}
 	if failed > 0 {
 		return &sitesAddError{failed: failed, total: len(adds)}
@@ -252,9 +270,16 @@ func (p *portalAdd) start() []string {
 // describe prints what was found: the columns, and the reports per year
 // and kind with a sample title.
 func (p *portalAdd) describe(w io.Writer) {
-	fmt.Fprintf(w, "%s: %s, %d report(s)", p.url, p.sum.StartTitle, len(p.found))
-	if p.sum.DiscoveryPages > 0 {
+	name := p.sum.StartTitle
+	if name == "" {
+		name = p.site.Name
+	}
+	fmt.Fprintf(w, "%s: %s, %d report(s)", p.url, name, len(p.found))
+	switch {
+	case len(p.sum.Columns) > 0:
 		fmt.Fprintf(w, " in %d column(s) found in %d discovery page(s)", len(p.sum.Columns), p.sum.DiscoveryPages)
+	case p.sum.SearchQueries > 0:
+		fmt.Fprintf(w, " found through the portal's search (%d queries)", p.sum.SearchQueries)
 	}
 	fmt.Fprintln(w)
 	for _, c := range p.sum.Columns {
@@ -294,9 +319,14 @@ func (p *portalAdd) describe(w io.Writer) {
 func (p *portalAdd) siteFile(now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Written by `nianbao sites add` on %s from %s:\n", now.Format("2006-01-02"), p.url)
-	if len(p.sum.Columns) > 0 {
+	switch {
+	case len(p.sum.Columns) > 0:
 		fmt.Fprintf(&b, "# %d report column(s) found from that page, %d report(s) in them. To look for\n# columns again, put that page back in start.\n", len(p.sum.Columns), len(p.found))
-	} else {
+	case p.sum.SearchQueries > 0:
+		fmt.Fprintf(&b, "# %d report(s) found through the portal's own search from that page, which\n# stays the start page: each run looks for its columns and searches again.\n", len(p.found))
+	case len(p.found) == 1 && p.found[0].URL == p.url:
+		b.WriteString("# the URL is a report itself.\n")
+	default:
 		fmt.Fprintf(&b, "# the page lists %d report(s) itself.\n", len(p.found))
 	}
 	fmt.Fprintf(&b, "name: %s\n", p.site.Name)

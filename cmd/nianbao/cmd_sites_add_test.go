@@ -70,12 +70,15 @@ func TestSitesAdd(t *testing.T) {
 		t.Errorf("no columns or reports per year and kind in\n%s", out)
 	}
 
-	// Again: nothing is overwritten.
+	// Again: nothing is overwritten, and nothing is asked of the portal
+	// whose file exists; a second URL of one host in a run is one site.
 	before, _ := os.ReadFile(filepath.Join(sitesDir, hostName(home.URL)+".yaml"))
-	code, out, _ = runCmd(t, "--config", cfg, "--log-level", "error", "sites", "add", home.URL+"/")
+	requests := len(home.Requests())
+	code, out, _ = runCmd(t, "--config", cfg, "--log-level", "error", "sites", "add", home.URL+"/", home.URL+"/zwgk/")
 	after, _ := os.ReadFile(filepath.Join(sitesDir, hostName(home.URL)+".yaml"))
-	if code != exitFailed || !strings.Contains(out, "exists: not overwritten") || string(before) != string(after) {
-		t.Errorf("second add: exit %d\n%s", code, out)
+	if code != exitFailed || !strings.Contains(out, "exists: not overwritten") || !strings.Contains(out, "the same site as "+home.URL+"/") ||
+		string(before) != string(after) || len(home.Requests()) != requests {
+		t.Errorf("second add: exit %d, %d requests more\n%s", code, len(home.Requests())-requests, out)
 	}
 	// The files written load with the rest.
 	if code, out, errOut := runCmd(t, "--config", cfg, "sites", "check"); code != exitOK {

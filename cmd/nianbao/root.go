@@ -55,8 +55,10 @@ names nothing), 3 archive locked by another process (the message names it; 'craw
 --wait' waits for it, or asks the daemon), 4 archive damaged: 'archive
 verify' found damage, or the index cannot be read (every command that
 needs it says so; 'archive verify --repair' sets it aside and rebuilds it
-from the files), 5 crawl: a site failed — none of its start pages could be
-read, or its run broke off (the summary and the last line name the cause).`,
+from the files), 5 crawl, sites try: a site failed — none of its start
+pages could be read, or no report column was found from a home page, or
+its run broke off (the summary and the last line name the cause); sites
+add: a portal got no site file.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       "0.1.0",
