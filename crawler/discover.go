@@ -186,15 +186,32 @@ func columnLike(l link) bool {
 		return false
 	}
 	u, err := url.Parse(l.URL)
-	if err != nil || u.RawQuery != "" {
+	if err != nil {
 		return false
+	}
+	_, file := path.Split(u.Path)
+	stem := strings.TrimSuffix(file, path.Ext(file))
+	if u.RawQuery != "" {
+		// A script's page: a list (list.jsp?page=1, col.jsp?catid=5) or
+		// an article (detail.jsp?id=3), by its name and parameters.
+		if articleStemRe.MatchString(stem) {
+			return false
+		}
+		return columnStemRe.MatchString(stem) || columnQueryRe.MatchString(u.RawQuery)
 	}
 	if indexless(l.URL) != l.URL && !strings.HasSuffix(u.Path, "/") {
 		return true // dir/index.html
 	}
-	_, file := path.Split(u.Path)
-	return file == "" || (path.Ext(file) == "" && !articleRe.MatchString(file))
+	return file == "" || columnStemRe.MatchString(stem) || (path.Ext(file) == "" && !articleRe.MatchString(file))
 }
+
+// Names of scripts and parameters that serve a list of links (a column) or
+// one article.
+var (
+	columnStemRe  = regexp.MustCompile(`(?i)^(list|lists|col|column|channel|index|default|more|node|lm|catalog)`)
+	articleStemRe = regexp.MustCompile(`(?i)^(detail|details|content|show|view|article|info|read|doc|news|page)`)
+	columnQueryRe = regexp.MustCompile(`(?i)(^|&)(page|pageno|pagenum|cat|catid|cate|category|col|colid|column|columnid|channel|channelid|chnlid|node|nodeid|classid|typeid|lmid|menuid)=`)
+)
 
 // columnSkip says why a report link is not to be fetched as a report, or
 // "": it leads to a page discovery or the list loop read this run, or it

@@ -51,6 +51,11 @@ func TestColumnLike(t *testing.T) {
 		{"http://a.gov.cn/fzzf/202503/t20250325_1.html", "法治政府建设年度报告", false},
 		{"http://a.gov.cn/fzzf/", "2024年法治政府建设年度报告", false},
 		{"http://a.gov.cn/fzzf/", "二〇二四年法治政府建设年度报告", false},
+		{"http://a.gov.cn/fzzf/list.jsp?page=1", "法治政府建设年度报告", true},
+		{"http://a.gov.cn/col.jsp?catid=12", "政府信息公开年报", true},
+		{"http://a.gov.cn/fzzf/detail.jsp?id=1", "法治政府建设年度报告", false},
+		{"http://a.gov.cn/showinfo.aspx?infoid=7", "政府信息公开工作年度报告", false},
+		{"http://a.gov.cn/fzzf/report.shtml", "法治政府建设年度报告", false},
 	}
 	for _, tt := range tests {
 		if got := columnLike(link{URL: tt.href, Text: tt.text}); got != tt.want {
