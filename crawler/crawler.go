@@ -77,6 +77,11 @@ type Options struct {
 	// Progress, when set, is called after every fetch with the run's counts
 	// so far, on the crawling goroutine: it must return quickly.
 	Progress func(Progress)
+	// KnownColumns are report columns an earlier run found by discovery
+	// (on the site's hosts). They are read as list pages after the start
+	// pages; when one of them lists reports, discovery does not run again,
+	// and the columns that still list reports are this run's Columns.
+	KnownColumns []string
 }
 
 // Lists stores, per list page URL, the validators (ETag, Last-Modified) it
@@ -524,6 +529,7 @@ type job struct {
 	generated int // >0: the createPageHTML run it belongs to
 	follow    bool
 	start     bool   // a start URL: it may be a report itself (startreport.go)
+	known     bool   // a column an earlier run found (Options.KnownColumns)
 	post      *jpage // a Hanweb jpage group, asked for by POST (hanweb.go)
 	// root is the start page, or the column found by discovery, whose
 	// list the page belongs to; depth is the root's clicks from a start
@@ -541,6 +547,14 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if !queued[s] {
 			queued[s] = true
 			queue = append(queue, job{url: s, follow: true, start: true, root: s})
+		}
+	}
+	if site.DiscoverPages > 0 {
+		for _, c := range cr.opts.KnownColumns {
+			if !queued[c] {
+				queued[c] = true
+				queue = append(queue, job{url: c, follow: true, root: c, depth: 1, known: true})
+			}
 		}
 	}
 	var (

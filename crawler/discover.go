@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -110,6 +111,8 @@ type discovery struct {
 	// lists holds the list pages the run read (as indexless gives them): a
 	// link to one is the way to a list, not a report.
 	lists map[string]bool
+	// known are the columns of Options.KnownColumns the run read.
+	known []string
 	// The portal's own search (search.go): the search forms of the start
 	// pages (by start page, kept until discovery begins from one) and of
 	// the discovery pages; whether the search ran, and the report links
@@ -245,6 +248,9 @@ func (cr *crawl) listRead(j job, resp *response, lp listPage) {
 	// reports: from such a page, discovery runs, and follows them first.
 	n := cr.reportLinks(lp, j.start && j.depth == 0)
 	d.tried[indexless(j.url)], d.tried[indexless(resp.url)] = true, true
+	if j.known && j.url == j.root && !slices.Contains(d.known, j.root) {
+		d.known = append(d.known, j.root)
+	}
 	d.lists[indexless(j.url)], d.lists[indexless(resp.url)] = true, true
 	if j.depth > 0 {
 		d.columnPages[resp.url] = true
@@ -402,9 +408,12 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		return job{}, false, nil
 	}
 	d := cr.disc
-	listed := false // a start page lists reports: the site's columns are known
+	listed := false // a start page or a known column lists reports: the site's columns are known
 	for _, root := range d.roots {
 		listed = listed || d.found[root] > 0
+	}
+	for _, c := range d.known {
+		listed = listed || d.found[c] > 0
 	}
 	for _, root := range d.roots {
 		ts, waiting := d.pending[root]
@@ -421,6 +430,12 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		d.addForms(d.startForms[root])
 	}
 	clear(d.startForms)
+	if listed {
+		// The site's reports are listed where it starts (or where an
+		// earlier run found its columns): nothing to look for.
+		d.frontier = nil
+		return job{}, false, nil
+	}
 	for len(d.frontier) > 0 && d.pages < d.budget-cr.reserve() {
 		t := d.pop()
 		if queued[t.url] {
@@ -508,7 +523,17 @@ func indexless(raw string) string {
 // SkipNoColumn, which the run's summary can give as its cause).
 func (cr *crawl) discoverEnd() {
 	d := cr.disc
-	if d == nil || len(d.from) == 0 {
+	if d == nil {
+		return
+	}
+	// The known columns that still list reports are this run's columns
+	// too: the next run starts from them again.
+	for _, c := range d.known {
+		if d.found[c] > 0 && !slices.Contains(cr.stats.Columns, c) {
+			cr.stats.Columns = append(cr.stats.Columns, c)
+		}
+	}
+	if len(d.from) == 0 {
 		return
 	}
 	if len(d.frontier) > 0 {

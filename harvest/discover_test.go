@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawler"
@@ -84,4 +85,52 @@ func TestRunSiteThroughSearch(t *testing.T) {
 		t.Errorf("summary %+v", sum)
 	}
 	archivetest.Check(t, dir)
+}
+
+// The report columns a run discovered are remembered: later runs read them
+// as list pages and do not discover again — until RediscoverAfter has
+// passed, or until no remembered column lists a report any more.
+func TestRunSiteRemembersColumns(t *testing.T) {
+	srv := portaltest.NewHomePortal(t)
+	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nstart: "+srv.URL+"/\n"), "home.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	a := openArchive(t, t.TempDir())
+	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	run := func() harvest.Summary {
+		t.Helper()
+		now = now.Add(24 * time.Hour)
+		sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"},
+			Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	first := run()
+	if first.DiscoveryPages == 0 || len(first.Columns) != len(portaltest.HomeColumns) {
+		t.Fatalf("first run: %+v", first)
+	}
+	hub := srv.Count("/zwgk/")
+	for day := 2; day <= 7; day++ {
+		sum := run()
+		if sum.Status != "ok" || sum.DiscoveryPages != 0 || len(sum.Columns) != len(portaltest.HomeColumns) || sum.NewDocuments != 0 {
+			t.Errorf("day %d: %+v", day, sum)
+		}
+	}
+	if n := srv.Count("/zwgk/"); n != hub {
+		t.Errorf("the 政务公开 hub was read %d more times after the first run", n-hub)
+	}
+	// A week after the run that discovered: discovery again.
+	if sum := run(); sum.DiscoveryPages == 0 || len(sum.Columns) != len(portaltest.HomeColumns) {
+		t.Errorf("after a week: %+v", sum)
+	}
+	// Remembered columns that list nothing any more: discovery at once.
+	for _, c := range portaltest.HomeColumns {
+		srv.Set(c, []byte(`<html><head><title>栏目</title></head><body><ul></ul></body></html>`))
+	}
+	if sum := run(); sum.DiscoveryPages == 0 {
+		t.Errorf("dead columns: %+v", sum)
+	}
 }

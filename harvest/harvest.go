@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -221,6 +222,7 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return fs.ETag, fs.LastModified
 	}
 	opts.Lists = archiveLists{a: deps.Archive, site: site.Name, now: deps.Now}
+	opts.KnownColumns = knownColumns(ctx, deps.Archive, site.Name, start, log)
 	texts := newFileTexts()
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		defer progress(false)
@@ -264,6 +266,43 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return sum, fmt.Errorf("crawl %s: %w", site.Name, err)
 	}
 	return sum, nil
+}
+
+// RediscoverAfter is how long the report columns a run found by discovery
+// are read again instead of discovering them anew: after it, discovery runs
+// again (new columns are found, dead ones dropped). A remembered column
+// that stops listing reports makes the run discover at once.
+const RediscoverAfter = 7 * 24 * time.Hour
+
+// knownColumns are the report columns to read instead of discovering them:
+// those of the site's last ok run that had columns, while the last run that
+// discovered them is less than RediscoverAfter old. nil: discover.
+func knownColumns(ctx context.Context, a *archive.Archive, site string, now time.Time, log *slog.Logger) []string {
+	runs, err := a.Runs(ctx, site, 50)
+	if err != nil {
+		log.Warn("cannot read the site's runs: looking for its report columns anew", "err", err)
+		return nil
+	}
+	var columns []string
+	for _, r := range runs { // newest first
+		var s struct {
+			DiscoveryPages int      `json:"discovery_pages"`
+			Columns        []string `json:"columns"`
+		}
+		if b, err := json.Marshal(r.Summary); err != nil || json.Unmarshal(b, &s) != nil {
+			continue
+		}
+		if columns == nil && r.Status == "ok" && len(s.Columns) > 0 {
+			columns = s.Columns
+		}
+		if s.DiscoveryPages > 0 { // the last run that discovered
+			if columns == nil || now.Sub(r.StartedAt) >= RediscoverAfter {
+				return nil
+			}
+			return columns
+		}
+	}
+	return nil
 }
 
 // addCrawl adds what the crawler counted to the summary.
