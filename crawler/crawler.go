@@ -79,8 +79,8 @@ type Options struct {
 	Progress func(Progress)
 	// KnownColumns are report columns an earlier run found by discovery
 	// (on the site's hosts). They are read as list pages after the start
-	// pages; when one of them lists reports, discovery does not run again,
-	// and the columns that still list reports are this run's Columns.
+	// pages; while every one of them lists reports, discovery does not run
+	// again, and the columns that still list reports are this run's Columns.
 	KnownColumns []string
 }
 

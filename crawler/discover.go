@@ -412,8 +412,15 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 	for _, root := range d.roots {
 		listed = listed || d.found[root] > 0
 	}
-	for _, c := range d.known {
-		listed = listed || d.found[c] > 0
+	// Remembered columns stand for discovery while every one of them still
+	// lists reports: one that stopped (gone, moved, emptied) means the
+	// portal changed, and discovery runs again.
+	if len(cr.opts.KnownColumns) > 0 {
+		all := true
+		for _, c := range cr.opts.KnownColumns {
+			all = all && d.found[c] > 0
+		}
+		listed = listed || all
 	}
 	for _, root := range d.roots {
 		ts, waiting := d.pending[root]

@@ -62,8 +62,8 @@
 // Start pages that lead to reports cost nothing more: discovery runs only
 // when none of the start pages lists a report. Options.KnownColumns, the
 // columns an earlier run found, are read as list pages after the start
-// pages; when one of them lists reports there is no discovery either, and
-// those still listing reports are the run's Columns.
+// pages; while every one of them lists reports there is no discovery
+// either, and those still listing reports are the run's Columns.
 //
 // Site search (search.go): a search form is a <form> of method GET (or
 // none) whose action is on the site's hosts and that has a text input
