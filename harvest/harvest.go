@@ -274,6 +274,32 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 // that stops listing reports makes the run discover at once.
 const RediscoverAfter = 7 * 24 * time.Hour
 
+// FoundColumns are the report columns of the site's last ok run that had
+// any, and when that run started: what `nianbao sites list` shows.
+func FoundColumns(ctx context.Context, a *archive.Archive, site string) ([]string, time.Time, error) {
+	runs, err := a.Runs(ctx, site, 50)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	for _, r := range runs { // newest first
+		if s := runColumns(r); r.Status == "ok" && len(s.Columns) > 0 {
+			return s.Columns, r.StartedAt, nil
+		}
+	}
+	return nil, time.Time{}, nil
+}
+
+// runColumns reads a run record's discovery counts.
+func runColumns(r archive.Run) (s struct {
+	DiscoveryPages int      `json:"discovery_pages"`
+	Columns        []string `json:"columns"`
+}) {
+	if b, err := json.Marshal(r.Summary); err == nil {
+		json.Unmarshal(b, &s)
+	}
+	return s
+}
+
 // knownColumns are the report columns to read instead of discovering them:
 // those of the site's last ok run that had columns, while the last run that
 // discovered them is less than RediscoverAfter old. nil: discover.
@@ -285,13 +311,7 @@ func knownColumns(ctx context.Context, a *archive.Archive, site string, now time
 	}
 	var columns []string
 	for _, r := range runs { // newest first
-		var s struct {
-			DiscoveryPages int      `json:"discovery_pages"`
-			Columns        []string `json:"columns"`
-		}
-		if b, err := json.Marshal(r.Summary); err != nil || json.Unmarshal(b, &s) != nil {
-			continue
-		}
+		s := runColumns(r)
 		if columns == nil && r.Status == "ok" && len(s.Columns) > 0 {
 			columns = s.Columns
 		}

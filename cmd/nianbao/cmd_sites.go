@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nianbao/nianbao/archive"
+	"github.com/nianbao/nianbao/harvest"
 )
 
 func newSitesCommand(g *globalOptions) *cobra.Command {
@@ -33,7 +36,7 @@ problem.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSitesCheck(cmd.Context(), g) },
 	}, &cobra.Command{
 		Use:   "list",
-		Short: "Show each site's name, title, schedule and start URLs",
+		Short: "Show each site's name, title, schedule, start URLs and the report columns runs found from them",
 		Args:  cobraArgs(cobra.NoArgs),
 		RunE:  func(cmd *cobra.Command, _ []string) error { return runSitesList(cmd.Context(), g) },
 	}, newSitesTryCommand(g), newSitesAddCommand(g))
@@ -68,9 +71,24 @@ func runSitesList(ctx context.Context, g *globalOptions) error {
 		return err
 	}
 	loadErr := probs.Err()
-	tb := newTable("NAME", "TITLE", "SCHEDULE", "START")
+	// The report columns runs found from home pages, from the archive's
+	// run records (read-only, no lock: works beside a daemon).
+	a, err := archive.Open(cfg.ArchivePath(), archive.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	tb := newTable("NAME", "TITLE", "SCHEDULE", "START", "COLUMNS FOUND")
 	for _, s := range all {
-		tb.add(s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "))
+		cols, _, err := harvest.FoundColumns(ctx, a, s.Name)
+		if err != nil {
+			return err
+		}
+		found := "-"
+		if len(cols) > 0 {
+			found = strings.Join(cols, " ")
+		}
+		tb.add(s.Name, s.Title, s.Schedule, strings.Join(s.Start, " "), found)
 	}
 	if err := tb.write(g.stdout); err != nil {
 		return err

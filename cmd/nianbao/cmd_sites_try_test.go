@@ -82,3 +82,31 @@ func TestSitesTryHomePage(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// `sites list` shows the report columns a crawl found from a home page,
+// and creates no archive when there is none.
+func TestSitesListColumns(t *testing.T) {
+	srv := portaltest.NewHomePortal(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"config.yaml":  "sites_dir: sites\narchive_dir: archive\nuser_agent: \"" + testUA + "\"\ndefaults:\n  delay: 0s\n",
+		"sites/h.yaml": "name: h\nstart: " + srv.URL + "/\n",
+	})
+	cfg := filepath.Join(dir, "config.yaml")
+	code, out, _ := runCmd(t, "--config", cfg, "sites", "list")
+	if code != exitOK || !strings.Contains(out, "COLUMNS FOUND") {
+		t.Errorf("before a crawl: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "archive")); !os.IsNotExist(err) {
+		t.Errorf("sites list created the archive: %v", err)
+	}
+	if code, out, errOut := runCmd(t, "--config", cfg, "--log-level", "error", "crawl", "h"); code != exitOK {
+		t.Fatalf("crawl: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "--config", cfg, "sites", "list")
+	for _, c := range portaltest.HomeColumns {
+		if code != exitOK || !strings.Contains(out, srv.URL+c) {
+			t.Errorf("sites list lacks the column %s:\n%s", c, out)
+		}
+	}
+}
