@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"log/slog"
 	"path"
 	"regexp"
 	"strings"
@@ -53,53 +54,15 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 	if ok, err := h.fileArchived(ctx, f); err != nil || ok {
 		return ok, err
 	}
-	t, err := h.texts.read(ctx, h.files, f.Kind, f.Body)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		if attachment.Transient(err) {
-			h.sum.fail(ErrFile, f.URL, err.Error())
-			log.Warn("file not read this time: left for the next run", "err", err)
-			return false, nil
-		}
-		// The file is what the portal published, even when nianbao cannot
-		// read it: it is kept, with the reason, for a later reader.
-		log.Warn("file cannot be read: archived without text", "type", f.Kind, "status", t.Status, "err", err)
-		if t.Status != attachment.StatusTooLarge {
-			t = attachment.Text{Status: attachment.StatusUnreadable}
-		}
+	r, ok, err := readFile(ctx, h.files, h.texts, f, l, h.sum, log)
+	if err != nil || !ok {
+		return false, err
 	}
-	if t.Status != attachment.StatusOK {
-		if h.sum.FilesWithoutText == nil {
-			h.sum.FilesWithoutText = map[string]int{}
-		}
-		h.sum.FilesWithoutText[string(t.Status)]++
-		t.Text = ""
-	}
-	typ := string(f.Kind)
-	if f.Kind == attachment.KindImage {
-		typ = imageType(f.Body)
-	}
-	file := &archive.File{Name: f.Name, Type: typ, TextStatus: string(t.Status), Pages: t.Pages,
+	t, title, kind, year, published := r.t, r.title, r.kind, r.year, r.published
+	file := &archive.File{Name: f.Name, Type: r.typ, TextStatus: string(t.Status), Pages: t.Pages,
 		Truncated: t.Truncated, TruncatedBy: t.Limit, LinkText: f.LinkText}
-	title := fileTitle(f, t.Text)
-	if f.Kind == attachment.KindImage && l != nil && l.title != "" {
-		title = l.title // a page of the report, as a picture
-	}
-	published := ""
-	if l != nil {
-		published = l.published
-	}
-	kind, year := extract.Classify(title, published)
 	if l != nil {
 		file.ListedOn, file.ListedOnDoc = l.url, l.doc
-		if kind == "other" {
-			kind = l.kind
-		}
-		if year == 0 {
-			year = l.year
-		}
 		if l.doc != "" && t.Text != "" {
 			if sim := similarity(l.text, t.Text); sim >= sameTextThreshold {
 				file.SameTextAs = &archive.SameText{Doc: l.doc, Version: l.version, Similarity: round3(sim)}
@@ -135,6 +98,69 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 	}
 	log.Info("file", "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "type", f.Kind, "text", string(t.Status), "title", title)
 	return true, nil
+}
+
+// fileRead is what reading a file gave: its text (empty without, with the
+// reason in its Status), its type as archived, and the title, kind, year
+// and publication date it is archived under.
+type fileRead struct {
+	t                           attachment.Text
+	typ, title, kind, published string
+	year                        int
+}
+
+// readFile reads a file's text as a run does: the same bytes once a run
+// (texts); a failure that may pass (a timeout) is counted and leaves the
+// file for the next run (ok false); a file that cannot be read is kept
+// without text, with the reason. l is the page that links to it (nil for
+// a file linked straight from a list): its title, kind, year and date stand
+// in for what the file does not say. Counts go to sum.
+func readFile(ctx context.Context, files *attachment.Reader, texts *fileTexts, f *crawler.File, l *listing,
+	sum *Summary, log *slog.Logger) (r fileRead, ok bool, err error) {
+	t, err := texts.read(ctx, files, f.Kind, f.Body)
+	if err != nil {
+		if ctx.Err() != nil {
+			return r, false, ctx.Err()
+		}
+		if attachment.Transient(err) {
+			sum.fail(ErrFile, f.URL, err.Error())
+			log.Warn("file not read this time: left for the next run", "err", err)
+			return r, false, nil
+		}
+		// The file is what the portal published, even when nianbao cannot
+		// read it: it is kept, with the reason, for a later reader.
+		log.Warn("file cannot be read: archived without text", "type", f.Kind, "status", t.Status, "err", err)
+		if t.Status != attachment.StatusTooLarge {
+			t = attachment.Text{Status: attachment.StatusUnreadable}
+		}
+	}
+	if t.Status != attachment.StatusOK {
+		if sum.FilesWithoutText == nil {
+			sum.FilesWithoutText = map[string]int{}
+		}
+		sum.FilesWithoutText[string(t.Status)]++
+		t.Text = ""
+	}
+	r = fileRead{t: t, typ: string(f.Kind), title: fileTitle(f, t.Text)}
+	if f.Kind == attachment.KindImage {
+		r.typ = imageType(f.Body)
+		if l != nil && l.title != "" {
+			r.title = l.title // a page of the report, as a picture
+		}
+	}
+	if l != nil {
+		r.published = l.published
+	}
+	r.kind, r.year = extract.Classify(r.title, r.published)
+	if l != nil {
+		if r.kind == "other" {
+			r.kind = l.kind
+		}
+		if r.year == 0 {
+			r.year = l.year
+		}
+	}
+	return r, true, nil
 }
 
 // fileArchived handles a file the archive already holds: the last fetch of

@@ -325,6 +325,50 @@ func knownColumns(ctx context.Context, a *archive.Archive, site string, now time
 	return nil
 }
 
+// pageRead is what a report page gave: its extracted document and text
+// (the further pages' joined on), the title, kind and year it is archived
+// under, and its text status ("" or archive.TextImagesOnly).
+type pageRead struct {
+	doc                       *extract.Document
+	text, title, kind, status string
+	year                      int
+	mirror                    bool
+}
+
+// readPage extracts a report page, with its further pages, as a run does:
+// the list's title when the page has none; a page whose article is only
+// pictures keeps its title as text (counted in sum.ImagesOnly). ok is
+// false when extraction failed (counted in sum).
+func readPage(p *crawler.Page, xopts extract.Options, sum *Summary, log *slog.Logger) (r pageRead, ok bool) {
+	pages := []pageHTML{{URL: p.URL, HTML: p.HTML}}
+	for _, part := range p.Parts {
+		pages = append(pages, pageHTML{URL: part.URL, HTML: part.HTML})
+	}
+	doc, text, mirror, failed, err := extractPages(pages, xopts)
+	if err != nil {
+		kind := ErrExtract
+		if errors.Is(err, extract.ErrTooComplex) {
+			kind = crawler.ErrTooComplex
+		}
+		sum.fail(kind, failed, err.Error())
+		log.Warn("extraction failed", "url", failed, "kind", kind, "err", err)
+		return r, false
+	}
+	r = pageRead{doc: doc, text: text, mirror: mirror, title: doc.Title, kind: doc.Kind, year: doc.Year}
+	if r.title == "" {
+		r.title = p.LinkTitle
+		r.kind, r.year = extract.Classify(r.title, doc.Published)
+	}
+	if doc.ImagesOnly {
+		r.status = archive.TextImagesOnly
+		sum.ImagesOnly++
+		if r.text == "" && r.title != "" {
+			r.text = r.title + "\n"
+		}
+	}
+	return r, true
+}
+
 // addCrawl adds what the crawler counted to the summary.
 func (sum *Summary) addCrawl(st crawler.Stats) {
 	sum.ListPages = st.ListPages
@@ -461,35 +505,18 @@ type pageHandler struct {
 // archivePage extracts one report page and puts its text in the archive,
 // then its attachments' texts.
 func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
-	pages := []pageHTML{{URL: p.URL, HTML: p.HTML}}
 	var parts []archive.Part
 	for _, part := range p.Parts {
-		pages = append(pages, pageHTML{URL: part.URL, HTML: part.HTML})
 		parts = append(parts, archive.Part{URL: part.URL, Body: part.Body, Encoding: part.Encoding})
 	}
-	doc, text, mirror, failed, err := extractPages(pages, h.xopts)
-	if err != nil {
-		kind := ErrExtract
-		if errors.Is(err, extract.ErrTooComplex) {
-			kind = crawler.ErrTooComplex
-		}
-		h.sum.fail(kind, failed, err.Error())
-		h.log.Warn("extraction failed", "url", failed, "kind", kind, "err", err)
+	r, ok := readPage(p, h.xopts, h.sum, h.log)
+	if !ok {
 		return nil
 	}
-	title := doc.Title
-	if title == "" {
-		title = p.LinkTitle
-	}
-	status := ""
-	if doc.ImagesOnly {
+	doc, text, mirror, title, kind, year, status := r.doc, r.text, r.mirror, r.title, r.kind, r.year, r.status
+	if status != "" {
 		// A report posted as pictures: the page is archived with its title
 		// and the pictures' URLs, and the pictures as files listed on it.
-		status = archive.TextImagesOnly
-		h.sum.ImagesOnly++
-		if text == "" && title != "" {
-			text = title + "\n"
-		}
 		if p.FetchImages != nil {
 			imgs, err := p.FetchImages(ctx, doc.Images)
 			if err != nil {
@@ -503,10 +530,6 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		h.sum.fail(ErrEmpty, p.URL, "no text left after extraction")
 		h.log.Warn("report page has no text", "url", p.URL)
 		return nil
-	}
-	kind, year := doc.Kind, doc.Year
-	if doc.Title == "" {
-		kind, year = extract.Classify(title, doc.Published)
 	}
 	listing := &listing{url: p.URL, title: title, text: text, kind: kind, year: year, published: doc.Published}
 	if status != "" {

@@ -2,7 +2,6 @@ package harvest
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -59,90 +58,39 @@ func TrySite(ctx context.Context, site *sites.Site, deps Deps) (Summary, []Found
 	xopts := extract.Options{ContentSelector: site.Selectors.Content, RemoveSelectors: site.Selectors.Remove}
 	texts := newFileTexts()
 	var found []Found
-	readFile := func(ctx context.Context, f *crawler.File, listedOn string, l *listing) error {
-		t, err := texts.read(ctx, files, f.Kind, f.Body)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if attachment.Transient(err) {
-				sum.fail(ErrFile, f.URL, err.Error())
-				return nil
-			}
-			log.Warn("file cannot be read", "file", f.URL, "type", f.Kind, "err", err)
-			if t.Status != attachment.StatusTooLarge {
-				t = attachment.Text{Status: attachment.StatusUnreadable}
-			}
+	readFound := func(ctx context.Context, f *crawler.File, l *listing) error {
+		r, ok, err := readFile(ctx, files, texts, f, l, &sum, log)
+		if err != nil || !ok {
+			return err
 		}
-		if t.Status != attachment.StatusOK {
-			t.Text = ""
-		}
-		typ := string(f.Kind)
-		if f.Kind == attachment.KindImage {
-			typ = imageType(f.Body)
-		}
-		title := fileTitle(f, t.Text)
-		published := ""
+		listedOn := ""
 		if l != nil {
-			published = l.published
-			if f.Kind == attachment.KindImage && l.title != "" {
-				title = l.title
-			}
+			listedOn = l.url
 		}
-		kind, year := extract.Classify(title, published)
-		if l != nil {
-			if kind == "other" {
-				kind = l.kind
-			}
-			if year == 0 {
-				year = l.year
-			}
-		}
-		found = append(found, foundText(f.URL, title, year, kind, typ, string(t.Status), t.Text, listedOn))
+		found = append(found, foundText(f.URL, r.title, r.year, r.kind, r.typ, string(r.t.Status), r.t.Text, listedOn))
 		return nil
 	}
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		if p.File != nil {
-			return readFile(ctx, p.File, "", nil)
+			return readFound(ctx, p.File, nil)
 		}
-		pages := []pageHTML{{URL: p.URL, HTML: p.HTML}}
-		for _, part := range p.Parts {
-			pages = append(pages, pageHTML{URL: part.URL, HTML: part.HTML})
-		}
-		doc, text, _, failed, err := extractPages(pages, xopts)
-		if err != nil {
-			kind := ErrExtract
-			if errors.Is(err, extract.ErrTooComplex) {
-				kind = crawler.ErrTooComplex
-			}
-			sum.fail(kind, failed, err.Error())
+		r, ok := readPage(p, xopts, &sum, log)
+		if !ok {
 			return nil
 		}
-		title := doc.Title
-		if title == "" {
-			title = p.LinkTitle
-		}
-		kind, year := doc.Kind, doc.Year
-		if doc.Title == "" {
-			kind, year = extract.Classify(title, doc.Published)
-		}
-		status := archive.TextOK
-		if doc.ImagesOnly {
-			status = archive.TextImagesOnly
-			sum.ImagesOnly++
-			if text == "" && title != "" {
-				text = title + "\n"
-			}
+		status := r.status
+		if status == "" {
+			status = archive.TextOK
 		}
 		switch {
-		case text != "":
-			found = append(found, foundText(p.URL, title, year, kind, "page", status, text, ""))
+		case r.text != "":
+			found = append(found, foundText(p.URL, r.title, r.year, r.kind, "page", status, r.text, ""))
 		case len(p.Attachments) == 0:
 			sum.fail(ErrEmpty, p.URL, "no text left after extraction")
 		}
-		l := &listing{url: p.URL, title: title, kind: kind, year: year, published: doc.Published}
+		l := &listing{url: p.URL, title: r.title, kind: r.kind, year: r.year, published: r.doc.Published}
 		for i := range p.Attachments {
-			if err := readFile(ctx, &p.Attachments[i], p.URL, l); err != nil {
+			if err := readFound(ctx, &p.Attachments[i], l); err != nil {
 				return err
 			}
 		}
