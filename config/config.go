@@ -121,13 +121,15 @@ func Default() *Config {
 		StaleAfter:          strictyaml.Duration(7 * 24 * time.Hour),
 		MinScheduleInterval: strictyaml.Duration(sites.MinScheduleInterval),
 		Defaults: sites.Defaults{
-			Schedule:      "CRON_TZ=Asia/Shanghai 0 3 * * *",
-			Delay:         strictyaml.Duration(2 * time.Second),
-			Timeout:       strictyaml.Duration(30 * time.Second),
-			MaxPages:      100,
-			MaxReports:    sites.DefaultMaxReports,
-			Encoding:      "gb18030",
-			ScheduleFloor: sites.MinScheduleInterval,
+			Schedule:        "CRON_TZ=Asia/Shanghai 0 3 * * *",
+			Delay:           strictyaml.Duration(2 * time.Second),
+			Timeout:         strictyaml.Duration(30 * time.Second),
+			MaxPages:        100,
+			MaxReports:      sites.DefaultMaxReports,
+			DiscoverPages:   sites.DefaultDiscoverPages,
+			RediscoverAfter: strictyaml.Duration(sites.DefaultRediscoverAfter),
+			Encoding:        "gb18030",
+			ScheduleFloor:   sites.MinScheduleInterval,
 		},
 	}
 }
@@ -250,6 +252,9 @@ func Parse(data []byte, path string) (*Config, error) {
 		c.Defaults.ScheduleFloor = floor
 	}
 	c.checkDefaults(pos, add)
+	// defaults.discover_pages: 0 turns discovery off for every site file
+	// that does not set its own (a zero in a caller's Defaults is the default).
+	c.Defaults.DiscoveryOff = c.Defaults.DiscoverPages == 0
 	for i, h := range c.AllowedHosts {
 		if msg := checkAllowedHost(h); msg != "" {
 			add(pos.Line(fmt.Sprintf("allowed_hosts[%d]", i), pos.Line("allowed_hosts", 1)), "allowed_hosts", msg)
@@ -293,6 +298,9 @@ func (c *Config) checkDefaults(pos strictyaml.Positions, add func(line int, fiel
 	}
 	if d.MaxReports < 1 {
 		addD("max_reports", "must be at least 1 (it caps the report links fetched per site per run)")
+	}
+	if d.RediscoverAfter < strictyaml.Duration(time.Hour) {
+		addD("rediscover_after", "must be at least 1h")
 	}
 	for _, p := range d.Validate() {
 		addD(p.Field, p.Msg)

@@ -73,6 +73,10 @@ func TestLoadBad(t *testing.T) {
 		{"every.bad.yaml", []string{`testdata/every.bad.yaml:2: defaults.schedule: "CRON_TZ=Asia/Shanghai @every 30s" is more often than every 1m`}},
 		{"floor_low.bad.yaml", []string{"testdata/floor_low.bad.yaml:1: min_schedule_interval: must be at least 1s"}},
 		{"floor_high.bad.yaml", []string{"testdata/floor_high.bad.yaml:1: min_schedule_interval: must be at most 1m"}},
+		{"discovery.bad.yaml", []string{
+			"testdata/discovery.bad.yaml:2: defaults.discover_pages: must not be negative",
+			"testdata/discovery.bad.yaml:3: defaults.rediscover_after: must be at least 1h",
+		}},
 		{"missing.yaml", []string{"testdata/missing.yaml: no such file or directory"}},
 	}
 	for _, tt := range tests {
@@ -93,6 +97,34 @@ func TestLoadBad(t *testing.T) {
 				t.Errorf("%d problems, want %d:\n%v", n, len(tt.want), err)
 			}
 		})
+	}
+}
+
+// defaults.discover_pages and defaults.rediscover_after reach every site
+// file that does not set its own; discover_pages: 0 turns discovery off.
+func TestDiscoveryDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		config, site string
+		pages        int
+		after        time.Duration
+	}{
+		{"", "", sites.DefaultDiscoverPages, sites.DefaultRediscoverAfter},
+		{"defaults:\n  discover_pages: 0\n", "", 0, sites.DefaultRediscoverAfter},
+		{"defaults:\n  discover_pages: 7\n  rediscover_after: 24h\n", "", 7, 24 * time.Hour},
+		{"defaults:\n  discover_pages: 0\n", "discover_pages: 12\nrediscover_after: 2h\n", 12, 2 * time.Hour},
+	} {
+		c, err := Parse([]byte(tt.config), "c.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, probs := sites.Parse([]byte("name: x\nstart: https://www.example.gov.cn/\n"+tt.site), "x.yaml", c.Defaults)
+		if probs != nil {
+			t.Fatal(probs)
+		}
+		if s.DiscoverPages != tt.pages || time.Duration(s.RediscoverAfter) != tt.after {
+			t.Errorf("config %q, site %q: discover_pages %d, rediscover_after %v; want %d, %v",
+				tt.config, tt.site, s.DiscoverPages, time.Duration(s.RediscoverAfter), tt.pages, tt.after)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,12 @@ type Options struct {
 	// pages; while every one of them lists reports, discovery does not run
 	// again, and the columns that still list reports are this run's Columns.
 	KnownColumns []string
+	// KnownFrom are the start pages the discovery that found KnownColumns
+	// began from: pages that listed no report. While every known column
+	// lists reports they are not read, so that a re-run costs what a site
+	// file naming the columns would; when one stops, they are read and
+	// discovery begins from them again.
+	KnownFrom []string
 }
 
 // Lists stores, per list page URL, the validators (ETag, Last-Modified) it
@@ -287,6 +294,8 @@ type Stats struct {
 	// Columns are the report columns discovery found this run, in the
 	// order found.
 	Columns []string `json:"columns,omitempty"`
+	// DiscoveredFrom are the start pages discovery began from this run.
+	DiscoveredFrom []string `json:"discovered_from,omitempty"`
 }
 
 func (s *Stats) skip(reason string) { s.skipN(reason, 1) }
@@ -543,10 +552,19 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 	site := cr.site
 	queue := make([]job, 0, len(site.Start))
 	queued := map[string]bool{}
+	// deferred are the start pages left unread while the columns an
+	// earlier run found from them still list reports (Options.KnownFrom).
+	var deferred []job
 	for _, s := range site.Start {
 		if !queued[s] {
 			queued[s] = true
-			queue = append(queue, job{url: s, follow: true, start: true, root: s})
+			j := job{url: s, follow: true, start: true, root: s}
+			if site.DiscoverPages > 0 && len(cr.opts.KnownColumns) > 0 &&
+				slices.Contains(cr.opts.KnownFrom, s) && !slices.Contains(cr.opts.KnownColumns, s) {
+				deferred = append(deferred, j)
+				continue
+			}
+			queue = append(queue, j)
 		}
 	}
 	if site.DiscoverPages > 0 {
@@ -580,6 +598,13 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 	keepReports = 2*maxReports + maxNamedSkips
 	attempts := 0
 	for {
+		if len(queue) == 0 && len(deferred) > 0 && !cr.knownListing() {
+			// A remembered column stopped listing reports: the start
+			// pages it was found from are read, and discovery may begin
+			// from them.
+			cr.log.Info("a report column found earlier lists no report: reading the start pages to look for columns again", "start", len(deferred))
+			queue, deferred = deferred, nil
+		}
 		if len(queue) == 0 && attempts < site.MaxPages {
 			// No list page left: discovery may find a report column.
 			dj, ok, err := cr.discover(ctx, queued)

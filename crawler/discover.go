@@ -415,13 +415,7 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 	// Remembered columns stand for discovery while every one of them still
 	// lists reports: one that stopped (gone, moved, emptied) means the
 	// portal changed, and discovery runs again.
-	if len(cr.opts.KnownColumns) > 0 {
-		all := true
-		for _, c := range cr.opts.KnownColumns {
-			all = all && d.found[c] > 0
-		}
-		listed = listed || all
-	}
+	listed = listed || cr.knownListing()
 	for _, root := range d.roots {
 		ts, waiting := d.pending[root]
 		if !waiting {
@@ -525,6 +519,20 @@ func indexless(raw string) string {
 	return u.String()
 }
 
+// knownListing reports whether the run has Options.KnownColumns and every
+// one of them listed reports when read: they stand for discovery.
+func (cr *crawl) knownListing() bool {
+	if len(cr.opts.KnownColumns) == 0 || cr.disc == nil {
+		return false
+	}
+	for _, c := range cr.opts.KnownColumns {
+		if cr.disc.found[c] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // discoverEnd says what discovery found, once the run has read its list
 // pages: the columns (INFO), or that there were none (a named skip,
 // SkipNoColumn, which the run's summary can give as its cause).
@@ -543,6 +551,7 @@ func (cr *crawl) discoverEnd() {
 	if len(d.from) == 0 {
 		return
 	}
+	cr.stats.DiscoveredFrom = d.from
 	if len(d.frontier) > 0 {
 		cr.log.Info("discovery stopped: pages that may lead to report columns left unread",
 			"discover_pages", d.budget, "read", d.pages, "left", len(d.frontier))

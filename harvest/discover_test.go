@@ -12,6 +12,7 @@ import (
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
+	"github.com/nianbao/nianbao/internal/strictyaml"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -88,8 +89,9 @@ func TestRunSiteThroughSearch(t *testing.T) {
 }
 
 // The report columns a run discovered are remembered: later runs read them
-// as list pages and do not discover again — until RediscoverAfter has
-// passed, or until no remembered column lists a report any more.
+// as list pages and neither discover again nor read the home page they were
+// found from — until rediscover_after has passed, or until a remembered
+// column lists no report any more.
 func TestRunSiteRemembersColumns(t *testing.T) {
 	srv := portaltest.NewHomePortal(t)
 	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nstart: "+srv.URL+"/\n"), "home.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
@@ -112,7 +114,7 @@ func TestRunSiteRemembersColumns(t *testing.T) {
 	if first.DiscoveryPages == 0 || len(first.Columns) != len(portaltest.HomeColumns) {
 		t.Fatalf("first run: %+v", first)
 	}
-	hub := srv.Count("/zwgk/")
+	hub, home := srv.Count("/zwgk/"), srv.Count("/")
 	for day := 2; day <= 7; day++ {
 		sum := run()
 		if sum.Status != "ok" || sum.DiscoveryPages != 0 || len(sum.Columns) != len(portaltest.HomeColumns) || sum.NewDocuments != 0 {
@@ -122,6 +124,9 @@ func TestRunSiteRemembersColumns(t *testing.T) {
 	if n := srv.Count("/zwgk/"); n != hub {
 		t.Errorf("the 政务公开 hub was read %d more times after the first run", n-hub)
 	}
+	if n := srv.Count("/"); n != home {
+		t.Errorf("the home page was read %d more times while its columns listed reports", n-home)
+	}
 	// A week after the run that discovered: discovery again.
 	if sum := run(); sum.DiscoveryPages == 0 || len(sum.Columns) != len(portaltest.HomeColumns) {
 		t.Errorf("after a week: %+v", sum)
@@ -130,8 +135,40 @@ func TestRunSiteRemembersColumns(t *testing.T) {
 	if sum := run(); sum.DiscoveryPages != 0 {
 		t.Errorf("the day after rediscovery: %+v", sum)
 	}
+	home = srv.Count("/")
 	srv.Set(portaltest.HomeColumns[1], []byte(`<html><head><title>栏目</title></head><body><ul></ul></body></html>`))
-	if sum := run(); sum.DiscoveryPages == 0 {
+	if sum := run(); sum.Status != "ok" || sum.DiscoveryPages == 0 || len(sum.DiscoveredFrom) != 1 {
 		t.Errorf("a dead column: %+v", sum)
+	}
+	if srv.Count("/") != home+1 {
+		t.Errorf("a dead column: the home page was read %d times, want once", srv.Count("/")-home)
+	}
+}
+
+// rediscover_after, in a site file or config.yaml's defaults, sets how
+// long the found columns stand for discovery.
+func TestRunSiteRediscoverAfter(t *testing.T) {
+	srv := portaltest.NewHomePortal(t)
+	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nrediscover_after: 36h\nstart: "+srv.URL+"/\n"), "home.yaml",
+		sites.Defaults{Timeout: 10e9, MaxPages: 20, RediscoverAfter: strictyaml.Duration(1000 * time.Hour)})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	a := openArchive(t, t.TempDir())
+	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
+	var discovered []int
+	for day := 1; day <= 5; day++ {
+		sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"},
+			Now: func() time.Time { return now }})
+		if err != nil || sum.Status != "ok" {
+			t.Fatal(err, sum)
+		}
+		if sum.DiscoveryPages > 0 {
+			discovered = append(discovered, day)
+		}
+		now = now.Add(24 * time.Hour)
+	}
+	if want := []int{1, 3, 5}; !slices.Equal(discovered, want) {
+		t.Errorf("discovered on days %v, want %v (every 36 hours)", discovered, want)
 	}
 }

@@ -93,6 +93,8 @@ type Summary struct {
 	// Columns are the report columns found so.
 	DiscoveryPages int      `json:"discovery_pages,omitempty"`
 	Columns        []string `json:"columns,omitempty"`
+	// DiscoveredFrom are the start pages discovery began from.
+	DiscoveredFrom []string `json:"discovered_from,omitempty"`
 	// SearchQueries counts the queries sent to the portal's own search
 	// form when discovery found no report column (their result pages are
 	// among DiscoveryPages).
@@ -222,7 +224,7 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 		return fs.ETag, fs.LastModified
 	}
 	opts.Lists = archiveLists{a: deps.Archive, site: site.Name, now: deps.Now}
-	opts.KnownColumns = knownColumns(ctx, deps.Archive, site.Name, start, log)
+	opts.KnownColumns, opts.KnownFrom = knownColumns(ctx, deps.Archive, site, start, log)
 	texts := newFileTexts()
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		defer progress(false)
@@ -268,12 +270,6 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	return sum, nil
 }
 
-// RediscoverAfter is how long the report columns a run found by discovery
-// are read again instead of discovering them anew: after it, discovery runs
-// again (new columns are found, dead ones dropped). A remembered column
-// that stops listing reports makes the run discover at once.
-const RediscoverAfter = 7 * 24 * time.Hour
-
 // FoundColumns are the report columns of the site's last ok run that had
 // any, and when that run started: what `nianbao sites list` shows.
 func FoundColumns(ctx context.Context, a *archive.Archive, site string) ([]string, time.Time, error) {
@@ -293,6 +289,7 @@ func FoundColumns(ctx context.Context, a *archive.Archive, site string) ([]strin
 func runColumns(r archive.Run) (s struct {
 	DiscoveryPages int      `json:"discovery_pages"`
 	Columns        []string `json:"columns"`
+	DiscoveredFrom []string `json:"discovered_from"`
 }) {
 	if b, err := json.Marshal(r.Summary); err == nil {
 		json.Unmarshal(b, &s)
@@ -300,29 +297,30 @@ func runColumns(r archive.Run) (s struct {
 	return s
 }
 
-// knownColumns are the report columns to read instead of discovering them:
-// those of the site's last ok run that had columns, while the last run that
-// discovered them is less than RediscoverAfter old. nil: discover.
-func knownColumns(ctx context.Context, a *archive.Archive, site string, now time.Time, log *slog.Logger) []string {
-	runs, err := a.Runs(ctx, site, 50)
+// knownColumns are the report columns to read instead of discovering them
+// (those of the site's last ok run that had columns, while the last run that
+// discovered them is less than the site's rediscover_after old), and the
+// start pages that discovery began from (pages that listed no report). nil:
+// discover.
+func knownColumns(ctx context.Context, a *archive.Archive, site *sites.Site, now time.Time, log *slog.Logger) (columns, from []string) {
+	runs, err := a.Runs(ctx, site.Name, 50)
 	if err != nil {
 		log.Warn("cannot read the site's runs: looking for its report columns anew", "err", err)
-		return nil
+		return nil, nil
 	}
-	var columns []string
 	for _, r := range runs { // newest first
 		s := runColumns(r)
 		if columns == nil && r.Status == "ok" && len(s.Columns) > 0 {
 			columns = s.Columns
 		}
 		if s.DiscoveryPages > 0 { // the last run that discovered
-			if columns == nil || now.Sub(r.StartedAt) >= RediscoverAfter {
-				return nil
+			if columns == nil || now.Sub(r.StartedAt) >= time.Duration(site.RediscoverAfter) {
+				return nil, nil
 			}
-			return columns
+			return columns, s.DiscoveredFrom
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // pageRead is what a report page gave: its extracted document and text
@@ -375,6 +373,7 @@ func (sum *Summary) addCrawl(st crawler.Stats) {
 	sum.ListNotModified = st.ListNotModified
 	sum.DiscoveryPages = st.DiscoveryPages
 	sum.Columns = st.Columns
+	sum.DiscoveredFrom = st.DiscoveredFrom
 	sum.StartTitle = st.StartTitle
 	sum.SearchQueries = st.SearchQueries
 	sum.PagesFetched = st.Pages

@@ -148,6 +148,7 @@ func (d Defaults) Validate() Problems {
 		{"max_pages", d.MaxPages < 0},
 		{"max_reports", d.MaxReports < 0},
 		{"discover_pages", d.DiscoverPages < 0},
+		{"rediscover_after", d.RediscoverAfter < 0},
 	} {
 		if v.neg {
 			add(v.field, "must not be negative")
@@ -521,12 +522,21 @@ func parse(data []byte, file string, d Defaults, res regexps) (*Site, Problems) 
 	}
 	if !pos.Has("discover_pages") {
 		s.DiscoverPages = d.DiscoverPages
-		if s.DiscoverPages <= 0 {
+		if s.DiscoverPages <= 0 && !d.DiscoveryOff {
 			s.DiscoverPages = DefaultDiscoverPages
 		}
 	}
 	if s.DiscoverPages < 0 {
 		add(pos.Line("discover_pages", 1), "discover_pages", "must not be negative (0 turns discovery off)")
+	}
+	if !pos.Has("rediscover_after") {
+		s.RediscoverAfter = d.RediscoverAfter
+		if s.RediscoverAfter <= 0 {
+			s.RediscoverAfter = strictyaml.Duration(DefaultRediscoverAfter)
+		}
+	}
+	if s.RediscoverAfter < strictyaml.Duration(time.Hour) && pos.Has("rediscover_after") {
+		add(pos.Line("rediscover_after", 1), "rediscover_after", "must be at least 1h (it is how long found report columns are read before discovering again)")
 	}
 	if !pos.Has("encoding") {
 		s.Encoding = d.Encoding

@@ -51,6 +51,7 @@ func TestParseBadFiles(t *testing.T) {
 		{"encoding.bad.yaml", []string{`testdata/encoding.bad.yaml:3: encoding: unknown encoding "latin9x"`}},
 		{"tls.bad.yaml", []string{`testdata/tls.bad.yaml:3: tls: "old": the only value is "legacy"`}},
 		{"discover_pages.bad.yaml", []string{`testdata/discover_pages.bad.yaml:3: discover_pages: must not be negative (0 turns discovery off)`}},
+		{"rediscover_after.bad.yaml", []string{`testdata/rediscover_after.bad.yaml:3: rediscover_after: must be at least 1h`}},
 		{"values.bad.yaml", []string{
 			`testdata/values.bad.yaml:3: delay: invalid duration "2x"`,
 			`testdata/values.bad.yaml:4: max_pages: must be a whole number, got "lots"`,
@@ -136,6 +137,7 @@ func TestLoadBadDefaults(t *testing.T) {
 		{"schedule", func(d *Defaults) { d.Schedule = "0 3 * *" }, `schedule: invalid cron schedule "0 3 * *"`},
 		{"negative", func(d *Defaults) { d.MaxPages = -1 }, `max_pages: must not be negative`},
 		{"negative discover_pages", func(d *Defaults) { d.DiscoverPages = -1 }, `discover_pages: must not be negative`},
+		{"negative rediscover_after", func(d *Defaults) { d.RediscoverAfter = -1 }, `rediscover_after: must not be negative`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,12 @@ const DefaultMaxReports = 500
 // few enough that a portal of thousands of columns stays a short visit.
 const DefaultDiscoverPages = 40
 
+// DefaultRediscoverAfter is the rediscover_after of a site when neither its
+// file nor config.yaml's defaults set one: the report columns a run found
+// from a home page are read as list pages for a week before discovery runs
+// again (at once, whenever one of them stops listing reports).
+const DefaultRediscoverAfter = 7 * 24 * time.Hour
+
 // TLSLegacy is the value of a site's tls option that widens TLS for old
 // portals.
 const TLSLegacy = "legacy"
@@ -45,10 +51,13 @@ type Defaults struct {
 	MaxReports int    `yaml:"max_reports"`
 	Encoding   string `yaml:"encoding"`
 	// DiscoverPages is the discover_pages of a site file that sets none; 0
-	// means DefaultDiscoverPages (a site file turns discovery off with its
-	// own discover_pages: 0). Not read from config.yaml yet: the key needs
-	// a line there first (config's TestShippedConfig).
-	DiscoverPages int `yaml:"-"`
+	// means DefaultDiscoverPages, so that a caller's zero Defaults still
+	// discover, unless DiscoveryOff (config.yaml's discover_pages: 0).
+	DiscoverPages int  `yaml:"discover_pages"`
+	DiscoveryOff  bool `yaml:"-"`
+	// RediscoverAfter is the rediscover_after of a site file that sets
+	// none; 0 means DefaultRediscoverAfter.
+	RediscoverAfter strictyaml.Duration `yaml:"rediscover_after"`
 	// ScheduleFloor is the shortest interval between two runs that a
 	// schedule may ask for (config.yaml's min_schedule_interval, not a
 	// key under defaults:); 0 means MinScheduleInterval.
@@ -88,10 +97,15 @@ type Site struct {
 	// page): pages that lead toward the columns, not the columns
 	// themselves, which are list pages under max_pages. 0 turns discovery
 	// off.
-	DiscoverPages int       `yaml:"discover_pages"`
-	Encoding      string    `yaml:"encoding"`
-	AllowHosts    []string  `yaml:"allow_hosts"`
-	Selectors     Selectors `yaml:"selectors"`
+	DiscoverPages int `yaml:"discover_pages"`
+	// RediscoverAfter is how long the report columns found by discovery are
+	// read as list pages instead of discovering them anew (new columns
+	// found, dead ones dropped); a remembered column that stops listing
+	// reports makes the next run discover at once.
+	RediscoverAfter strictyaml.Duration `yaml:"rediscover_after"`
+	Encoding        string              `yaml:"encoding"`
+	AllowHosts      []string            `yaml:"allow_hosts"`
+	Selectors       Selectors           `yaml:"selectors"`
 	// TLS is "" (Go's secure defaults) or "legacy": allow TLS 1.0, legacy
 	// renegotiation and old curves and ciphers, for this site only, for
 	// portals whose handshake Go's defaults refuse.
