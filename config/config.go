@@ -61,8 +61,17 @@ type Config struct {
 	ScheduleJitter strictyaml.Duration `yaml:"schedule_jitter"`
 	// LogFormat is "text" or "json".
 	LogFormat string `yaml:"log_format"`
-	// MaxConcurrentSites bounds how many sites crawl at once.
+	// MaxConcurrentSites bounds how many site runs are in flight at once:
+	// most of them wait out their host's delay, holding no page, so it is
+	// large; MaxRequestsInFlight bounds the work.
 	MaxConcurrentSites int `yaml:"max_concurrent_sites"`
+	// MaxRequestsInFlight bounds the requests in flight across all sites,
+	// each counted until its page is parsed and archived: the crawl's CPU
+	// and memory at once.
+	MaxRequestsInFlight int `yaml:"max_requests_in_flight"`
+	// MemoryBudget is the Go heap (live bytes after a collection) above
+	// which no new site run starts until running ones end; 0: none.
+	MemoryBudget int64 `yaml:"memory_budget"`
 	// MaxBodySize bounds one HTML response, in bytes; larger pages are errors, never truncated.
 	MaxBodySize int `yaml:"max_body_size"`
 	// MaxFileSize bounds one file (a report published as PDF, DOCX, DOC,
@@ -112,7 +121,9 @@ func Default() *Config {
 		UserAgent:           DefaultUserAgent,
 		Listen:              "127.0.0.1:8427",
 		LogFormat:           "text",
-		MaxConcurrentSites:  4,
+		MaxConcurrentSites:  1000,
+		MaxRequestsInFlight: 64,
+		MemoryBudget:        256 << 20,
 		MaxBodySize:         20 << 20,
 		MaxFileSize:         100 << 20,
 		MaxAttachments:      20,
@@ -223,6 +234,12 @@ func Parse(data []byte, path string) (*Config, error) {
 	}
 	if c.MaxConcurrentSites < 1 {
 		add(pos.Line("max_concurrent_sites", 1), "max_concurrent_sites", "must be at least 1")
+	}
+	if c.MaxRequestsInFlight < 1 {
+		add(pos.Line("max_requests_in_flight", 1), "max_requests_in_flight", "must be at least 1")
+	}
+	if c.MemoryBudget < 0 || (c.MemoryBudget > 0 && c.MemoryBudget < 16<<20) {
+		add(pos.Line("memory_budget", 1), "memory_budget", "must be 0 (none) or at least 16777216 bytes (16 MiB)")
 	}
 	if c.MaxBodySize < 1<<10 {
 		add(pos.Line("max_body_size", 1), "max_body_size", "must be at least 1024 bytes")
@@ -385,6 +402,12 @@ func (c *Config) CrawlOptions() crawler.Options {
 		o.MaxAttachments = -1 // max_attachments: 0 turns attachments off
 	}
 	return o
+}
+
+// Limits are the crawl's limits fitted to fds, the process's file-descriptor
+// limit (crawler.FileLimit; 0: unknown).
+func (c *Config) Limits(fds int) crawler.Limits {
+	return crawler.FitLimits(c.MaxConcurrentSites, c.MaxRequestsInFlight, fds)
 }
 
 // CachePath is the cache directory: cache_dir resolved against the config

@@ -25,7 +25,7 @@ func TestLoadContract(t *testing.T) {
 		t.Errorf("values: %+v", c)
 	}
 	// Keys the file leaves out keep their defaults.
-	if c.MaxConcurrentSites != 4 || c.Defaults.Encoding != "gb18030" || c.LogFormat != "text" ||
+	if c.MaxConcurrentSites != 1000 || c.MaxRequestsInFlight != 64 || c.Defaults.Encoding != "gb18030" || c.LogFormat != "text" ||
 		c.Defaults.MaxReports != 500 || len(c.AllowedHosts) != 0 {
 		t.Errorf("defaults not applied: %+v", c)
 	}

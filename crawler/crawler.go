@@ -364,6 +364,10 @@ func Crawl(ctx context.Context, site *sites.Site, opts Options, handle Handler) 
 	if err != nil {
 		return Stats{}, err
 	}
+	defer cr.pacer.rest()
+	if t, ok := cr.next.(*http.Transport); ok && site.TLS == sites.TLSLegacy {
+		defer t.CloseIdleConnections() // the site's own transport (legacyTLS)
+	}
 	return cr.run(ctx, handle)
 }
 
@@ -1182,6 +1186,7 @@ type pacer struct {
 	hosts  *Hosts
 	mu     sync.Mutex
 	delays map[string]time.Duration // hosts whose robots.txt asks for a longer Crawl-delay
+	held   bool                     // the crawl holds one of hosts.active
 }
 
 func newPacer(delay time.Duration, now func() time.Time, hosts *Hosts) *pacer {
@@ -1203,11 +1208,55 @@ func (p *pacer) raise(host string, d time.Duration) {
 // wait takes host's turn: the host is free and this crawl's delay has
 // passed since the last request to it. release must be called when the
 // request is done.
+//
+// With a bound on requests in flight (NewLimitedHosts), the crawl then
+// takes one of them, and keeps it after release — while the page is parsed
+// and archived — until it waits for its next request, or rests.
 func (p *pacer) wait(ctx context.Context, host string) (release func(), err error) {
+	p.rest()
 	p.mu.Lock()
 	d := max(p.delay, p.delays[host])
 	p.mu.Unlock()
-	return p.hosts.acquire(ctx, host, d, p.now)
+	release, err = p.hosts.acquire(ctx, host, d, p.now)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.hold(ctx); err != nil {
+		release()
+		return nil, err
+	}
+	return release, nil
+}
+
+// hold takes one of the requests in flight that hosts bounds (if it does),
+// kept until the crawl's next wait or rest; robots.txt requests, which take
+// no host turn, take one too.
+func (p *pacer) hold(ctx context.Context) error {
+	p.rest()
+	if p.hosts.active == nil {
+		return nil
+	}
+	select {
+	case p.hosts.active <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	p.mu.Lock()
+	p.held = true
+	p.mu.Unlock()
+	return nil
+}
+
+// rest gives back the crawl's request in flight, if it holds one: before a
+// pause (a retry's backoff) and when the crawl ends.
+func (p *pacer) rest() {
+	p.mu.Lock()
+	held := p.held
+	p.held = false
+	p.mu.Unlock()
+	if held {
+		<-p.hosts.active
+	}
 }
 
 // Hosts coordinates the requests to each host of every crawl that shares
@@ -1216,9 +1265,15 @@ func (p *pacer) wait(ctx context.Context, host string) (release func(), err erro
 // sites at once (`crawl --all`, the daemon) shares one Hosts, so two site
 // files on the same portal are not two visitors. Options.Hosts nil gives a
 // crawl its own.
+//
+// Made with NewLimitedHosts, it also bounds the requests in flight across
+// all of them: a crawl holds one from the start of a request until it asks
+// for its next, so the page's parsing and archiving count too, and a crawl
+// that waits out a host's delay holds none (nor any page).
 type Hosts struct {
-	mu    sync.Mutex
-	hosts map[string]*hostTurn
+	mu     sync.Mutex
+	hosts  map[string]*hostTurn
+	active chan struct{} // nil: no bound on requests in flight
 }
 
 type hostTurn struct {
@@ -1226,8 +1281,20 @@ type hostTurn struct {
 	last time.Time     // when the last request to the host ended
 }
 
-// NewHosts returns an empty Hosts.
+// NewHosts returns an empty Hosts, with no bound on requests in flight.
 func NewHosts() *Hosts { return &Hosts{hosts: map[string]*hostTurn{}} }
+
+// NewLimitedHosts returns an empty Hosts that lets at most requests
+// requests be in flight at once (Limits.Requests).
+func NewLimitedHosts(requests int) *Hosts {
+	h := NewHosts()
+	h.active = make(chan struct{}, max(1, requests))
+	return h
+}
+
+// InFlight is how many requests the crawls sharing h have in flight (with
+// their processing), when h bounds them; 0 otherwise.
+func (h *Hosts) InFlight() int { return len(h.active) }
 
 func (h *Hosts) turn(host string) *hostTurn {
 	h.mu.Lock()

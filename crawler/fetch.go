@@ -79,6 +79,7 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 		pause := cr.opts.BlockBackoff << b.strikes
 		cr.log.Info("host answered an anti-bot page: pausing before another of its URLs", "url", raw, "host", u.Host,
 			"strikes", b.strikes, "wait", pause)
+		cr.pacer.rest()
 		if err := sleep(ctx, pause); err != nil {
 			return nil, nil, err
 		}
@@ -113,6 +114,7 @@ func (cr *crawl) fetch(ctx context.Context, raw, etag, lastModified string) (*re
 		cr.stats.Retries++
 		cr.log.Info("fetch failed: trying again", "url", raw, "kind", fe.Kind, "status", fe.Status, "err", fe.Err,
 			"attempt", attempt, "wait", wait.Round(time.Millisecond))
+		cr.pacer.rest()
 		if err := sleep(ctx, wait); err != nil {
 			return nil, nil, err
 		}
@@ -538,6 +540,7 @@ func (cr *crawl) readRobots(ctx context.Context, u *url.URL) (*robotsRules, erro
 		cr.stats.Retries++
 		cr.log.Info("robots.txt could not be read: trying again", "url", ru, "kind", fe.Kind, "err", fe.Err,
 			"attempt", attempt, "wait", wait.Round(time.Millisecond))
+		cr.pacer.rest()
 		if err := sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -554,6 +557,9 @@ func (cr *crawl) robotsOnce(ctx context.Context, ru string, u *url.URL) (*robots
 		return nil, nil, 0, nil
 	}
 	req.Header.Set("User-Agent", cr.opts.UserAgent)
+	if err := cr.pacer.hold(ctx); err != nil {
+		return nil, nil, 0, err
+	}
 	client := &http.Client{Transport: cr.next, Timeout: cr.site.TimeoutDuration(),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if !cr.onSite(req.URL) {

@@ -9,10 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nianbao/nianbao/archive"
@@ -49,6 +51,10 @@ type Deps struct {
 	// and every archived report, on the run's goroutine: it must return
 	// quickly and be safe to call from several runs at once. nil: no calls.
 	Progress func(Progress)
+	// MemoryBudget, for RunSites: no site run starts while the Go heap's
+	// live bytes are above it, unless none is running (0: no check;
+	// config.yaml's memory_budget).
+	MemoryBudget int64
 }
 
 // Progress is a run's counts so far, for a live display.
@@ -655,30 +661,69 @@ func pageNotModified(ctx context.Context, a *archive.Archive, p *crawler.Page, s
 }
 
 // RunSites runs RunSite for each site, at most limit at a time (< 1: one),
-// and returns their summaries and errors in the sites' order. A site still
-// waiting for its turn when ctx ends is not started: its summary says
-// cancelled. This is `nianbao crawl`'s loop; the daemon schedules sites one
-// by one instead.
+// and returns their summaries and errors in the sites' order. limit is
+// sites in flight, not work: a run waiting out its host's delay costs
+// little, and Deps.Crawl.Hosts bounds the requests in flight. Workers take
+// the sites in order, so a site waiting for its turn costs nothing but its
+// place in the list; with Deps.MemoryBudget no site starts while the heap is
+// over it (unless none runs). A site still waiting for its turn when ctx
+// ends is not started: its summary says cancelled. This is `nianbao
+// crawl`'s loop; the daemon schedules sites one by one instead.
 func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]Summary, []error) {
 	sums := make([]Summary, len(list))
 	errs := make([]error, len(list))
-	sem := make(chan struct{}, max(1, limit))
-	var wg sync.WaitGroup
-	for i, s := range list {
+	var (
+		next    atomic.Int64
+		running atomic.Int64
+		wg      sync.WaitGroup
+	)
+	for range min(max(1, limit), len(list)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
-				sums[i] = Summary{Site: s.Name, Status: "cancelled", Trigger: deps.Trigger}
-				return
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(list) {
+					return
+				}
+				s := list[i]
+				if ctx.Err() == nil {
+					waitForMemory(ctx, deps.MemoryBudget, &running)
+				}
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					sums[i] = Summary{Site: s.Name, Status: "cancelled", Trigger: deps.Trigger}
+					continue
+				}
+				running.Add(1)
+				sums[i], errs[i] = RunSite(ctx, s, deps)
+				running.Add(-1)
 			}
-			defer func() { <-sem }()
-			sums[i], errs[i] = RunSite(ctx, s, deps)
 		}()
 	}
 	wg.Wait()
 	return sums, errs
+}
+
+// waitForMemory waits, while other runs are running, until the Go heap's
+// live bytes (as of the last collection) are at most budget (0: no check),
+// or ctx ends.
+func waitForMemory(ctx context.Context, budget int64, running *atomic.Int64) {
+	if budget <= 0 {
+		return
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	for running.Load() > 0 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) <= budget {
+			return
+		}
+		t := time.NewTimer(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
 }

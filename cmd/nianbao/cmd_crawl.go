@@ -152,11 +152,18 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		Files:   files,
 		Trigger: triggerCLI,
 	}
-	deps.Crawl.Hosts = crawler.NewHosts() // sites on the same portal take turns
+	// Sites on the same portal take turns; the limits fit the process's
+	// file descriptors.
+	limits := cfg.Limits(crawler.FileLimit())
+	limits.Share(&deps.Crawl)
+	deps.MemoryBudget = cfg.MemoryBudget
+	if len(chosen) > 1 {
+		log.Info("crawl limits: "+limits.String(), "sites", len(chosen), "memory_budget", cfg.MemoryBudget)
+	}
 	if pv != nil {
 		deps.Progress = pv.update
 	}
-	sums, errs := harvest.RunSites(ctx, chosen, deps, cfg.MaxConcurrentSites)
+	sums, errs := harvest.RunSites(ctx, chosen, deps, limits.Sites)
 	if pv != nil {
 		pv.finish() // the view's last redraw, before the summary: nothing draws over it
 	}

@@ -120,10 +120,12 @@ func runSitesAdd(ctx context.Context, g *globalOptions, o sitesAddOptions, args 
 	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: cfg.CachePath(os.Getenv), Logger: log})
 	defer files.Close()
 	deps := harvest.Deps{Logger: log, Crawl: cfg.CrawlOptions(), Files: files, Trigger: "add"}
-	deps.Crawl.Hosts = crawler.NewHosts() // one request at a time per host, across portals
+	// One request at a time per host, across portals.
+	limits := cfg.Limits(crawler.FileLimit())
+	limits.Share(&deps.Crawl)
 	// Each portal is written as soon as it is done: an interrupted run
 	// keeps the files of the portals finished before.
-	sem := make(chan struct{}, max(1, cfg.MaxConcurrentSites))
+	sem := make(chan struct{}, limits.Sites)
 	done := make(chan *portalAdd)
 	var wg sync.WaitGroup
 	for _, p := range adds {
