@@ -15,7 +15,7 @@ import (
 	"github.com/nianbao/nianbao/sites"
 )
 
-func site(t *testing.T, yaml string) *sites.Site {
+func site(t testing.TB, yaml string) *sites.Site {
 	t.Helper()
 	s, probs := sites.Parse([]byte(yaml), "test.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20, Encoding: "gb18030"})
 	if probs != nil {
