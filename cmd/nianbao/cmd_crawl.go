@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,6 +162,7 @@ func runCrawl(ctx context.Context, g *globalOptions, o crawlOptions, names []str
 		log.Info("crawl limits: "+limits.String(), "sites", len(chosen), "memory_budget", cfg.MemoryBudget)
 	}
 	if pv != nil {
+		pv.total = len(chosen)
 		deps.Progress = pv.update
 	}
 	sums, errs := harvest.RunSites(ctx, chosen, deps, limits.Sites)
@@ -447,10 +449,14 @@ type progressView struct {
 	now   func() time.Time
 	width func() int // the terminal's columns, 0 if unknown; nil: no limit
 
+	total int // sites the crawl runs (0: unknown); more than maxViewLines get a totals line
+
 	mu       sync.Mutex
 	order    []string
 	state    map[string]harvest.Progress
-	drawn    int // lines of the view on screen, the cursor at the end of the last
+	first    map[string]int       // a site's place in order
+	seen     map[string]time.Time // when a site last reported
+	drawn    int                  // lines of the view on screen, the cursor at the end of the last
 	last     time.Time
 	finished bool // finish was called: writes pass through, updates are ignored
 }
@@ -459,7 +465,7 @@ type progressView struct {
 const progressEvery = 250 * time.Millisecond
 
 func newProgressView(w io.Writer, now func() time.Time) *progressView {
-	return &progressView{w: w, now: now, state: map[string]harvest.Progress{}}
+	return &progressView{w: w, now: now, state: map[string]harvest.Progress{}, first: map[string]int{}, seen: map[string]time.Time{}}
 }
 
 func (p *progressView) update(pr harvest.Progress) {
@@ -469,10 +475,13 @@ func (p *progressView) update(pr harvest.Progress) {
 		return
 	}
 	if _, ok := p.state[pr.Site]; !ok {
+		p.first[pr.Site] = len(p.order)
 		p.order = append(p.order, pr.Site)
 	}
 	p.state[pr.Site] = pr
-	if now := p.now(); pr.Done || now.Sub(p.last) >= progressEvery {
+	now := p.now()
+	p.seen[pr.Site] = now
+	if pr.Done || now.Sub(p.last) >= progressEvery {
 		p.last = now
 		var b bytes.Buffer
 		p.erase(&b)
@@ -543,7 +552,11 @@ func (p *progressView) draw(b *bytes.Buffer) {
 	if p.width != nil {
 		cols = p.width()
 	}
-	for i, site := range p.order {
+	shown := p.order
+	if len(shown) > maxViewLines {
+		shown = p.busiest(b, cols)
+	}
+	for i, site := range shown {
 		s := p.state[site]
 		end := ""
 		switch {
@@ -561,11 +574,61 @@ func (p *progressView) draw(b *bytes.Buffer) {
 		}
 		b.WriteString("\r\x1b[K")
 		b.WriteString(fitWidth(line, cols-1))
-		if i < len(p.order)-1 {
+		if i < len(shown)-1 {
 			b.WriteByte('\n')
 		}
 	}
-	p.drawn = len(p.order)
+	p.drawn += len(shown)
+}
+
+// maxViewLines is how many lines the view takes at most: a crawl of
+// thousands of sites at once shows their totals and the sites that last
+// made progress, not a line each (which no terminal could redraw in place).
+const maxViewLines = 12
+
+// busiest writes the totals line of a view with more sites than
+// maxViewLines and returns the sites to show below it: the running ones
+// that reported last, in the order they started.
+func (p *progressView) busiest(b *bytes.Buffer, cols int) []string {
+	var t harvest.Progress
+	done, failed := 0, 0
+	var running []string
+	for _, site := range p.order {
+		s := p.state[site]
+		t.Pages += s.Pages
+		t.Reports += s.Reports
+		t.NewDocuments += s.NewDocuments + s.NewVersions
+		t.Errors += s.Errors
+		t.Bytes += s.Bytes
+		switch {
+		case s.Done && (s.Status == "ok" || s.Status == ""):
+			done++
+		case s.Done:
+			done++
+			failed++
+		default:
+			running = append(running, site)
+		}
+	}
+	waiting := ""
+	if p.total > len(p.order) {
+		waiting = fmt.Sprintf(", %d waiting", p.total-len(p.order))
+	}
+	line := fmt.Sprintf("%d sites: %d done (%d not ok), %d running%s; %d pages, %d reports, %d new, %d errors, %s",
+		max(p.total, len(p.order)), done, failed, len(running), waiting, t.Pages, t.Reports, t.NewDocuments, t.Errors, byteSize(t.Bytes))
+	b.WriteString("\r\x1b[K")
+	b.WriteString(fitWidth(line, cols-1))
+	p.drawn = 1
+	if len(running) == 0 {
+		return nil
+	}
+	b.WriteByte('\n')
+	if len(running) > maxViewLines-1 {
+		slices.SortStableFunc(running, func(a, c string) int { return p.seen[c].Compare(p.seen[a]) })
+		running = running[:maxViewLines-1]
+		slices.SortStableFunc(running, func(a, c string) int { return p.first[a] - p.first[c] })
+	}
+	return running
 }
 
 // fitWidth cuts s to at most cols terminal columns, ending it with "…"

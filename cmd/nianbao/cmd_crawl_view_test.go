@@ -177,6 +177,47 @@ func TestProgressViewKeepsLogRecordsApart(t *testing.T) {
 	}
 }
 
+// A crawl of many sites at once keeps the view to maxViewLines: a totals
+// line (sites done, running, waiting; pages, reports …) and the running
+// sites that reported last, whatever the number of sites — and log records
+// still land above it.
+func TestProgressViewManySites(t *testing.T) {
+	now := time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
+	var buf bytes.Buffer
+	pv := newProgressView(&buf, func() time.Time { now = now.Add(time.Second); return now })
+	pv.width = func() int { return 120 }
+	pv.total = 5000
+	for i := range 300 {
+		pv.update(harvest.Progress{Site: fmt.Sprintf("site-%03d", i), Pages: 2, Reports: 1, NewDocuments: 1, Bytes: 1000})
+		if i%3 == 0 {
+			pv.update(harvest.Progress{Site: fmt.Sprintf("site-%03d", i), Pages: 3, Reports: 1, NewDocuments: 1, Bytes: 1000, Done: true, Status: []string{"ok", "failed"}[i%2]})
+		}
+		if i%50 == 0 {
+			fmt.Fprintf(pv, "time=x level=INFO msg=record n=%d\n", i)
+		}
+	}
+	got := replay(t, bytes.ReplaceAll(buf.Bytes(), []byte("\n"), []byte("\r\n")), 120)
+	var records, view []string
+	for _, l := range got {
+		if strings.HasPrefix(l, "time=x") {
+			records = append(records, l)
+		} else if l != "" {
+			view = append(view, l)
+		}
+	}
+	if len(records) != 6 || len(got) > 6+maxViewLines {
+		t.Fatalf("%d records, %d lines on screen:\n%s", len(records), len(got), strings.Join(got, "\n"))
+	}
+	want := "5000 sites: 100 done (50 not ok), 200 running, 4700 waiting; 700 pages, 300 reports, 300 new, 0 errors,"
+	if len(view) != maxViewLines || !strings.HasPrefix(view[0], want) {
+		t.Fatalf("view:\n%s\nwant a totals line %q and %d running sites", strings.Join(view, "\n"), want, maxViewLines-1)
+	}
+	// The running sites that reported last: 299, 298, 296 … in the order they started.
+	if !strings.HasPrefix(view[1], "site-28") || !strings.HasPrefix(view[len(view)-1], "site-299: ") {
+		t.Errorf("running sites shown:\n%s", strings.Join(view[1:], "\n"))
+	}
+}
+
 // splitCols cuts s into rows of cols columns, as a terminal wraps it.
 func splitCols(s string, cols int) []string {
 	var rows []string
