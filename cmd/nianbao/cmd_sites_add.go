@@ -125,26 +125,35 @@ func runSitesAdd(ctx context.Context, g *globalOptions, o sitesAddOptions, args 
 	limits.Share(&deps.Crawl)
 	// Each portal is written as soon as it is done: an interrupted run
 	// keeps the files of the portals finished before.
-	sem := make(chan struct{}, limits.Sites)
+	// Workers take the portals in order: one waiting costs its place in
+	// the list, not a goroutine.
+	todo := make(chan *portalAdd)
 	done := make(chan *portalAdd)
 	var wg sync.WaitGroup
-	for _, p := range adds {
+	for range min(limits.Sites, max(1, len(adds))) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if p.err == nil {
-				select {
-				case sem <- struct{}{}:
-					p.sum, p.found, p.err = harvest.TrySite(ctx, p.site, deps)
-					<-sem
-				case <-ctx.Done():
+			for p := range todo {
+				switch {
+				case p.err != nil:
+				case ctx.Err() != nil:
 					p.err = ctx.Err()
+				default:
+					p.sum, p.found, p.err = harvest.TrySite(ctx, p.site, deps)
 				}
+				done <- p
 			}
-			done <- p
 		}()
 	}
-	go func() { wg.Wait(); close(done) }()
+	go func() {
+		for _, p := range adds {
+			todo <- p
+		}
+		close(todo)
+		wg.Wait()
+		close(done)
+	}()
 
 	failed := 0
 	for p := range done {
