@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -45,7 +46,10 @@ type Options struct {
 }
 
 // Archive is a versioned store of report texts: files plus their index.
-// Put is safe for concurrent use; writes are serialised.
+// Put is safe for concurrent use: Puts of different documents write in
+// parallel, Puts that could touch the same document (same URL, same text,
+// same document) one after another, and the index changes of concurrent
+// Puts are committed in groups (see committer).
 type Archive struct {
 	dir   string
 	files Files
@@ -54,7 +58,11 @@ type Archive struct {
 	log   *slog.Logger
 	now   func() time.Time
 	ro    bool
-	mu    sync.Mutex
+	// mu is held shared by every Put and exclusively by a rebuild, which
+	// replaces the index.
+	mu    sync.RWMutex
+	keys  keyLocks
+	group *committer
 
 	// damage is why the index could not be opened (with
 	// Options.DamagedIndexOK); index is then nil.
@@ -84,6 +92,7 @@ func Open(dir string, opts Options) (*Archive, error) {
 		opts.Now = time.Now
 	}
 	a := &Archive{dir: dir, log: opts.Logger, now: opts.Now, ro: opts.ReadOnly}
+	a.group = newCommitter(a.commitGroup)
 	dbPath := filepath.Join(dir, IndexFile)
 	missing := indexMissing(dbPath)
 	if opts.ReadOnly && missing {
@@ -465,8 +474,6 @@ func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
 	if e.File != nil && (!fileTypeRe.MatchString(e.File.Type) || (e.Raw == nil && e.RawFrom == nil)) {
 		return Result{}, fmt.Errorf("archive: put %s: a file needs its bytes and a type (pdf, docx, doc, wps, ofd, or an image's jpg, png, gif, webp, bmp, tif), not %q", e.URL, e.File.Type)
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	e.URL = CanonicalURL(e.URL)
 	e.Fetched = canonicalFetched(e.Fetched)
 	switch {
@@ -476,18 +483,47 @@ func (a *Archive) Put(ctx context.Context, e Entry) (Result, error) {
 		sum := sha256.Sum256(e.Raw)
 		e.fileSHA = hex.EncodeToString(sum[:])
 	}
-	return a.put(ctx, e, true)
+	sum := sha256.Sum256(e.Text)
+	p := putState{e: e, sha: hex.EncodeToString(sum[:])}
+	p.key = p.sha
+	if e.File != nil && e.File.TextStatus != TextOK {
+		p.key = fileKey(e.fileSHA)
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	// The URL and the text decide which document this is: Puts sharing
+	// either go one after the other, so that the same text from two URLs
+	// at once still makes one document with two sources.
+	unlock := a.keys.lock("url:"+e.URL, "text:"+p.key)
+	defer unlock()
+	p.t = a.group.begin()
+	defer p.t.close()
+	return a.put(ctx, p, true)
 }
 
-// put is Put under the lock. retry allows one more pass after files that the
-// index did not know were indexed.
-func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) {
-	sum := sha256.Sum256(e.Text)
-	sha := hex.EncodeToString(sum[:])
-	key := sha
-	if e.File != nil && e.File.TextStatus != TextOK {
-		key = fileKey(e.fileSHA)
-	}
+// putState is what Put computed before taking its locks: the entry, its
+// text's sha256, its dedup key (that sha256, or a file's for a file
+// without text) and its group-commit ticket.
+type putState struct {
+	e        Entry
+	sha, key string
+	t        *ticket
+}
+
+// lockDoc takes a document's lock: its files and its version numbers are
+// written by one Put at a time.
+func (a *Archive) lockDoc(id string) (unlock func()) { return a.keys.lock("doc:" + id) }
+
+// commit commits a Put's index change with the Puts committing at the same
+// time (see committer).
+func (a *Archive) commit(ctx context.Context, p putState, c Change) error {
+	return a.group.commit(ctx, p.t, c)
+}
+
+// put is Put under its URL and text locks. retry allows one more pass after
+// files that the index did not know were indexed.
+func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, error) {
+	e, sha, key := p.e, p.sha, p.key
 	seen := SeenURL{URL: e.URL, SHA: key, Time: e.FetchedAt}
 
 	src, known, err := a.index.SourceState(ctx, e.URL)
@@ -498,15 +534,16 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		// The common case on a re-crawl, kept to one lookup and one update.
 		seen.Doc = src.Doc
 		if src.LastSHA == key {
-			return Result{Outcome: Unchanged, Doc: src.Doc}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
+			return Result{Outcome: Unchanged, Doc: src.Doc}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
 		}
 		has, err := a.index.HasText(ctx, src.Doc, key)
 		if err != nil {
 			return Result{}, err
 		}
 		if has {
-			return Result{Outcome: Unchanged, Doc: src.Doc}, a.index.Commit(ctx, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
+			return Result{Outcome: Unchanged, Doc: src.Doc}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
 		}
+		defer a.lockDoc(src.Doc)()
 		d, ok, err := a.index.Doc(ctx, src.Doc)
 		if err != nil {
 			return Result{}, err
@@ -533,7 +570,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 			}
 			change.Doc = &d
 		}
-		if err := a.index.Commit(ctx, change); err != nil {
+		if err := a.commit(ctx, p, change); err != nil {
 			return Result{}, err
 		}
 		return Result{Outcome: NewVersion, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
@@ -543,34 +580,38 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 	if docID, ok, err := a.index.DocByText(ctx, key); err != nil {
 		return Result{}, err
 	} else if ok {
+		defer a.lockDoc(docID)()
 		d, _, err := a.index.Doc(ctx, docID)
 		if err != nil {
 			return Result{}, err
 		}
 		s := Source{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}
-		d.Sources = append(d.Sources, s)
 		if err := a.beginWrite(d); err != nil {
 			return Result{}, err
 		}
-		if err := a.writeDocFile(d); err != nil {
+		// One line appended, not doc.json rewritten with every source.
+		if err := a.appendSource(d, s); err != nil {
 			return Result{}, err
 		}
 		seen.Doc = d.ID
-		if err := a.index.Commit(ctx, Change{Sources: []Source{s}, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
+		if err := a.commit(ctx, p, Change{Sources: []Source{s}, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
 			return Result{}, err
 		}
 		return Result{Outcome: NewSource, Doc: d.ID}, a.endWrite(d)
 	}
 
-	id, err := a.newID(ctx, e.URL)
+	id, unlockID, err := a.newID(ctx, e.URL)
 	if err != nil {
 		return Result{}, err
 	}
 	if found, err := a.importLeftover(ctx, e.Site, id); err != nil {
+		unlockID()
 		return Result{}, err
 	} else if found && retry {
-		return a.put(ctx, e, false) // the index now knows what the files knew
+		unlockID()
+		return a.put(ctx, p, false) // the index now knows what the files knew
 	}
+	defer unlockID()
 	d := Doc{
 		ID:        id,
 		Site:      e.Site,
@@ -605,7 +646,7 @@ func (a *Archive) put(ctx context.Context, e Entry, retry bool) (Result, error) 
 		return Result{}, err
 	}
 	seen.Doc = d.ID
-	if err := a.index.Commit(ctx, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
+	if err := a.commit(ctx, p, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
 		return Result{}, err
 	}
 	return Result{Outcome: NewDocument, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
@@ -620,20 +661,25 @@ func yearDir(y int) string {
 
 // newID derives a document id from the URL it was first found at: the
 // first 10 hex digits of its SHA-256, longer only if that is taken. The id
-// is stable: the same URL gives the same id on every machine.
-func (a *Archive) newID(ctx context.Context, canon string) (string, error) {
+// is stable: the same URL gives the same id on every machine. It returns
+// with the id's document lock held, so that two Puts never both take a
+// free id; unlock releases it.
+func (a *Archive) newID(ctx context.Context, canon string) (id string, unlock func(), err error) {
 	sum := sha256.Sum256([]byte(canon))
 	h := hex.EncodeToString(sum[:])
 	for _, n := range []int{10, 16, 24, 64} {
+		unlock := a.lockDoc(h[:n])
 		_, taken, err := a.index.Doc(ctx, h[:n])
 		if err != nil {
-			return "", err
+			unlock()
+			return "", nil, err
 		}
 		if !taken {
-			return h[:n], nil
+			return h[:n], unlock, nil
 		}
+		unlock()
 	}
-	return "", fmt.Errorf("archive: no free id for %s", canon)
+	return "", nil, fmt.Errorf("archive: no free id for %s", canon)
 }
 
 var versionFileRe = regexp.MustCompile(`^v(\d+)\.(json|txt|raw\.gz|pdf|docx|doc|wps|ofd|jpg|png|gif|webp|bmp|tif)$`)
@@ -829,6 +875,15 @@ var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return zw
 }}
+
+// appendSource records a new source of a document in its sources.jsonl.
+func (a *Archive) appendSource(d Doc, s Source) error {
+	line, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return a.files.Append(path.Join(d.Dir, sourcesLog), append(line, '\n'))
+}
 
 func (a *Archive) writeDocFile(d Doc) error {
 	data, err := encodeJSON(d)

@@ -88,9 +88,15 @@ func TestPutVersionsAndSources(t *testing.T) {
 	if len(d.Sources) != 2 {
 		t.Errorf("sources = %+v, want two", d.Sources)
 	}
+	// The repost is a line appended to sources.jsonl; doc.json, written
+	// with the document, is not rewritten for it.
 	docJSON, _ := os.ReadFile(filepath.Join(dir, d.Dir, "doc.json"))
-	if !strings.Contains(string(docJSON), u2) {
-		t.Errorf("doc.json does not list the repost:\n%s", docJSON)
+	if strings.Contains(string(docJSON), u2) {
+		t.Errorf("doc.json was rewritten for the repost:\n%s", docJSON)
+	}
+	srcLog, _ := os.ReadFile(filepath.Join(dir, d.Dir, "sources.jsonl"))
+	if !strings.Contains(string(srcLog), u2) || strings.Count(string(srcLog), "\n") != 1 {
+		t.Errorf("sources.jsonl does not list the repost, alone:\n%s", srcLog)
 	}
 	raw, err := a.ReadRaw(mustResolve(t, a, r1.Doc+"@v1"))
 	if err != nil || string(raw) != "<html>"+text1+"</html>" {

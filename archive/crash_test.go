@@ -147,3 +147,10 @@ func TestCrashAtEveryWrite(t *testing.T) {
 		}
 	}
 }
+
+func (c *crashFiles) Append(name string, data []byte) error {
+	if err := c.op(); err != nil {
+		return err
+	}
+	return c.Files.Append(name, data)
+}

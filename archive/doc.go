@@ -10,6 +10,23 @@
 //     a changed text adds the next version and never touches earlier ones.
 //   - A source is a URL a document was found at. The same text at another URL
 //     (a repost) is another source of the same document, not a second copy.
+//     doc.json lists the sources it was written with; a source added later
+//     is a line appended to the sources log beside it.
+//   - The sources log (sources.jsonl) is one JSON source a line, appended
+//     and fsynced, so that a document found at N URLs costs N lines written,
+//     not N rewrites of a doc.json that grows with each. A document's
+//     sources are doc.json's and its log's, merged by every reader of the
+//     files (Rebuild, Repair, recovery, Verify); an archive written before
+//     the log existed has none and reads as before. A last line without its
+//     newline is an append a crash cut short: readers skip it, Verify lists
+//     it as a leftover, and the next append cuts it off.
+//   - A group commit is the index changes of concurrent Puts committed in
+//     one index transaction, synced once: at most 64 changes, and a Put
+//     alone commits at once, while one with company waits at most 2 ms for
+//     Puts still writing their files. Puts of different documents write
+//     their files in parallel; Puts that share a URL, a text or a document
+//     take turns, so the same text put from two URLs at once is still one
+//     document with two sources.
 //   - A file version is a version whose text was read from a file (an
 //     attachment) rather than a page. Its metadata's "file" says what the
 //     file is and whether it had text; a file without text (a scan) has an
@@ -45,6 +62,7 @@
 //	index.db.corrupt-<time>           a damaged index, set aside by verify --repair
 //	lock                              held by the one process writing
 //	<site>/<year>/<doc>/doc.json      the document: title, kind, sources
+//	<site>/<year>/<doc>/sources.jsonl the sources added since doc.json was written, one a line (only once there is one)
 //	<site>/<year>/<doc>/doc.json.corrupt-<time>  an unreadable doc.json, set aside when verify --repair rewrote it
 //	<site>/<year>/<doc>/v1.txt        the text of version 1, exactly as hashed
 //	<site>/<year>/<doc>/v1.json       its metadata: url, title, published, fetched_at, sha256, bytes, extractor
@@ -75,8 +93,10 @@
 //     they are linked into place, but the directory is not synced after
 //     each: until vN.json exists they are an uncommitted version, which a
 //     crash may keep or lose in any combination and the next writer
-//     removes either way. (doc.json, replaced, is synced as every file is:
-//     it alone is what a new source commits.)
+//     removes either way. (doc.json, replaced, is synced as every file is.
+//     A new source commits by its line in sources.jsonl, appended and
+//     fsynced — and the log's directory synced when the append created
+//     it — before the index commit.)
 //  3. vN.json, the commit mark: the directory is synced — making step 2's
 //     entries durable — and vN.json's data fsynced, and only then is it
 //     linked in, and the directory synced again. So a vN.json on disk
@@ -87,9 +107,19 @@
 //  4. The index commit that adds the version is synced before Put returns
 //     (synchronous FULL for that transaction; see openSQLite), so the index
 //     never lists a version the files lack, and never lags the files once
-//     the marker is gone.
+//     the marker is gone. With concurrent Puts it is a group commit: each
+//     Put's files (steps 1–3) are on disk before it queues its change, the
+//     group's one transaction is synced, and only then does any of its Puts
+//     go on to step 5 and return. A crash before the sync loses the whole
+//     group from the index, never part of a change: every Put of it still
+//     has its marker, so the next Open finishes it from the files.
 //  5. The marker is removed (not synced: a marker that comes back only
 //     makes the next Open re-check one document).
+//
+// Syncs of one directory by concurrent writers are shared (Dir.syncDir):
+// a writer needs a sync that starts after its own change, and one that
+// another writer starts then does as well. Markers moved into _pending by
+// many Puts at once cost a few syncs of it, not one each.
 //
 // Index writes that record no files — last-seen times and fetch state, all
 // a re-crawl writes — are committed without an fsync: a power failure can

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -26,6 +27,11 @@ type Files interface {
 	Replace(name string, data []byte) error
 	// Remove deletes name; a missing file is not an error.
 	Remove(name string) error
+	// Append adds data, whole lines each ending in "\n", to the end of
+	// name, creating it if missing, and makes it durable before returning.
+	// A last line without its "\n" (an append a crash interrupted) is cut
+	// off first.
+	Append(name string, data []byte) error
 }
 
 // Dir is Files in a local directory. Every write goes through
@@ -46,7 +52,8 @@ type Dir struct {
 	root string
 
 	mu       sync.Mutex
-	unsynced map[string]bool // directories with version data files moved in since their last sync
+	unsynced map[string]bool      // directories with version data files moved in since their last sync
+	syncs    map[string]*dirSyncs // per directory: fsyncs of it shared by concurrent writers
 }
 
 var _ Files = (*Dir)(nil)
@@ -81,13 +88,81 @@ func (d *Dir) Remove(name string) error {
 	return nil
 }
 
+// Append implements Files: the torn tail cut, the bytes written at the end,
+// the file fsynced, and its directory synced if the file was created.
+func (d *Dir) Append(name string, data []byte) (err error) {
+	if !fs.ValidPath(name) {
+		return fmt.Errorf("archive: invalid file name %q", name)
+	}
+	full := filepath.Join(d.root, filepath.FromSlash(name))
+	dir := filepath.Dir(full)
+	if err := d.mkdirAll(dir); err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	_, serr := os.Stat(full)
+	created := errors.Is(serr, fs.ErrNotExist)
+	f, err := os.OpenFile(full, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("archive: append to %s: %w", name, cerr)
+		}
+	}()
+	end, err := wholeLines(f)
+	if err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	if err := f.Truncate(end); err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	if _, err := f.WriteAt(data, end); err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("archive: append to %s: %w", name, err)
+	}
+	if created {
+		if err := d.syncDir(dir); err != nil {
+			return fmt.Errorf("archive: append to %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// wholeLines is the length of f up to the end of its last "\n": the whole
+// file, unless an append was cut short.
+func wholeLines(f *os.File) (int64, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	end := fi.Size()
+	buf := make([]byte, 4096)
+	for end > 0 {
+		n := int64(len(buf))
+		if n > end {
+			n = end
+		}
+		if _, err := f.ReadAt(buf[:n], end-n); err != nil {
+			return 0, err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			return end - n + int64(i) + 1, nil
+		}
+		end -= n
+	}
+	return 0, nil
+}
+
 func (d *Dir) write(name string, data []byte, once bool) error {
 	if !fs.ValidPath(name) {
 		return fmt.Errorf("archive: invalid file name %q", name)
 	}
 	full := filepath.Join(d.root, filepath.FromSlash(name))
 	dir := filepath.Dir(full)
-	if err := mkdirAllSync(dir); err != nil {
+	if err := d.mkdirAll(dir); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
 	deferSync := once && isVersionData(path.Base(name))
@@ -98,7 +173,11 @@ func (d *Dir) write(name string, data []byte, once bool) error {
 			return fmt.Errorf("archive: write %s: %w", name, err)
 		}
 	}
-	if err := writeFileAtomic(dir, filepath.Base(full), data, once, !deferSync); err != nil {
+	dirSync := d.syncDir
+	if deferSync {
+		dirSync = nil
+	}
+	if err := writeFileAtomic(dir, filepath.Base(full), data, once, dirSync); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
 	if deferSync {
@@ -121,17 +200,88 @@ func isVersionData(base string) bool {
 }
 
 // syncUnsynced syncs dir if version data files were moved into it since its
-// last sync.
+// last sync. No lock is held across the fsync: writes to one document's
+// directory are serialised by the archive (one writer per document at a
+// time), writes to different ones proceed in parallel.
 func (d *Dir) syncUnsynced(dir string) error {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if !d.unsynced[dir] {
+		d.mu.Unlock()
 		return nil
 	}
-	if err := syncDir(dir); err != nil {
+	delete(d.unsynced, dir)
+	d.mu.Unlock()
+	if err := d.syncDir(dir); err != nil {
+		d.mu.Lock()
+		d.unsynced[dir] = true
+		d.mu.Unlock()
 		return err
 	}
-	delete(d.unsynced, dir)
+	return nil
+}
+
+// dirSyncs shares fsyncs of one directory between concurrent writers: a
+// writer that moved a file in needs a sync that starts after its move, and
+// any such sync will do, whoever runs it. So writers that arrive while a
+// sync is running wait for it to end, then one of them runs the next sync
+// for all of them: a burst of files moved into one directory (_pending
+// markers, a year's new document directories) costs two syncs, not one per
+// file.
+type dirSyncs struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	running bool
+	started uint64 // syncs started
+	done    uint64 // the latest sync that has ended without error
+	users   int    // callers of syncDir on it now; guarded by Dir.mu
+}
+
+// syncDir fsyncs dir, or waits for a sync of it that started after the call
+// did and ended without error.
+func (d *Dir) syncDir(dir string) error {
+	d.mu.Lock()
+	if d.syncs == nil {
+		d.syncs = map[string]*dirSyncs{}
+	}
+	s := d.syncs[dir]
+	if s == nil {
+		s = &dirSyncs{}
+		s.cond = sync.NewCond(&s.mu)
+		d.syncs[dir] = s
+	}
+	s.users++
+	d.mu.Unlock()
+	defer func() {
+		// Forgotten when nobody waits on it: a national round syncs
+		// hundreds of thousands of document directories, once or twice each.
+		d.mu.Lock()
+		if s.users--; s.users == 0 {
+			delete(d.syncs, dir)
+		}
+		d.mu.Unlock()
+	}()
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	want := s.started + 1 // the first sync to start from now on
+	for s.done < want {
+		if s.running {
+			s.cond.Wait()
+			continue
+		}
+		s.running = true
+		s.started++
+		n := s.started
+		s.mu.Unlock()
+		err := syncDir(dir)
+		s.mu.Lock()
+		s.running = false
+		s.cond.Broadcast()
+		if err != nil {
+			return err // the waiters try again themselves
+		}
+		s.done = max(s.done, n)
+	}
 	return nil
 }
 
@@ -142,11 +292,11 @@ const tempMarker = "-tmp-"
 // writeFileAtomic is the one way the archive writes a file: a temporary file
 // in the same directory (named after the final one), the bytes, a check of
 // the byte count, fsync, close, then the move into place and (with
-// dirSync) an fsync of the directory. With once set the file is made read-only and moved with link(2),
+// syncDir set) an fsync of the directory. With once set the file is made read-only and moved with link(2),
 // which refuses to replace an existing file, so a version is never
 // overwritten; otherwise rename(2) replaces atomically. The temporary file is
 // removed on any error.
-func writeFileAtomic(dir, name string, data []byte, once, dirSync bool) (err error) {
+func writeFileAtomic(dir, name string, data []byte, once bool, syncDir func(string) error) (err error) {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, "."+name+tempMarker+hex.EncodeToString(rnd[:]))
@@ -189,28 +339,28 @@ func writeFileAtomic(dir, name string, data []byte, once, dirSync bool) (err err
 	} else if err = os.Rename(tmp, final); err != nil {
 		return err
 	}
-	if !dirSync {
+	if syncDir == nil {
 		return nil
 	}
 	return syncDir(dir)
 }
 
-// mkdirAllSync creates dir and missing parents, syncing each parent so the
+// mkdirAll creates dir and missing parents, syncing each parent so the
 // new entries survive a crash.
-func mkdirAllSync(dir string) error {
+func (d *Dir) mkdirAll(dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
 	parent := filepath.Dir(dir)
 	if parent != dir {
-		if err := mkdirAllSync(parent); err != nil {
+		if err := d.mkdirAll(parent); err != nil {
 			return err
 		}
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncDir(parent)
+	return d.syncDir(parent)
 }
 
 func syncDir(dir string) error {

@@ -1,12 +1,14 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,6 +95,9 @@ type docFiles struct {
 	// could); badVersions why each unreadable vN.json could not, by N.
 	badDoc      string
 	badVersions map[int]string
+	// badSources is why lines of sources.jsonl could not be read ("" if
+	// they could): its sources are skipped, the others kept.
+	badSources string
 	// committed is the highest N with a vN.json, readable or not.
 	committed int
 }
@@ -111,7 +116,74 @@ func (df *docFiles) problems() []Problem {
 	for _, n := range nums {
 		out = append(out, Problem{File: path.Join(df.Dir, fmt.Sprintf("v%d.json", n)), Msg: df.badVersions[n]})
 	}
+	if df.badSources != "" {
+		out = append(out, Problem{File: path.Join(df.Dir, sourcesLog), Msg: df.badSources})
+	}
 	return out
+}
+
+// sourcesLog is the file, beside doc.json, of the sources added to a
+// document after its doc.json was last written: one JSON Source a line,
+// appended (see Files.Append), so a new source costs one line written, not
+// the whole doc.json. A document's sources are doc.json's and the log's.
+const sourcesLog = "sources.jsonl"
+
+// sourcesLogFile is a document's sources.jsonl as read.
+type sourcesLogFile struct {
+	sources []Source
+	bad     []string // "line N: why" for each whole line that is not a source
+	// torn: the last line has no "\n", an append a crash interrupted. It is
+	// not read; the next append cuts it off.
+	torn bool
+}
+
+// readSourcesLog reads dir's sources.jsonl; a missing file (a document
+// with no source added since its doc.json was written) reads as empty.
+func readSourcesLog(fsys fs.FS, dir string) (sourcesLogFile, error) {
+	var lf sourcesLogFile
+	data, err := fs.ReadFile(fsys, path.Join(dir, sourcesLog))
+	if errors.Is(err, fs.ErrNotExist) {
+		return lf, nil
+	}
+	if err != nil {
+		return lf, err
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	lf.torn = len(lines[len(lines)-1]) > 0
+	for i, line := range lines[:len(lines)-1] {
+		var s Source
+		err := json.Unmarshal(line, &s)
+		switch {
+		case err != nil:
+			lf.bad = append(lf.bad, fmt.Sprintf("line %d: %v", i+1, err))
+		case s.URL == "":
+			lf.bad = append(lf.bad, fmt.Sprintf("line %d: a source without a url", i+1))
+		default:
+			lf.sources = append(lf.sources, s)
+		}
+	}
+	return lf, nil
+}
+
+// mergeSources adds to srcs those of more whose URL it lacks; a URL in
+// both keeps the earlier first-seen time.
+func mergeSources(srcs, more []Source) []Source {
+	at := make(map[string]int, len(srcs))
+	for i, s := range srcs {
+		at[s.URL] = i
+	}
+	for _, s := range more {
+		i, ok := at[s.URL]
+		if !ok {
+			at[s.URL] = len(srcs)
+			srcs = append(srcs, s)
+			continue
+		}
+		if s.FirstSeen.Before(srcs[i].FirstSeen) {
+			srcs[i].FirstSeen = s.FirstSeen
+		}
+	}
+	return srcs
 }
 
 // readDoc reads a document directory: doc.json and every committed
@@ -178,6 +250,19 @@ func (a *Archive) readDoc(dir string) (*docFiles, error) {
 		df.Doc = synthesizeDoc(df.versions)
 		df.Dir = dir
 		df.synthesized, df.ok = true, true
+	}
+	if df.ok {
+		lf, err := readSourcesLog(a.files, dir)
+		switch {
+		case err != nil:
+			df.badSources = "unreadable: " + innerErr(err)
+		case len(lf.bad) > 0:
+			df.badSources = "lines that are not sources (skipped): " + strings.Join(lf.bad, "; ")
+		}
+		if df.badSources != "" {
+			a.log.Warn("sources of a document cannot be read", "file", path.Join(dir, sourcesLog), "err", df.badSources)
+		}
+		df.Sources = mergeSources(slices.Clone(df.Sources), lf.sources)
 	}
 	if n := len(df.versions); n > 0 && df.versions[n-1].Title != "" {
 		df.Title = df.versions[n-1].Title

@@ -146,6 +146,20 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 				hasDoc = true
 				continue
 			}
+			if en.Name() == sourcesLog {
+				name := path.Join(dir, sourcesLog)
+				lf, err := readSourcesLog(a.files, dir)
+				switch {
+				case err != nil:
+					add(name, "unreadable: %s", innerErr(err))
+				case len(lf.bad) > 0:
+					add(name, "lines that are not sources: %s", strings.Join(lf.bad, "; "))
+				}
+				if lf.torn {
+					leftover(name, "its last line is an append a crash interrupted; the next source added cuts it off")
+				}
+				continue
+			}
 			if strings.Contains(en.Name(), tempMarker) {
 				leftover(path.Join(dir, en.Name()), "temporary file of an interrupted write")
 				continue

@@ -41,6 +41,13 @@ func (f *fullDisk) Create(name string, data []byte) error {
 	return f.Files.Create(name, data)
 }
 
+func (f *fullDisk) Append(name string, data []byte) error {
+	if err := f.fail(name); err != nil {
+		return err
+	}
+	return f.Files.Append(name, data)
+}
+
 func (f *fullDisk) Replace(name string, data []byte) error {
 	if err := f.fail(name); err != nil {
 		return err
