@@ -15,6 +15,7 @@ import (
 	"github.com/gocolly/colly/v2"
 
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/sites"
 )
 
@@ -24,6 +25,7 @@ type CeilingResult struct {
 	Bytes       int64   `json:"bytes"`
 	Errors      int64   `json:"errors"`
 	WallSeconds float64 `json:"wall_s"`
+	Workers     int     `json:"workers"` // sites fetched at once
 }
 
 var (
@@ -33,7 +35,8 @@ var (
 )
 
 // ceilingMain is `farm ceiling`: a bare colly collector per site (the same
-// colly as nianbao's go.mod), sites max_concurrent_sites at a time, delays
+// colly as nianbao's go.mod), sites min(max_concurrent_sites,
+// max_requests_in_flight) at a time (fitted as the crawl fits them), delays
 // zero, that fetches the same list and report pages nianbao does and parses
 // each once (colly's OnHTML on "html": one goquery document per page) —
 // nothing else: no extraction, no archive; decoding only as colly does it
@@ -59,7 +62,11 @@ func ceilingMain(args []string) error {
 	var pages, bytes, errs atomic.Int64
 	work := make(chan *sites.Site)
 	var wg sync.WaitGroup
-	for range cfg.MaxConcurrentSites {
+	// A bare collector makes one request at a time with no delay, so its
+	// sites in flight are requests in flight: the fewer of the config's two.
+	l := cfg.Limits(crawler.FileLimit())
+	workers := max(1, min(l.Sites, l.Requests))
+	for range workers {
 		wg.Go(func() {
 			for s := range work {
 				ceilingSite(s, cfg, &pages, &bytes, &errs, *verbose)
@@ -72,7 +79,7 @@ func ceilingMain(args []string) error {
 	close(work)
 	wg.Wait()
 	return writeJSON(*out, CeilingResult{Pages: pages.Load(), Bytes: bytes.Load(), Errors: errs.Load(),
-		WallSeconds: time.Since(start).Seconds()})
+		WallSeconds: time.Since(start).Seconds(), Workers: workers})
 }
 
 func ceilingSite(s *sites.Site, cfg *config.Config, pages, nbytes, errs *atomic.Int64, verbose bool) {

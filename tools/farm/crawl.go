@@ -48,6 +48,15 @@ type CrawlResult struct {
 	DiscoveryPages int `json:"discovery_pages"`
 	// PerSite is each site's figures, in site order.
 	PerSite []SiteResult `json:"per_site,omitempty"`
+	// SitesAtOnce is the sites the crawl ran at once (max_concurrent_sites
+	// fitted to the file-descriptor limit), Limits every concurrency key of
+	// its config (configLimits), effective values: what the config file set,
+	// else config.Default(); Fitted the limits as the crawl's log says them.
+	SitesAtOnce int     `json:"sites_at_once"`
+	Limits      []Limit `json:"limits,omitempty"`
+	Fitted      string  `json:"fitted_limits,omitempty"`
+	// DelaySeconds is the longest per-host delay of the crawled sites.
+	DelaySeconds float64 `json:"delay_s"`
 }
 
 // SiteResult is one site's run, as its harvest.Summary gives it.
@@ -65,9 +74,11 @@ type SiteResult struct {
 // crawlMain is `farm crawl`: the same steps as `nianbao crawl --all`
 // (cmd/nianbao/cmd_crawl.go runCrawl, which is in package main): load
 // config.yaml and the site files, open the archive, harvest.RunSites (the
-// loop runCrawl calls) with max_concurrent_sites, one shared crawler.Hosts
-// and one attachment.Reader; logs as the CLI's default (text, info) to
-// stderr. It adds a CPU profile of the whole run.
+// loop runCrawl calls) with the config's limits fitted to the process's
+// file descriptors (sites at once, requests in flight, idle connections,
+// memory budget: cfg.Limits, Limits.Share), and one attachment.Reader; logs
+// as the CLI's default (text, info) to stderr. It adds a CPU profile of the
+// whole run.
 func crawlMain(args []string) error {
 	fs := flag.NewFlagSet("crawl", flag.ExitOnError)
 	cfgPath := fs.String("config", "config.yaml", "nianbao config.yaml")
@@ -114,13 +125,22 @@ func crawlMain(args []string) error {
 		Crawl:   cfg.CrawlOptions(),
 		Files:   files,
 	}
-	deps.Crawl.Hosts = crawler.NewHosts()
-	sums, errs := harvest.RunSites(ctx, chosen, deps, cfg.MaxConcurrentSites)
+	// As runCrawl: the limits fit the process's file descriptors; the hosts'
+	// turns, the cap on requests in flight and the transport are shared.
+	limits := cfg.Limits(crawler.FileLimit())
+	limits.Share(&deps.Crawl)
+	deps.MemoryBudget = cfg.MemoryBudget
+	log.Info("crawl limits: "+limits.String(), "sites", len(chosen), "memory_budget", cfg.MemoryBudget)
+	sums, errs := harvest.RunSites(ctx, chosen, deps, limits.Sites)
 	if err := a.Close(); err != nil {
 		errs = append(errs, err)
 	}
 	res := CrawlResult{Sites: len(chosen), WallSeconds: time.Since(start).Seconds(),
-		Errors: map[string]int{}, Skipped: map[string]int{}}
+		Errors: map[string]int{}, Skipped: map[string]int{},
+		SitesAtOnce: limits.Sites, Limits: configLimits(cfg), Fitted: limits.String()}
+	for _, s := range chosen {
+		res.DelaySeconds = max(res.DelaySeconds, s.DelayDuration().Seconds())
+	}
 	for _, s := range sums {
 		if s.Status != "ok" {
 			res.Failed++

@@ -62,9 +62,10 @@ func farmStats(f *Farm) (ServerStats, error) {
 }
 
 // runHome crawls the farm configured by list page and by home page, first
-// run and re-run each, counting what the farm served for each run.
+// run and re-run each, counting what the farm served for each run. conc is
+// max_concurrent_sites (0: the config's default).
 func runHome(self, work string, f *Farm, conc int) (*HomeReport, error) {
-	cfg := fmt.Sprintf("sites_dir: sites\narchive_dir: archive\nmax_concurrent_sites: %d\ndefaults:\n  delay: 0s\n  timeout: 30s\n", conc)
+	cfg := crawlConfigYAML("sites", conc, 0)
 	ldir, hdir := filepath.Join(work, "crawl-list"), filepath.Join(work, "crawl-home")
 	if err := writeSites(ldir, cfg, f.Portals, func(i int) string { return f.BaseURL(i) + f.ListURL(i, 0) }); err != nil {
 		return nil, err

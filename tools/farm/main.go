@@ -1,13 +1,18 @@
 // Command farm is nianbao's benchmark farm: it serves N generated government
 // portals × M pages on loopback addresses (127.1.x.y, one per portal), crawls
 // them with nianbao's own code path (harvest.RunSite, as `nianbao crawl --all`
-// does) with politeness delays at zero, crawls them again (the re-crawl), runs
+// does) with politeness delays at zero (or -delay), crawls them again (the re-crawl), runs
 // a bare colly collector over the same pages as the ceiling, and prints
 // throughput, CPU-seconds per 1,000 pages by stage (from a CPU profile), peak
 // RSS and bytes. With -daemon-sites it also starts the real `nianbao serve`
 // with that many site files and measures start-up time, idle RSS and idle CPU.
+// With -delay D (the politeness mode, polite.go) every site gets a per-host
+// delay D, and the report measures each crawl against its politeness bound
+// max(P·D, CPU-seconds / cores), checks issue 18's targets and extrapolates
+// a national round at the shipped defaults.
 //
 //	cd tools/farm && go run . -portals 100 -pages 50
+//	cd tools/farm && go run . -portals 200 -pages 50 -delay 200ms
 //
 // The farm's servers, each crawl and the ceiling run in child processes (the
 // command re-executes itself as `farm serve`, `farm crawl`, `farm ceiling`),
@@ -34,8 +39,6 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
-
-	"github.com/nianbao/nianbao/config"
 )
 
 func main() {
@@ -99,15 +102,22 @@ type Report struct {
 	Server      Proc          `json:"server_proc"`
 	Daemon      *DaemonResult `json:"daemon,omitempty"`
 	Home        *HomeReport   `json:"home,omitempty"` // -home: list-page vs home-page configuration
-	WorkDir     string        `json:"work_dir"`
-	farm        *Farm
+	// Served is what the farm served during the crawl and the re-crawl.
+	Served map[string]ServerStats `json:"served,omitempty"`
+	// Polite is the politeness mode's section (-delay > 0).
+	Polite  *PoliteReport `json:"politeness,omitempty"`
+	WorkDir string        `json:"work_dir"`
+	farm    *Farm
 }
 
 func runMain(args []string) error {
 	fset := flag.NewFlagSet("farm", flag.ExitOnError)
 	f := &Farm{}
 	farmFlags(fset, f)
-	conc := fset.Int("concurrency", config.Default().MaxConcurrentSites, "sites crawled at once (config's max_concurrent_sites)")
+	conc := fset.Int("concurrency", 0, "sites crawled at once: max_concurrent_sites in the generated config.yaml (0: the config's default)")
+	delay := fset.Duration("delay", 0, "per-host delay given to every site (politeness mode when > 0: each portal is its own host)")
+	extra := fset.Int("extrapolate", 30000, "politeness mode: extrapolate a round of this many portals at the shipped delay and concurrency (0: skip)")
+	targetWall := fset.Duration("target-wall", 24*time.Hour, "politeness mode: the wall time the extrapolated round must fit in")
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	keep := fset.String("keep", "", "work directory to use and keep (default: a temporary one, removed)")
 	daemonSites := fset.Int("daemon-sites", 0, "also start the real `nianbao serve` with this many site files (0: skip)")
@@ -142,7 +152,8 @@ func runMain(args []string) error {
 	rep := &Report{Machine: machine(), Command: "cd tools/farm && go run . " + strings.Join(args, " "), WorkDir: work, farm: f,
 		Farm: map[string]any{"portals": f.Portals, "pages_per_portal": f.Pages, "list_pages_per_portal": f.ListPages(),
 			"reports_per_portal": f.Reports(), "list_size": f.ListSize, "gbk_share": f.GBKShare,
-			"attachments_per_portal": f.Attachments, "concurrency": *conc, "port": f.Port, "home": f.Home}}
+			"attachments_per_portal": f.Attachments, "concurrency": effectiveConcurrency(*conc), "concurrency_from": concurrencyFrom(*conc),
+			"delay": delay.String(), "port": f.Port, "home": f.Home}}
 
 	// The farm's servers.
 	srv := exec.Command(self, append([]string{"serve"}, farmArgs(f)...)...)
@@ -194,8 +205,8 @@ func runMain(args []string) error {
 		}
 	} else if !*noCrawl {
 		cdir := filepath.Join(work, "crawl")
-		cfg := fmt.Sprintf("sites_dir: sites\narchive_dir: archive\nmax_concurrent_sites: %d\ndefaults:\n  delay: 0s\n  timeout: 30s\n", *conc)
-		if err := writeSites(cdir, cfg, f.Portals, func(i int) string { return f.BaseURL(i) + f.ListURL(i, 0) }); err != nil {
+		cfg := crawlConfigYAML("sites", *conc, *delay)
+		if err := writeFarmSites(cdir, cfg, f.Portals, func(i int) string { return f.BaseURL(i) + f.ListURL(i, 0) }, *delay); err != nil {
 			return err
 		}
 		cfgPath := filepath.Join(cdir, "config.yaml")
@@ -213,8 +224,20 @@ func runMain(args []string) error {
 		rep.Ceiling, rep.CeilingProc = &cr, p
 		rep.CeilingPPS = float64(cr.Pages) / p.WallSeconds
 
+		// The farm counts what it serves: reset after the ceiling, read
+		// after each crawl (requests per portal, robots.txt included).
+		if _, err := farmStats(f); err != nil {
+			return err
+		}
+		rep.Served = map[string]ServerStats{}
 		rep.Crawl = crawlChild(self, work, "crawl", cfgPath, true)
+		if rep.Served["crawl"], err = farmStats(f); err != nil {
+			return err
+		}
 		rep.Recrawl = crawlChild(self, work, "recrawl", cfgPath, true)
+		if rep.Served["recrawl"], err = farmStats(f); err != nil {
+			return err
+		}
 		if rep.Crawl.Error == "" && rep.CeilingPPS > 0 {
 			rep.Ratio = rep.Crawl.PagesPerSec / rep.CeilingPPS
 		}
@@ -226,6 +249,9 @@ func runMain(args []string) error {
 				"wall":          ratio(r.Proc.WallSeconds, c.Proc.WallSeconds),
 			}
 		}
+		if *delay > 0 {
+			rep.Polite = politeReport(rep, f, *delay, *extra, *targetWall)
+		}
 	}
 	var bin string
 	if *real || *daemonSites > 0 {
@@ -236,7 +262,7 @@ func runMain(args []string) error {
 	}
 	if *real && !*noCrawl && !f.Home {
 		rdir := filepath.Join(work, "real")
-		cfg := fmt.Sprintf("sites_dir: ../crawl/sites\narchive_dir: archive\nmax_concurrent_sites: %d\ndefaults:\n  delay: 0s\n  timeout: 30s\n", *conc)
+		cfg := crawlConfigYAML("../crawl/sites", *conc, *delay)
 		if err := os.MkdirAll(rdir, 0o755); err != nil {
 			return err
 		}
@@ -441,9 +467,16 @@ func machine() map[string]string {
 func printReport(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "machine: %s, %s cores, %s, %s (load average at start %s)\n", r.Machine["cpu"], r.Machine["cores"], r.Machine["memory"], r.Machine["go"], r.Machine["loadavg_at_start"])
 	fmt.Fprintf(w, "command: %s\n", r.Command)
-	fmt.Fprintf(w, "farm: %v portals × %v pages (%v list + %v reports each), list size %v, GBK share %v, %v attachments each, concurrency %v\n\n",
+	fmt.Fprintf(w, "farm: %v portals × %v pages (%v list + %v reports each), list size %v, GBK share %v, %v attachments each, concurrency %v (%v), delay %v\n",
 		r.Farm["portals"], r.Farm["pages_per_portal"], r.Farm["list_pages_per_portal"], r.Farm["reports_per_portal"], r.Farm["list_size"],
-		r.Farm["gbk_share"], r.Farm["attachments_per_portal"], r.Farm["concurrency"])
+		r.Farm["gbk_share"], r.Farm["attachments_per_portal"], r.Farm["concurrency"], r.Farm["concurrency_from"], r.Farm["delay"])
+	if r.Crawl != nil && len(r.Crawl.Result.Limits) > 0 {
+		fmt.Fprintf(w, "crawl config (effective): %s; the crawl ran %s\n", limitsString(r.Crawl.Result.Limits), r.Crawl.Result.Fitted)
+	}
+	if r.Ceiling != nil && r.Ceiling.Workers > 0 {
+		fmt.Fprintf(w, "ceiling: %d sites at once\n", r.Ceiling.Workers)
+	}
+	fmt.Fprintln(w)
 	if r.Crawl != nil {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "run\tpages\t304s\twall s\tpages/s\tCPU s\tCPU s/1000 pages\tpeak RSS MB\tMB fetched\tMB written (wchar)\tMB to disk (oublock)\tarchive MB\terrors\t")
@@ -504,6 +537,9 @@ func printReport(w io.Writer, r *Report) {
 				fmt.Fprintf(w, "  %5.1f%%  %s\n", c.Share*100, c.Func)
 			}
 		}
+	}
+	if r.Polite != nil {
+		printPolite(w, r.Polite)
 	}
 	if r.Home != nil {
 		printHome(w, r.farm, r.Home)
