@@ -57,7 +57,9 @@ type Config struct {
 	AllowedHosts strictyaml.StringList `yaml:"allowed_hosts"`
 	// ScheduleJitter spreads the sites that share a schedule: each site's
 	// scheduled start is delayed by a stable offset in [0, ScheduleJitter)
-	// derived from its name. 0 turns it off.
+	// derived from its name. 0 (the key left out) is the daemon's default
+	// spread (daemon.DefaultSpread: half the schedule's interval, at most
+	// 6h); a negative value — the key written as 0s — turns it off.
 	ScheduleJitter strictyaml.Duration `yaml:"schedule_jitter"`
 	// LogFormat is "text" or "json".
 	LogFormat string `yaml:"log_format"`
@@ -269,6 +271,9 @@ func Parse(data []byte, path string) (*Config, error) {
 		c.Defaults.ScheduleFloor = floor
 	}
 	c.checkDefaults(pos, add)
+	if pos.Has("schedule_jitter") && c.ScheduleJitter == 0 {
+		c.ScheduleJitter = -1 // written as 0s: no spread at all
+	}
 	// defaults.discover_pages: 0 turns discovery off for every site file
 	// that does not set its own (a zero in a caller's Defaults is the default).
 	c.Defaults.DiscoveryOff = c.Defaults.DiscoverPages == 0

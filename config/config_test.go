@@ -145,7 +145,10 @@ func TestDaemonKeys(t *testing.T) {
 		}
 	}
 	if d := Default(); d.ScheduleJitter != 0 || d.APIToken != "" {
-		t.Errorf("defaults: jitter %v token %q, want off and none", time.Duration(d.ScheduleJitter), d.APIToken)
+		t.Errorf("defaults: jitter %v token %q, want the default spread (0) and none", time.Duration(d.ScheduleJitter), d.APIToken)
+	}
+	if c, err := Parse([]byte("schedule_jitter: 0s\n"), "c.yaml"); err != nil || c.ScheduleJitter >= 0 {
+		t.Errorf("schedule_jitter: 0s gives %v, %v; want a negative jitter (no spread)", c, err)
 	}
 	noEnv := func(string) string { return "" }
 	env := func(k string) string {

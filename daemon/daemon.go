@@ -41,6 +41,9 @@ type Options struct {
 	// Crawl, when its Transport is set, replaces the crawler's HTTP
 	// transport; the rest comes from Config.
 	Crawl crawler.Options
+	// FileLimit is the process's file-descriptor limit (crawler.FileLimit):
+	// the crawl limits are fitted to it. 0: unknown, nothing is cut.
+	FileLimit int
 	// Files reads attachments for every run; the caller closes it after Run
 	// returns. Its PDF engine starts on the first PDF, not before. nil: each
 	// run makes its own.
@@ -141,7 +144,8 @@ type Daemon struct {
 	pages   *pages
 	zones   *zoneCache
 
-	staleAfter time.Duration
+	staleAfter  time.Duration
+	crawlLimits crawler.Limits // sites and requests in flight
 
 	keep int // finished runs kept per site, and read from the archive at start
 
@@ -200,11 +204,15 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 	}
 	crawl := cfg.CrawlOptions()
 	crawl.Transport = opts.Crawl.Transport
-	crawl.Hosts = crawler.NewHosts() // every run takes turns on a shared portal
-	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger, WARC: cfg.WARC, Files: opts.Files}
-	d.runs = newRunManager(deps, cfg.MaxConcurrentSites, opts.History, opts.Logger, opts.Now)
+	// Every run takes turns on a shared portal, within the limits fitted
+	// to the process's file descriptors.
+	d.crawlLimits = cfg.Limits(opts.FileLimit)
+	d.crawlLimits.Share(&crawl)
+	deps := harvest.Deps{Archive: opts.Archive, Crawl: crawl, Logger: opts.Logger, WARC: cfg.WARC, Files: opts.Files,
+		MemoryBudget: cfg.MemoryBudget}
+	d.runs = newRunManager(deps, d.crawlLimits.Sites, opts.History, opts.Logger, opts.Now)
 	d.runs.onEnd = d.runEnded
-	d.sched = newScheduler(opts.Logger, time.Duration(cfg.ScheduleJitter), d.tick)
+	d.sched = newScheduler(opts.Logger, time.Duration(cfg.ScheduleJitter), opts.Now, d.tick)
 	var err error
 	if d.pages, err = newPages(); err != nil {
 		return nil, err
@@ -271,7 +279,7 @@ func (d *Daemon) Run(ctx context.Context, ln net.Listener) error {
 		d.pollSites(runCtx)
 	}()
 	d.log.Info("daemon started", "listen", ln.Addr().String(), "sites", len(d.reg.list()),
-		"max_concurrent_sites", d.cfg.MaxConcurrentSites, "schedule_jitter", time.Duration(d.cfg.ScheduleJitter))
+		"crawl_limits", d.crawlLimits.String(), "schedule_jitter", d.sched.describeJitter())
 
 	var serveErr error
 	select {
@@ -394,13 +402,13 @@ func (d *Daemon) Reload(ctx context.Context) error {
 	return nil
 }
 
-// tick is a site's scheduled time.
-func (d *Daemon) tick(name string, offset time.Duration) {
+// tick is a site's scheduled time, its jitter offset included.
+func (d *Daemon) tick(name string) {
 	site, ok := d.reg.site(name)
 	if !ok {
 		return // removed since the tick was due
 	}
-	r, err := d.runs.trigger(site, TriggerSchedule, offset)
+	r, err := d.runs.trigger(site, TriggerSchedule)
 	var busy *BusyError
 	switch {
 	case errors.As(err, &busy):
@@ -410,7 +418,7 @@ func (d *Daemon) tick(name string, offset time.Duration) {
 	case err != nil:
 		d.log.Error("scheduled run not started", "site", name, "err", err)
 	default:
-		d.log.Debug("scheduled run queued", "site", name, "run", r.ID, "jitter", offset)
+		d.log.Debug("scheduled run queued", "site", name, "run", r.ID)
 	}
 }
 
@@ -422,7 +430,7 @@ func (d *Daemon) Trigger(name string) (RunInfo, error) {
 	if !ok {
 		return RunInfo{}, fmt.Errorf("%q: %w", name, ErrUnknownSite)
 	}
-	r, err := d.runs.trigger(site, TriggerManual, 0)
+	r, err := d.runs.trigger(site, TriggerManual)
 	if err == nil {
 		d.log.Info("run triggered", "site", name, "run", r.ID)
 	}

@@ -17,16 +17,28 @@
 //   - The scheduler is a robfig/cron/v3 instance parsing with
 //     sites.ScheduleParser, the same parser `nianbao sites check` uses, so a
 //     schedule that checks is a schedule that runs. Each site has one entry.
-//   - The jitter offset of a site is a stable delay in [0, schedule_jitter),
-//     derived from a hash of its name, added to each scheduled start, so that
-//     a thousand sites sharing "0 3 * * *" do not start in the same second.
+//   - The jitter offset of a site is a stable delay, derived from a hash of
+//     its name, by which each of its scheduled starts is moved later (the
+//     cron entry itself fires then), so that 30,000 sites sharing
+//     "0 3 * * *" do not start in the same second. It is drawn from
+//     [0, schedule_jitter) when that is set, else from the default spread:
+//     half the schedule's shortest interval, at most 6 hours
+//     (DefaultSpread); "@every" schedules are not moved.
 //   - A run is one crawl of one site: harvest.RunSite, the function `nianbao
-//     crawl` calls too. A run is queued (waiting for its jitter offset or for
-//     a slot of max_concurrent_sites), then running, then ok, failed or
-//     cancelled. A site has at most one queued or running run: a tick or a
-//     trigger that finds one is skipped and reported, never queued behind it.
-//     Its id is the daemon's; the archive's record of the run is in its
-//     summary (run_id).
+//     crawl` calls too. A run is queued (waiting for a worker), then
+//     running, then ok, failed or cancelled. A site has at most one queued
+//     or running run: a tick or a trigger that finds one is skipped and
+//     reported, never queued behind it. Its id is the daemon's; the
+//     archive's record of the run is in its summary (run_id).
+//   - The run queue is where queued runs wait: two FIFOs of entries (a few
+//     hundred bytes each, no goroutine), manual runs and scheduled ones,
+//     taken by workers, at most as many as sites may crawl at once
+//     (max_concurrent_sites, fitted to the file descriptors:
+//     Options.FileLimit), started while runs wait and gone when none does.
+//     A free worker takes the oldest manual run first, so a person's
+//     "Crawl now" waits for a
+//     worker, never behind the night's scheduled sites. On shutdown the
+//     runs still queued end cancelled at once.
 //   - The history is a bounded ring of recent runs per site, kept in memory
 //     and seeded at startup from the run records in the archive, so the page
 //     is not empty after a restart.
@@ -38,6 +50,13 @@
 //     succeeded. It is read from the archive's run records when the daemon
 //     learns of the site (as far back as the last ok run, beyond the
 //     history) and kept up to date as runs end.
+//   - A site's health class sorts it for the list: failed (failed runs
+//     since its last ok one), else stale, else ok (it has succeeded), else
+//     never. The status page lists one page of sites at a time, failed and
+//     stale ones first, with the classes counted over every site; its
+//     query string (?status=, ?q=, ?page=) holds all its state, and GET
+//     /api/sites pages the same way (?limit=, ?offset= or ?page=), in name
+//     order.
 //   - A site's zone is the one its times are shown in on the status page:
 //     its schedule's CRON_TZ, else the daemon's (Options.Location).
 //

@@ -85,7 +85,7 @@ func TestSiteHealth(t *testing.T) {
 		t.Errorf("after two failed runs: failures %d since %v, stale %v; want 2 since %v, not stale", si.ConsecutiveFailures, si.FailingSince, si.Stale, t0)
 	}
 	m := metrics()
-	if m[`nianbao_site_consecutive_failures{site="dead"}`] != 2 || m[`nianbao_site_stale{site="dead"}`] != 0 || m[`nianbao_runs_total{site="dead",status="failed"}`] != 2 {
+	if m[`nianbao_site_consecutive_failures{site="dead"}`] != 2 || m[`nianbao_site_stale{site="dead"}`] != 0 || m[`nianbao_runs_total{status="failed"}`] != 2 {
 		t.Errorf("metrics after two failed runs: %v", m)
 	}
 	if _, ok := m[`nianbao_last_success_timestamp_seconds{site="dead"}`]; ok {

@@ -55,9 +55,18 @@ type SiteInfo struct {
 	ConfigError string `json:"config_error,omitempty"`
 }
 
-// SitesResponse is the body of GET /api/sites.
+// SitesResponse is the body of GET /api/sites: one page of the sites,
+// ordered by name.
 type SitesResponse struct {
 	Sites []SiteInfo `json:"sites"`
+	// Total is how many sites match the query's status and q, over every
+	// page; Offset and Limit are the page's.
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+	// Counts is how many of the sites loaded are in each health class
+	// (failed, stale, ok, never), whatever the query.
+	Counts map[string]int `json:"counts"`
 	// Problems lists every site file that does not load.
 	Problems []FileProblems `json:"problems"`
 	// DirError is set when sites_dir itself could not be read at the last
@@ -148,56 +157,78 @@ func (d *Daemon) requireToken(next http.Handler) http.Handler {
 	})
 }
 
-func (d *Daemon) apiSites(w http.ResponseWriter, _ *http.Request) {
+// apiSites answers one page of the sites: ?limit= (default
+// DefaultPageSize, at most MaxPageSize), ?offset= or ?page= (1-based),
+// ?status= (a health class) and ?q= (part of a name or title).
+func (d *Daemon) apiSites(w http.ResponseWriter, r *http.Request) {
+	lq, err := parseListQuery(r.URL.Query())
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, errorBody{Error: err.Error()})
+		return
+	}
 	probs, dirErr := d.reg.problems()
 	if probs == nil {
 		probs = []FileProblems{}
 	}
-	writeJSON(w, http.StatusOK, SitesResponse{Sites: d.siteInfos(), Problems: probs, DirError: dirErr})
+	l := listSites(d.briefs(), lq, false)
+	writeJSON(w, http.StatusOK, SitesResponse{Sites: d.infos(l.Sites), Total: l.Total, Offset: lq.Offset, Limit: lq.Limit,
+		Counts: l.Counts, Problems: probs, DirError: dirErr})
 }
 
 func (d *Daemon) apiSite(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	for _, s := range d.siteInfos() {
-		if s.Name == name {
-			writeJSON(w, http.StatusOK, s)
-			return
-		}
+	if si, ok := d.siteInfoOf(name); ok {
+		writeJSON(w, http.StatusOK, si)
+		return
 	}
 	writeJSON(w, http.StatusNotFound, d.unknownSite(name, "is loaded"))
 }
 
-// siteInfos builds the API view of every site.
+// siteInfos builds the API view of every site, ordered by name.
 func (d *Daemon) siteInfos() []SiteInfo {
 	now := d.now()
 	next := d.sched.next()
 	list := d.reg.list()
 	out := make([]SiteInfo, 0, len(list))
 	for _, rs := range list {
-		s := rs.site
-		si := SiteInfo{
-			Name: s.Name, Title: s.Title, File: s.File, Start: []string(s.Start), Schedule: s.Schedule,
-			NextRun: next[s.Name], Status: "never", Documents: d.docs.total(s.Name),
-			ConfigError: strings.Join(rs.problems, "\n"),
-		}
-		if si.Start == nil {
-			si.Start = []string{}
-		}
-		if last := d.runs.last(s.Name); last != nil {
-			si.LastRun = last
-			si.Status = last.Status
-		}
-		h := d.health.get(s.Name)
-		si.LastSuccess = h.LastSuccess
-		si.ConsecutiveFailures, si.FailingSince = h.Failures, h.FailingSince
-		si.Stale = h.stale(now, d.staleAfter)
-		if cur, going := d.runs.current(s.Name); going {
-			si.CurrentRun = &cur
-			si.Status = cur.Status
-		}
-		out = append(out, si)
+		out = append(out, d.siteInfo(rs, now, next[rs.site.Name]))
 	}
 	return out
+}
+
+// siteInfoOf builds the API view of one site.
+func (d *Daemon) siteInfoOf(name string) (SiteInfo, bool) {
+	rs, ok := d.reg.get(name)
+	if !ok {
+		return SiteInfo{}, false
+	}
+	return d.siteInfo(rs, d.now(), d.sched.nextOf(name)[name]), true
+}
+
+// siteInfo builds the API view of a site.
+func (d *Daemon) siteInfo(rs registeredSite, now, next time.Time) SiteInfo {
+	s := rs.site
+	si := SiteInfo{
+		Name: s.Name, Title: s.Title, File: s.File, Start: []string(s.Start), Schedule: s.Schedule,
+		NextRun: next, Status: "never", Documents: d.docs.total(s.Name),
+		ConfigError: strings.Join(rs.problems, "\n"),
+	}
+	if si.Start == nil {
+		si.Start = []string{}
+	}
+	if last := d.runs.last(s.Name); last != nil {
+		si.LastRun = last
+		si.Status = last.Status
+	}
+	h := d.health.get(s.Name)
+	si.LastSuccess = h.LastSuccess
+	si.ConsecutiveFailures, si.FailingSince = h.Failures, h.FailingSince
+	si.Stale = h.stale(now, d.staleAfter)
+	if cur, going := d.runs.current(s.Name); going {
+		si.CurrentRun = &cur
+		si.Status = cur.Status
+	}
+	return si
 }
 
 func (d *Daemon) apiRuns(w http.ResponseWriter, r *http.Request) {
@@ -299,16 +330,18 @@ func (d *Daemon) serveMetrics(w http.ResponseWriter, _ *http.Request) {
 	list := d.reg.list()
 	docs := make(map[string]int, len(list))
 	health := make(map[string]siteGauges, len(list))
+	names := make([]string, len(list))
 	now := d.now()
-	for _, rs := range list {
+	for i, rs := range list {
 		name := rs.site.Name
+		names[i] = name
 		docs[name] = d.docs.total(name)
 		h := d.health.get(name)
 		health[name] = siteGauges{lastSuccess: h.LastSuccess, failures: h.Failures, stale: h.stale(now, d.staleAfter)}
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	err := d.metrics.write(w, gauges{sites: len(list), brokenFiles: len(probs), queued: queued, running: running,
-		documents: docs, health: health, goroutines: runtime.NumGoroutine(), heapBytes: ms.HeapAlloc})
+		documents: docs, health: health, names: names, goroutines: runtime.NumGoroutine(), heapBytes: ms.HeapAlloc})
 	if err != nil {
 		d.log.Debug("writing metrics", "err", err)
 	}

@@ -17,10 +17,13 @@ import (
 // delay tens of minutes.
 var durationBuckets = []float64{1, 5, 15, 60, 300, 900, 3600}
 
-// siteMetrics are the counters of one site since the daemon started.
-type siteMetrics struct {
+// runCounters are the counters of every site's runs since the daemon
+// started, added up: /metrics keeps per-site series only for what an
+// alert on one site needs (see write), so that a scrape of 30,000 sites
+// stays small.
+type runCounters struct {
 	runs             map[string]float64 // by status
-	skipped          float64            // ticks skipped because a run was still going
+	skipped          float64            // ticks skipped because a run was still queued or going
 	listPages        float64
 	pages            float64
 	bytes            float64
@@ -33,41 +36,40 @@ type siteMetrics struct {
 	retries          float64
 	discoveryPages   float64 // pages read to find report columns (search result pages included)
 	searchQueries    float64 // queries sent to portals' own search forms
-	columns          float64 // report columns found by the last run that looked for them (a gauge)
 	files            float64
 	filesWithoutText map[string]float64 // by reason
 	durBuckets       []float64          // cumulative counts per durationBuckets
 	durSum           float64
 	durCount         float64
-	lastRun          time.Time
+	lastRun          time.Time // when the last run of any site finished
 }
 
 // metrics holds what /metrics exposes. Gauges that describe the present
-// (sites loaded, runs going, documents archived) are read when scraped.
+// (sites loaded, runs going, documents archived, health) are read when
+// scraped.
 type metrics struct {
-	mu    sync.Mutex
-	sites map[string]*siteMetrics
+	mu      sync.Mutex
+	c       runCounters
+	columns map[string]int // per site: report columns found by its last run that looked
 }
 
-func newMetrics() *metrics { return &metrics{sites: map[string]*siteMetrics{}} }
-
-func (m *metrics) site(name string) *siteMetrics {
-	s, ok := m.sites[name]
-	if !ok {
-		s = &siteMetrics{runs: map[string]float64{}, errors: map[string]float64{},
-			durBuckets: make([]float64, len(durationBuckets))}
-		m.sites[name] = s
+func newMetrics() *metrics {
+	return &metrics{
+		c: runCounters{runs: map[string]float64{}, errors: map[string]float64{},
+			filesWithoutText: map[string]float64{}, durBuckets: make([]float64, len(durationBuckets))},
+		columns: map[string]int{},
 	}
-	return s
 }
 
 // observe counts a finished run.
 func (m *metrics) observe(r RunInfo) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	s := m.site(r.Site)
+	s := &m.c
 	s.runs[r.Status]++
-	s.lastRun = r.FinishedAt
+	if r.FinishedAt.After(s.lastRun) {
+		s.lastRun = r.FinishedAt
+	}
 	sum := r.Summary
 	if sum == nil {
 		return
@@ -87,13 +89,10 @@ func (m *metrics) observe(r RunInfo) {
 	s.discoveryPages += float64(sum.DiscoveryPages)
 	s.searchQueries += float64(sum.SearchQueries)
 	if sum.DiscoveryPages > 0 || len(sum.Columns) > 0 {
-		s.columns = float64(len(sum.Columns))
+		m.columns[r.Site] = len(sum.Columns)
 	}
 	s.files += float64(sum.Files)
 	for why, n := range sum.FilesWithoutText {
-		if s.filesWithoutText == nil {
-			s.filesWithoutText = map[string]float64{}
-		}
 		s.filesWithoutText[why] += float64(n)
 	}
 	d := sum.Duration.Seconds()
@@ -107,19 +106,20 @@ func (m *metrics) observe(r RunInfo) {
 }
 
 // skip counts a scheduled tick skipped because the site was still busy.
-func (m *metrics) skip(site string) {
+func (m *metrics) skip(string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.site(site).skipped++
+	m.c.skipped++
 }
 
-// forget drops the series of sites that are gone.
+// forget drops the per-site values of sites that are gone; the counters,
+// being totals, keep what those sites did.
 func (m *metrics) forget(keep func(site string) bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for name := range m.sites {
+	for name := range m.columns {
 		if !keep(name) {
-			delete(m.sites, name)
+			delete(m.columns, name)
 		}
 	}
 }
@@ -129,8 +129,11 @@ type gauges struct {
 	sites, brokenFiles, queued, running int
 	documents                           map[string]int        // per site
 	health                              map[string]siteGauges // per site loaded
-	goroutines                          int
-	heapBytes                           uint64
+	// names are the keys of health and documents in order, when the
+	// caller has them sorted already (nil: write sorts them).
+	names      []string
+	goroutines int
+	heapBytes  uint64
 }
 
 // siteGauges are a site's health as the metrics show it.
@@ -141,105 +144,112 @@ type siteGauges struct {
 }
 
 // write renders the Prometheus text exposition format (version 0.0.4).
+// Per site it writes only what an alert on one site needs, and only where
+// it says something: the last success (absent: never succeeded), the
+// consecutive failures (absent: none), the stale flag (absent: not
+// stale) and the documents archived (absent: none). Everything else is
+// a total over the sites, and the sites are counted by health class.
 func (m *metrics) write(w io.Writer, g gauges) error {
-	m.mu.Lock()
-	names := make([]string, 0, len(m.sites))
-	for n := range m.sites {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	bw := bufio.NewWriter(w)
 	e := expo{w: bw}
 
-	e.family("nianbao_runs_total", "counter", "Crawl runs finished, by site and status (ok, failed, cancelled).")
-	for _, n := range names {
-		for _, st := range sortedKeys(m.sites[n].runs) {
-			e.sample("nianbao_runs_total", m.sites[n].runs[st], "site", n, "status", st)
-		}
+	m.mu.Lock()
+	c := &m.c
+	e.family("nianbao_runs_total", "counter", "Crawl runs finished, by status (ok, failed, cancelled).")
+	for _, st := range sortedKeys(c.runs) {
+		e.sample("nianbao_runs_total", c.runs[st], "status", st)
 	}
-	e.family("nianbao_runs_skipped_total", "counter", "Scheduled runs skipped because the site's previous run was still going.")
-	for _, n := range names {
-		e.sample("nianbao_runs_skipped_total", m.sites[n].skipped, "site", n)
-	}
-	counter := func(name, help string, v func(*siteMetrics) float64) {
+	e.family("nianbao_runs_skipped_total", "counter", "Scheduled runs skipped because the site's previous run was still queued or going.")
+	e.sample("nianbao_runs_skipped_total", c.skipped)
+	counter := func(name, help string, v float64) {
 		e.family(name, "counter", help)
-		for _, n := range names {
-			e.sample(name, v(m.sites[n]), "site", n)
-		}
+		e.sample(name, v)
 	}
-	counter("nianbao_list_pages_fetched_total", "List pages read.", func(s *siteMetrics) float64 { return s.listPages })
-	counter("nianbao_pages_fetched_total", "Pages fetched: list, report and probe pages.", func(s *siteMetrics) float64 { return s.pages })
-	counter("nianbao_fetched_bytes_total", "Bytes of the pages fetched.", func(s *siteMetrics) float64 { return s.bytes })
-	e.family("nianbao_fetch_errors_total", "counter", "Pages that failed, by site and kind (timeout, http_4xx, http_5xx, blocked, too_large, decode, robots, redirect, network, extract, empty).")
-	for _, n := range names {
-		for _, k := range sortedKeys(m.sites[n].errors) {
-			e.sample("nianbao_fetch_errors_total", m.sites[n].errors[k], "site", n, "kind", k)
-		}
+	counter("nianbao_list_pages_fetched_total", "List pages read.", c.listPages)
+	counter("nianbao_pages_fetched_total", "Pages fetched: list, report and probe pages.", c.pages)
+	counter("nianbao_fetched_bytes_total", "Bytes of the pages fetched.", c.bytes)
+	e.family("nianbao_fetch_errors_total", "counter", "Pages that failed, by kind (timeout, http_4xx, http_5xx, blocked, too_large, decode, robots, redirect, network, extract, empty).")
+	for _, k := range sortedKeys(c.errors) {
+		e.sample("nianbao_fetch_errors_total", c.errors[k], "kind", k)
 	}
-	counter("nianbao_documents_added_total", "Documents archived for the first time.", func(s *siteMetrics) float64 { return s.documents })
-	counter("nianbao_versions_added_total", "New versions of documents already archived.", func(s *siteMetrics) float64 { return s.versions })
-	counter("nianbao_sources_added_total", "New URLs of documents already archived (reposts).", func(s *siteMetrics) float64 { return s.sources })
-	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", func(s *siteMetrics) float64 { return s.unchanged })
-	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", func(s *siteMetrics) float64 { return s.notModified })
-	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", func(s *siteMetrics) float64 { return s.retries })
-	counter("nianbao_discovery_pages_total", "Pages read to find report columns from start pages that list no report (a home page).", func(s *siteMetrics) float64 { return s.discoveryPages })
-	counter("nianbao_search_queries_total", "Queries sent to a portal's own search form when discovery found no report column.", func(s *siteMetrics) float64 { return s.searchQueries })
-	e.family("nianbao_site_columns_found", "gauge", "Report columns found by the site's last run that looked for them (from a start page that lists no report).")
-	for _, n := range names {
-		e.sample("nianbao_site_columns_found", m.sites[n].columns, "site", n)
+	counter("nianbao_documents_added_total", "Documents archived for the first time.", c.documents)
+	counter("nianbao_versions_added_total", "New versions of documents already archived.", c.versions)
+	counter("nianbao_sources_added_total", "New URLs of documents already archived (reposts).", c.sources)
+	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", c.unchanged)
+	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", c.notModified)
+	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", c.retries)
+	counter("nianbao_discovery_pages_total", "Pages read to find report columns from start pages that list no report (a home page).", c.discoveryPages)
+	counter("nianbao_search_queries_total", "Queries sent to a portal's own search form when discovery found no report column.", c.searchQueries)
+	cols := 0
+	for _, n := range m.columns {
+		cols += n
 	}
-	counter("nianbao_files_fetched_total", "Files fetched (reports published as PDF, DOCX, DOC, WPS, OFD, and report pages' attachments).", func(s *siteMetrics) float64 { return s.files })
-	e.family("nianbao_files_without_text_total", "counter", "Files archived without text, by site and reason (no_text_layer, no_unicode, encrypted, unsupported, unreadable).")
-	for _, n := range names {
-		for _, k := range sortedKeys(m.sites[n].filesWithoutText) {
-			e.sample("nianbao_files_without_text_total", m.sites[n].filesWithoutText[k], "site", n, "reason", k)
-		}
+	e.gauge("nianbao_site_columns_found", "Report columns found, over the sites, by each site's last run that looked for them (from a start page that lists no report).", cols)
+	counter("nianbao_files_fetched_total", "Files fetched (reports published as PDF, DOCX, DOC, WPS, OFD, and report pages' attachments).", c.files)
+	e.family("nianbao_files_without_text_total", "counter", "Files archived without text, by reason (no_text_layer, no_unicode, encrypted, unsupported, unreadable).")
+	for _, k := range sortedKeys(c.filesWithoutText) {
+		e.sample("nianbao_files_without_text_total", c.filesWithoutText[k], "reason", k)
 	}
-
 	e.family("nianbao_run_duration_seconds", "histogram", "How long crawl runs took.")
-	for _, n := range names {
-		s := m.sites[n]
-		for i, b := range durationBuckets {
-			e.sample("nianbao_run_duration_seconds_bucket", s.durBuckets[i], "site", n, "le", formatFloat(b))
-		}
-		e.sample("nianbao_run_duration_seconds_bucket", s.durCount, "site", n, "le", "+Inf")
-		e.sample("nianbao_run_duration_seconds_sum", s.durSum, "site", n)
-		e.sample("nianbao_run_duration_seconds_count", s.durCount, "site", n)
+	for i, b := range durationBuckets {
+		e.sample("nianbao_run_duration_seconds_bucket", c.durBuckets[i], "le", formatFloat(b))
 	}
-	e.family("nianbao_last_run_timestamp_seconds", "gauge", "When the site's last run finished, whatever its status, in Unix seconds.")
-	for _, n := range names {
-		if t := m.sites[n].lastRun; !t.IsZero() {
-			e.sample("nianbao_last_run_timestamp_seconds", unixSeconds(t), "site", n)
-		}
+	e.sample("nianbao_run_duration_seconds_bucket", c.durCount, "le", "+Inf")
+	e.sample("nianbao_run_duration_seconds_sum", c.durSum)
+	e.sample("nianbao_run_duration_seconds_count", c.durCount)
+	if !c.lastRun.IsZero() {
+		e.family("nianbao_last_run_timestamp_seconds", "gauge", "When the last run of any site finished, whatever its status, in Unix seconds.")
+		e.sample("nianbao_last_run_timestamp_seconds", unixSeconds(c.lastRun))
 	}
 	m.mu.Unlock()
 
-	healthy := sortedKeys(g.health)
+	healthy := g.names
+	if healthy == nil {
+		healthy = sortedKeys(g.health)
+	}
+	byClass := map[string]int{}
+	for _, cl := range classes {
+		byClass[cl] = 0
+	}
+	for _, n := range healthy {
+		h := g.health[n]
+		byClass[classify(h.failures, h.stale, h.lastSuccess)]++
+	}
+	e.family("nianbao_sites_by_health", "gauge", "Sites loaded, by health: failed (failed runs since the last successful one), stale, ok, never (no successful or failed run yet).")
+	for _, cl := range classes {
+		e.sample("nianbao_sites_by_health", float64(byClass[cl]), "health", cl)
+	}
 	e.family("nianbao_last_success_timestamp_seconds", "gauge", "When the site's last successful run finished, in Unix seconds; absent for a site that never succeeded.")
 	for _, n := range healthy {
 		if t := g.health[n].lastSuccess; !t.IsZero() {
 			e.sample("nianbao_last_success_timestamp_seconds", unixSeconds(t), "site", n)
 		}
 	}
-	e.family("nianbao_site_consecutive_failures", "gauge", "Failed runs of the site since its last successful one (cancelled runs neither count nor reset it).")
+	e.family("nianbao_site_consecutive_failures", "gauge", "Failed runs of the site since its last successful one (cancelled runs neither count nor reset it); absent for a site with none.")
 	for _, n := range healthy {
-		e.sample("nianbao_site_consecutive_failures", float64(g.health[n].failures), "site", n)
-	}
-	e.family("nianbao_site_stale", "gauge", "1 when the site has had no successful run for longer than stale_after (since its first run, if it never succeeded), else 0.")
-	for _, n := range healthy {
-		v := 0.0
-		if g.health[n].stale {
-			v = 1
+		if f := g.health[n].failures; f > 0 {
+			e.sample("nianbao_site_consecutive_failures", float64(f), "site", n)
 		}
-		e.sample("nianbao_site_stale", v, "site", n)
 	}
-	e.family("nianbao_archive_documents", "gauge", "Documents in the archive, by site.")
-	for _, n := range sortedKeys(g.documents) {
-		e.sample("nianbao_archive_documents", float64(g.documents[n]), "site", n)
+	e.family("nianbao_site_stale", "gauge", "1 for a site that has had no successful run for longer than stale_after (since its first run, if it never succeeded); absent for a site that is not stale.")
+	for _, n := range healthy {
+		if g.health[n].stale {
+			e.sample("nianbao_site_stale", 1, "site", n)
+		}
+	}
+	e.family("nianbao_archive_documents", "gauge", "Documents in the archive, by site; absent for a site with none.")
+	docNames := g.names
+	if docNames == nil {
+		docNames = sortedKeys(g.documents)
+	}
+	for _, n := range docNames {
+		if v := g.documents[n]; v > 0 {
+			e.sample("nianbao_archive_documents", float64(v), "site", n)
+		}
 	}
 	e.gauge("nianbao_sites", "Sites loaded (a broken file's last good version included).", g.sites)
 	e.gauge("nianbao_site_files_with_problems", "Site files under sites_dir that do not load.", g.brokenFiles)
-	e.gauge("nianbao_runs_queued", "Runs waiting for their jitter offset or a free slot.", g.queued)
+	e.gauge("nianbao_runs_queued", "Runs waiting for a free slot.", g.queued)
 	e.gauge("nianbao_runs_running", "Runs crawling now.", g.running)
 	e.gauge("nianbao_goroutines", "Goroutines in the daemon.", g.goroutines)
 	e.family("nianbao_heap_bytes", "gauge", "Bytes of allocated heap objects.")
@@ -273,25 +283,27 @@ func (e *expo) gauge(name, help string, v int) {
 
 // sample writes one line; labels are name, value pairs.
 func (e *expo) sample(name string, v float64, labels ...string) {
-	var b strings.Builder
-	b.WriteString(name)
+	if e.err != nil {
+		return
+	}
+	w := e.w
+	w.WriteString(name)
 	if len(labels) > 0 {
-		b.WriteByte('{')
+		w.WriteByte('{')
 		for i := 0; i+1 < len(labels); i += 2 {
 			if i > 0 {
-				b.WriteByte(',')
+				w.WriteByte(',')
 			}
-			b.WriteString(labels[i])
-			b.WriteString(`="`)
-			b.WriteString(escapeLabel(labels[i+1]))
-			b.WriteByte('"')
+			w.WriteString(labels[i])
+			w.WriteString(`="`)
+			w.WriteString(escapeLabel(labels[i+1]))
+			w.WriteByte('"')
 		}
-		b.WriteByte('}')
+		w.WriteByte('}')
 	}
-	b.WriteByte(' ')
-	b.WriteString(formatFloat(v))
-	b.WriteByte('\n')
-	e.printf("%s", b.String())
+	w.WriteByte(' ')
+	w.WriteString(formatFloat(v))
+	_, e.err = w.WriteString("\n") // a bufio.Writer keeps its first error
 }
 
 var (
@@ -299,8 +311,13 @@ var (
 	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
 )
 
-func escapeLabel(s string) string { return labelEscaper.Replace(s) }
-func escapeHelp(s string) string  { return helpEscaper.Replace(s) }
+func escapeLabel(s string) string {
+	if !strings.ContainsAny(s, "\\\"\n") {
+		return s
+	}
+	return labelEscaper.Replace(s)
+}
+func escapeHelp(s string) string { return helpEscaper.Replace(s) }
 
 func formatFloat(v float64) string {
 	switch {

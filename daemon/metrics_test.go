@@ -97,47 +97,64 @@ func TestMetricsExposition(t *testing.T) {
 	}
 	got := parseExposition(t, b.String())
 	want := map[string]float64{
-		`nianbao_runs_total{site="a",status="ok"}`:                    1,
-		`nianbao_runs_total{site="a",status="failed"}`:                1,
-		`nianbao_runs_total{site="we\"ird\\site",status="cancelled"}`: 1,
-		`nianbao_runs_skipped_total{site="a"}`:                        1,
-		`nianbao_pages_fetched_total{site="a"}`:                       11,
-		`nianbao_list_pages_fetched_total{site="a"}`:                  3,
-		`nianbao_fetched_bytes_total{site="a"}`:                       4e6,
-		`nianbao_fetch_errors_total{site="a",kind="http_5xx"}`:        2,
-		`nianbao_fetch_errors_total{site="a",kind="timeout"}`:         1,
-		`nianbao_documents_added_total{site="a"}`:                     2,
-		`nianbao_versions_added_total{site="a"}`:                      1,
-		`nianbao_sources_added_total{site="a"}`:                       1,
-		`nianbao_reports_not_modified_total{site="a"}`:                5,
-		`nianbao_fetch_retries_total{site="a"}`:                       2,
-		`nianbao_discovery_pages_total{site="a"}`:                     6,
-		`nianbao_site_columns_found{site="a"}`:                        2,
-		`nianbao_search_queries_total{site="a"}`:                      1,
-		`nianbao_run_duration_seconds_bucket{site="a",le="1"}`:        0,
-		`nianbao_run_duration_seconds_bucket{site="a",le="5"}`:        1,
-		`nianbao_run_duration_seconds_bucket{site="a",le="300"}`:      2,
-		`nianbao_run_duration_seconds_bucket{site="a",le="+Inf"}`:     2,
-		`nianbao_run_duration_seconds_sum{site="a"}`:                  103,
-		`nianbao_run_duration_seconds_count{site="a"}`:                2,
-		`nianbao_last_success_timestamp_seconds{site="a"}`:            float64(end.Unix()),
-		`nianbao_last_run_timestamp_seconds{site="a"}`:                float64(end.Add(time.Hour).Unix()),
-		`nianbao_archive_documents{site="a"}`:                         7,
-		`nianbao_sites`:                                               2,
-		`nianbao_site_files_with_problems`:                            1,
-		`nianbao_runs_running`:                                        1,
-		`nianbao_site_consecutive_failures{site="a"}`:                 1,
-		`nianbao_site_consecutive_failures{site="we\"ird\\site"}`:     0,
-		`nianbao_site_stale{site="a"}`:                                0,
-		`nianbao_site_stale{site="we\"ird\\site"}`:                    1,
+		`nianbao_runs_total{status="ok"}`:                  1,
+		`nianbao_runs_total{status="failed"}`:              1,
+		`nianbao_runs_total{status="cancelled"}`:           1,
+		`nianbao_runs_skipped_total`:                       1,
+		`nianbao_pages_fetched_total`:                      11,
+		`nianbao_list_pages_fetched_total`:                 3,
+		`nianbao_fetched_bytes_total`:                      4e6,
+		`nianbao_fetch_errors_total{kind="http_5xx"}`:      2,
+		`nianbao_fetch_errors_total{kind="timeout"}`:       1,
+		`nianbao_documents_added_total`:                    2,
+		`nianbao_versions_added_total`:                     1,
+		`nianbao_sources_added_total`:                      1,
+		`nianbao_reports_not_modified_total`:               5,
+		`nianbao_fetch_retries_total`:                      2,
+		`nianbao_discovery_pages_total`:                    6,
+		`nianbao_site_columns_found`:                       2,
+		`nianbao_search_queries_total`:                     1,
+		`nianbao_run_duration_seconds_bucket{le="1"}`:      0,
+		`nianbao_run_duration_seconds_bucket{le="5"}`:      1,
+		`nianbao_run_duration_seconds_bucket{le="300"}`:    2,
+		`nianbao_run_duration_seconds_bucket{le="+Inf"}`:   2,
+		`nianbao_run_duration_seconds_sum`:                 103,
+		`nianbao_run_duration_seconds_count`:               2,
+		`nianbao_last_success_timestamp_seconds{site="a"}`: float64(end.Unix()),
+		`nianbao_last_run_timestamp_seconds`:               float64(end.Add(time.Hour).Unix()),
+		`nianbao_archive_documents{site="a"}`:              7,
+		`nianbao_sites`:                                    2,
+		`nianbao_site_files_with_problems`:                 1,
+		`nianbao_runs_running`:                             1,
+		`nianbao_site_consecutive_failures{site="a"}`:      1,
+		`nianbao_site_stale{site="we\"ird\\site"}`:         1,
+		`nianbao_sites_by_health{health="failed"}`:         1,
+		`nianbao_sites_by_health{health="stale"}`:          1,
+		`nianbao_sites_by_health{health="ok"}`:             0,
+		`nianbao_sites_by_health{health="never"}`:          0,
 	}
 	for k, v := range want {
 		if g, ok := got[k]; !ok || g != v {
 			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
 		}
 	}
-	if _, ok := got[`nianbao_last_success_timestamp_seconds{site="we\"ird\\site"}`]; ok {
-		t.Error("a site that never succeeded has a last success time")
+	// Per site, a series says something or is absent; the rest are totals.
+	for _, absent := range []string{
+		`nianbao_last_success_timestamp_seconds{site="we\"ird\\site"}`, // never succeeded
+		`nianbao_site_consecutive_failures{site="we\"ird\\site"}`,      // none
+		`nianbao_site_stale{site="a"}`,                                 // not stale
+	} {
+		if _, ok := got[absent]; ok {
+			t.Errorf("%s is present", absent)
+		}
+	}
+	perSite := map[string]bool{"nianbao_last_success_timestamp_seconds": true, "nianbao_site_consecutive_failures": true,
+		"nianbao_site_stale": true, "nianbao_archive_documents": true}
+	for k := range got {
+		name, _, _ := strings.Cut(k, "{")
+		if strings.Contains(k, `site="`) && !perSite[name] {
+			t.Errorf("%s: a per-site series beyond what an alert needs", k)
+		}
 	}
 	if strings.Contains(b.String(), "e+06") {
 		t.Error("counts are written in exponent form")

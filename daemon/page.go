@@ -90,6 +90,19 @@ type pageData struct {
 	StaleAfter time.Duration
 	CanTrigger bool // no token is needed, so the page's buttons work
 
+	// The index page's list: the health classes' counts over every site,
+	// the query the page answers, and how many sites match it.
+	Counts   map[string]int
+	Query    listQuery
+	Matching int
+	Page     int // 1-based
+	Pages    int
+	PrevLink string // "" on the first page
+	NextLink string // "" on the last page
+	// MoreProblems is how many broken files the page does not list (the
+	// API lists them all).
+	MoreProblems int
+
 	// The site page's extras.
 	Site     *pageSite
 	History  []RunInfo
@@ -115,14 +128,34 @@ type failureRow struct {
 	Kind, URL, Err string
 }
 
-func (d *Daemon) pageData(big bool) pageData {
+// maxPageProblems is how many broken site files the status page lists.
+const maxPageProblems = 50
+
+// pageData is what a page is rendered from: the summary counted over
+// every site in all, and rows (with their charts) for shown.
+func (d *Daemon) pageData(all []siteBrief, shown []SiteInfo, big bool) pageData {
 	pd := pageData{Now: d.now(), CanTrigger: d.token == "", Zone: d.zones.local, StaleAfter: d.staleAfter}
 	pd.Problems, pd.DirError = d.reg.problems()
 	years, runs := smallChart, smallRuns
 	if big {
 		years, runs = bigChart, bigRuns
 	}
-	for _, si := range d.siteInfos() {
+	for _, b := range all {
+		pd.Documents += b.docs
+		if b.stale {
+			pd.Stale++
+		}
+		switch b.status {
+		case StatusRunning:
+			pd.Running++
+		case StatusQueued:
+			pd.Queued++
+		case StatusFailed:
+			pd.Failed++
+		}
+	}
+	pd.Total = len(all)
+	for _, si := range shown {
 		ps := &pageSite{SiteInfo: si, Shown: si.LastRun, Zone: d.zones.of(si.Schedule)}
 		if last := si.LastRun; last != nil && last.Status == StatusFailed {
 			ps.CauseFull = last.Error
@@ -134,43 +167,51 @@ func (d *Daemon) pageData(big bool) pageData {
 		ps.Years = yearChart(d.docs.years(si.Name), years)
 		ps.Runs = runsChart(d.runs.recent(si.Name, runs.maxBars), runs, ps.Zone)
 		pd.Sites = append(pd.Sites, ps)
-		pd.Documents += si.Documents
-		if si.Stale {
-			pd.Stale++
-		}
-		switch si.Status {
-		case StatusRunning:
-			pd.Running++
-		case StatusQueued:
-			pd.Queued++
-		case StatusFailed:
-			pd.Failed++
-		}
 	}
-	pd.Total = len(pd.Sites)
 	return pd
 }
 
-func (d *Daemon) indexPage(w http.ResponseWriter, _ *http.Request) {
-	d.render(w, d.pages.index, d.pageData(false))
+// indexPage is the status page: the counts of every site at the top, then
+// one page of the sites, failing and stale ones first. Its query string
+// holds all its state: ?status= (a health class), ?q= (part of a name or
+// title) and ?page=.
+func (d *Daemon) indexPage(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	v.Del("limit") // the page's size is the page's
+	v.Del("offset")
+	lq, err := parseListQuery(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	all := d.briefs()
+	l := listSites(all, lq, true)
+	pd := d.pageData(all, d.infos(l.Sites), false)
+	if len(pd.Problems) > maxPageProblems {
+		pd.MoreProblems = len(pd.Problems) - maxPageProblems
+		pd.Problems = pd.Problems[:maxPageProblems]
+	}
+	pd.Counts, pd.Query, pd.Matching = l.Counts, lq, l.Total
+	pd.Page = lq.Offset/lq.Limit + 1
+	pd.Pages = max(1, (l.Total+lq.Limit-1)/lq.Limit)
+	if pd.Page > 1 {
+		pd.PrevLink = lq.pageLink(min(pd.Page-1, pd.Pages))
+	}
+	if pd.Page < pd.Pages {
+		pd.NextLink = lq.pageLink(pd.Page + 1)
+	}
+	d.render(w, d.pages.index, pd)
 }
 
 func (d *Daemon) sitePage(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	if _, ok := d.reg.site(name); !ok {
+	si, ok := d.siteInfoOf(name)
+	if !ok {
 		http.Error(w, d.unknownSite(name, "is loaded").Error, http.StatusNotFound)
 		return
 	}
-	pd := d.pageData(true)
-	for i := range pd.Sites {
-		if pd.Sites[i].Name == name {
-			pd.Site = pd.Sites[i]
-		}
-	}
-	if pd.Site == nil { // removed between the two looks
-		http.Error(w, d.unknownSite(name, "is loaded").Error, http.StatusNotFound)
-		return
-	}
+	pd := d.pageData(nil, []SiteInfo{si}, true) // the site page shows no summary of the others
+	pd.Site = pd.Sites[0]
 	pd.History = d.runs.recent(name, 0)
 	if last := pd.Site.LastRun; last != nil && last.Summary != nil {
 		for _, f := range last.Summary.Failures {

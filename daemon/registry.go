@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -40,6 +42,9 @@ type registry struct {
 	sites   map[string]*siteState
 	orphans map[string][]string // file → problems, for broken files whose site is not known
 	dirErr  string              // the sites directory could not be read at the last load
+	// sorted is sites in name order, built by apply: the status page and
+	// the metrics read it on every request.
+	sorted []registeredSite
 }
 
 func newRegistry() *registry {
@@ -113,6 +118,11 @@ func (r *registry) apply(loaded []*sites.Site, probs sites.Problems) []change {
 		}
 	}
 	r.sites, r.orphans = next, orphans
+	r.sorted = make([]registeredSite, 0, len(next))
+	for _, st := range next {
+		r.sorted = append(r.sorted, registeredSite{site: st.site, problems: st.problems})
+	}
+	slices.SortFunc(r.sorted, func(a, b registeredSite) int { return strings.Compare(a.site.Name, b.site.Name) })
 	sort.Slice(changes, func(i, j int) bool { return changes[i].name < changes[j].name })
 	return changes
 }
@@ -143,6 +153,17 @@ func (r *registry) site(name string) (*sites.Site, bool) {
 	return st.site, true
 }
 
+// get returns a site with the problems of its file.
+func (r *registry) get(name string) (registeredSite, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	st, ok := r.sites[name]
+	if !ok {
+		return registeredSite{}, false
+	}
+	return registeredSite{site: st.site, problems: st.problems}, true
+}
+
 // registeredSite is a site with the problems of its file.
 type registeredSite struct {
 	site     *sites.Site
@@ -153,12 +174,7 @@ type registeredSite struct {
 func (r *registry) list() []registeredSite {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	out := make([]registeredSite, 0, len(r.sites))
-	for _, st := range r.sites {
-		out = append(out, registeredSite{site: st.site, problems: st.problems})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].site.Name < out[j].site.Name })
-	return out
+	return slices.Clone(r.sorted)
 }
 
 // problems returns every broken file, sorted by file name, and the error

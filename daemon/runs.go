@@ -72,13 +72,21 @@ func (e *BusyError) Error() string {
 	return fmt.Sprintf("site %s is already %s (run %s)", e.Run.Site, e.Run.Status, e.Run.ID)
 }
 
-// runManager starts runs, one at a time per site and at most
-// max_concurrent_sites at once, and keeps their history.
+// runManager runs the sites' crawls: at most one queued or running run
+// per site, and at most workers of them crawling at once. A queued run is
+// an entry in a FIFO (a pointer and its RunInfo, a few hundred bytes), not
+// a goroutine: up to workers worker goroutines take the entries in turn.
+// A worker is started when a run is queued and fewer than workers are
+// going, and ends when it finds both queues empty, so an idle daemon has
+// none. Manual runs (a person pressed "Crawl now" or called the API) wait
+// in a queue of their own that the workers empty first, so a person is
+// served by the next free worker, not after the night's 30,000 scheduled
+// sites. The manager also keeps the runs' history.
 type runManager struct {
 	deps    harvest.Deps
 	log     *slog.Logger
 	now     func() time.Time
-	sem     chan struct{}
+	workers int
 	keep    int                 // finished runs kept per site
 	onStart func(RunInfo)       // called when a run starts crawling
 	onEnd   func(RunInfo, bool) // called when a run is over; the bool says it crawled
@@ -87,17 +95,56 @@ type runManager struct {
 	ctx      context.Context // the runs' context; nil until started
 	stopping bool
 	seq      int
+	alive    int                  // worker goroutines going
+	manual   runQueue             // manual runs waiting for a worker, first in first out
+	queue    runQueue             // scheduled runs waiting for a worker
 	active   map[string]*RunInfo  // per site: its queued or running run
 	history  map[string][]RunInfo // per site: finished runs, oldest first
-	wg       sync.WaitGroup
+	wg       sync.WaitGroup       // the workers
 }
 
-func newRunManager(deps harvest.Deps, max, keep int, log *slog.Logger, now func() time.Time) *runManager {
+// queuedRun is a run waiting for a worker.
+type queuedRun struct {
+	site *sites.Site
+	run  *RunInfo
+}
+
+// runQueue is a FIFO of queued runs. Taken entries are cleared so that
+// their sites can be collected, and the array is reused once empty.
+type runQueue struct {
+	items []queuedRun
+	head  int
+}
+
+func (q *runQueue) push(r queuedRun) { q.items = append(q.items, r) }
+
+func (q *runQueue) len() int { return len(q.items) - q.head }
+
+func (q *runQueue) pop() (queuedRun, bool) {
+	if q.len() == 0 {
+		return queuedRun{}, false
+	}
+	r := q.items[q.head]
+	q.items[q.head] = queuedRun{}
+	q.head++
+	if q.head == len(q.items) {
+		q.items, q.head = q.items[:0], 0
+	} else if q.head > 1024 && q.head*2 > len(q.items) {
+		q.items = append([]queuedRun(nil), q.items[q.head:]...) // drop the taken half
+		q.head = 0
+	}
+	return r, true
+}
+
+// newRunManager returns a manager that crawls at most workers sites at
+// once (at least 1).
+func newRunManager(deps harvest.Deps, workers, keep int, log *slog.Logger, now func() time.Time) *runManager {
+	workers = max(1, workers)
 	m := &runManager{
 		deps:    deps,
 		log:     log,
 		now:     now,
-		sem:     make(chan struct{}, max),
+		workers: workers,
 		keep:    keep,
 		onStart: func(RunInfo) {},
 		onEnd:   func(RunInfo, bool) {},
@@ -107,15 +154,17 @@ func newRunManager(deps harvest.Deps, max, keep int, log *slog.Logger, now func(
 	return m
 }
 
-// start lets runs begin; they run under ctx, so cancelling it cancels them.
+// start lets runs begin; they run under ctx, so cancelling it cancels
+// them.
 func (m *runManager) start(ctx context.Context) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.ctx = ctx
 }
 
-// shutdown refuses new runs and waits for the started ones to end; their
-// context must be cancelled for that to be prompt.
+// shutdown refuses new runs and waits for the workers to end; their
+// context must be cancelled for that to be prompt. The runs still queued
+// then end cancelled.
 func (m *runManager) shutdown() {
 	m.mu.Lock()
 	m.stopping = true
@@ -125,18 +174,34 @@ func (m *runManager) shutdown() {
 		m.log.Info("waiting for runs to stop", "runs", n)
 	}
 	m.wg.Wait()
+	err := context.Canceled
+	if m.ctx != nil && m.ctx.Err() != nil {
+		err = m.ctx.Err()
+	}
+	for {
+		m.mu.Lock()
+		q, ok := m.manual.pop()
+		if !ok {
+			q, ok = m.queue.pop()
+		}
+		m.mu.Unlock()
+		if !ok {
+			return
+		}
+		m.end(q.run, harvest.Summary{}, err, false)
+	}
 }
 
-// trigger queues a run of site, to start after delay (a jitter offset) once
-// a slot is free. It fails with a *BusyError if the site already has a run
-// queued or running.
-func (m *runManager) trigger(site *sites.Site, trigger string, delay time.Duration) (RunInfo, error) {
+// trigger queues a run of site. Manual runs go ahead of scheduled ones. It
+// fails with a *BusyError if the site already has a run queued or
+// running.
+func (m *runManager) trigger(site *sites.Site, trigger string) (RunInfo, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ctx == nil {
 		return RunInfo{}, ErrNotRunning
 	}
-	if m.stopping {
+	if m.stopping || m.ctx.Err() != nil {
 		return RunInfo{}, ErrStopping
 	}
 	if r, ok := m.active[site.Name]; ok {
@@ -152,35 +217,55 @@ func (m *runManager) trigger(site *sites.Site, trigger string, delay time.Durati
 		QueuedAt: now.UTC(),
 	}
 	m.active[site.Name] = r
-	info := *r
-	m.wg.Add(1)
-	go m.run(m.ctx, site, r, delay)
-	return info, nil
+	if trigger == TriggerManual {
+		m.manual.push(queuedRun{site: site, run: r})
+	} else {
+		m.queue.push(queuedRun{site: site, run: r})
+	}
+	if m.alive < m.workers {
+		m.alive++
+		m.wg.Add(1)
+		go m.work(m.ctx)
+	}
+	return *r, nil
 }
 
-func (m *runManager) run(ctx context.Context, site *sites.Site, r *RunInfo, delay time.Duration) {
+// work takes queued runs, manual ones first, until both queues are
+// empty. Once ctx is done it ends the runs it takes cancelled, without
+// crawling.
+func (m *runManager) work(ctx context.Context) {
 	defer m.wg.Done()
-	if delay > 0 {
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			m.end(r, harvest.Summary{}, ctx.Err(), false)
+	for {
+		// Under a memory budget, no run starts while the heap is over it
+		// and others run.
+		harvest.WaitForMemory(ctx, m.deps.MemoryBudget, func() int { _, running := m.counts(); return running })
+		m.mu.Lock()
+		q, ok := m.manual.pop()
+		if !ok {
+			q, ok = m.queue.pop()
+		}
+		if !ok {
+			m.alive--
+			m.mu.Unlock()
 			return
 		}
+		stopped := ctx.Err() != nil
+		if !stopped {
+			q.run.Status = StatusRunning
+			q.run.StartedAt = m.now().UTC()
+		}
+		m.mu.Unlock()
+		if stopped {
+			m.end(q.run, harvest.Summary{}, ctx.Err(), false)
+			continue
+		}
+		m.run(ctx, q.site, q.run)
 	}
-	select {
-	case m.sem <- struct{}{}:
-	case <-ctx.Done():
-		m.end(r, harvest.Summary{}, ctx.Err(), false)
-		return
-	}
-	defer func() { <-m.sem }()
+}
 
+// run crawls a site; r has just been marked running.
+func (m *runManager) run(ctx context.Context, site *sites.Site, r *RunInfo) {
 	m.mu.Lock()
-	r.Status = StatusRunning
-	r.StartedAt = m.now().UTC()
 	info := *r
 	m.mu.Unlock()
 	m.onStart(info)
@@ -351,6 +436,20 @@ func (m *runManager) recent(site string, limit int) []RunInfo {
 	return out
 }
 
+// status is a site's status as SiteInfo.Status says it: its queued or
+// running run's, else its last run's, else "never".
+func (m *runManager) status(site string) string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.active[site]; ok {
+		return r.Status
+	}
+	if h := m.history[site]; len(h) > 0 {
+		return h[len(h)-1].Status
+	}
+	return "never"
+}
+
 // last returns a site's most recent finished run; nil if it has none.
 func (m *runManager) last(site string) *RunInfo {
 	m.mu.Lock()
@@ -367,14 +466,8 @@ func (m *runManager) last(site string) *RunInfo {
 func (m *runManager) counts() (queued, running int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, r := range m.active {
-		if r.Status == StatusRunning {
-			running++
-		} else {
-			queued++
-		}
-	}
-	return queued, running
+	queued = m.manual.len() + m.queue.len()
+	return queued, len(m.active) - queued
 }
 
 // runTime orders runs: by when they started, or were queued.

@@ -15,13 +15,26 @@ import (
 
 // scheduler holds one cron entry per site. Its jobs only hand a run to the
 // run manager, so they return at once and cron never waits on a crawl.
+// Each entry's schedule is the site's, moved later by the site's jitter
+// offset, so the cron entry itself fires at the spread time and no run
+// waits for its offset.
 type scheduler struct {
 	cron   *cron.Cron
-	jitter time.Duration
-	fire   func(name string, offset time.Duration) // called on each tick of a site
+	jitter time.Duration // > 0: the window; 0: DefaultSpread's; < 0: none
+	now    func() time.Time
+	fire   func(name string) // called on each tick of a site
 
 	mu      sync.Mutex
 	entries map[string]schedEntry
+	// parsed caches each schedule string's parse and jitter window: 30,000
+	// sites share a handful of schedules, and a CRON_TZ= one reads its
+	// zone from disk on every parse.
+	parsed map[string]parsedSchedule
+}
+
+type parsedSchedule struct {
+	sched  cron.Schedule
+	window time.Duration
 }
 
 type schedEntry struct {
@@ -30,7 +43,15 @@ type schedEntry struct {
 	offset   time.Duration
 }
 
-func newScheduler(log *slog.Logger, jitter time.Duration, fire func(name string, offset time.Duration)) *scheduler {
+// MaxDefaultSpread bounds the default jitter window: a daily schedule's
+// sites all start within 6 hours of the time the schedule names.
+const MaxDefaultSpread = 6 * time.Hour
+
+// newScheduler returns a scheduler whose sites' offsets are drawn from
+// [0, jitter) when jitter > 0, from DefaultSpread's window when jitter is
+// 0, and are 0 when jitter < 0. now is the clock the default window is
+// measured from.
+func newScheduler(log *slog.Logger, jitter time.Duration, now func() time.Time, fire func(name string)) *scheduler {
 	cl := cronLogger{log: log}
 	return &scheduler{
 		cron: cron.New(
@@ -39,8 +60,10 @@ func newScheduler(log *slog.Logger, jitter time.Duration, fire func(name string,
 			cron.WithLogger(cl),
 		),
 		jitter:  jitter,
+		now:     now,
 		fire:    fire,
 		entries: map[string]schedEntry{},
+		parsed:  map[string]parsedSchedule{},
 	}
 }
 
@@ -56,13 +79,86 @@ func (s *scheduler) set(site *sites.Site) error {
 		delete(s.entries, site.Name)
 	}
 	name := site.Name
-	offset := jitterOffset(name, s.jitter)
-	id, err := s.cron.AddFunc(site.Schedule, func() { s.fire(name, offset) })
-	if err != nil {
-		return fmt.Errorf("schedule %s: %q: %w", name, site.Schedule, err)
+	p, ok := s.parsed[site.Schedule]
+	if !ok {
+		sched, err := sites.ScheduleParser.Parse(site.Schedule)
+		if err != nil {
+			return fmt.Errorf("schedule %s: %q: %w", name, site.Schedule, err)
+		}
+		p = parsedSchedule{sched: sched, window: s.window(sched)}
+		s.parsed[site.Schedule] = p // schedules are immutable: entries share them
 	}
+	offset := jitterOffset(name, p.window)
+	id := s.cron.Schedule(offsetSchedule{sched: p.sched, offset: offset}, cron.FuncJob(func() { s.fire(name) }))
 	s.entries[name] = schedEntry{id: id, schedule: site.Schedule, offset: offset}
 	return nil
+}
+
+// window is the range a site's offset is drawn from, for its schedule.
+func (s *scheduler) window(sched cron.Schedule) time.Duration {
+	if _, every := sched.(cron.ConstantDelaySchedule); every {
+		return 0 // not moved: see offsetSchedule
+	}
+	switch {
+	case s.jitter > 0:
+		return s.jitter
+	case s.jitter < 0:
+		return 0
+	}
+	return DefaultSpread(sched, s.now())
+}
+
+// DefaultSpread is the jitter window of a schedule when schedule_jitter is
+// not set: half the shortest gap between its next five starts after
+// from, at most MaxDefaultSpread. Half the gap keeps every run nearer its
+// own start than the next one, so a site still runs once per period and
+// in order; the cap keeps a daily night-time schedule ("0 3 * * *") within
+// the night (03:00 to 09:00).
+func DefaultSpread(sched cron.Schedule, from time.Time) time.Duration {
+	gap := time.Duration(0)
+	t := sched.Next(from)
+	for range 4 {
+		n := sched.Next(t)
+		if n.IsZero() || t.IsZero() {
+			break
+		}
+		if g := n.Sub(t); gap == 0 || g < gap {
+			gap = g
+		}
+		t = n
+	}
+	return min(gap/2, MaxDefaultSpread)
+}
+
+// describeJitter says how offsets are chosen, for the start-up log line.
+func (s *scheduler) describeJitter() string {
+	switch {
+	case s.jitter > 0:
+		return s.jitter.String()
+	case s.jitter < 0:
+		return "off"
+	}
+	return "default: half the schedule's interval, at most " + MaxDefaultSpread.String()
+}
+
+// offsetSchedule is a schedule whose starts are moved later by offset. An
+// "@every" schedule (cron.ConstantDelaySchedule) is not moved: its starts
+// count from when the daemon started, whatever the offset.
+type offsetSchedule struct {
+	sched  cron.Schedule
+	offset time.Duration
+}
+
+// Next returns the first start after t.
+func (o offsetSchedule) Next(t time.Time) time.Time {
+	if _, every := o.sched.(cron.ConstantDelaySchedule); every || o.offset <= 0 {
+		return o.sched.Next(t)
+	}
+	n := o.sched.Next(t.Add(-o.offset))
+	if n.IsZero() {
+		return n
+	}
+	return n.Add(o.offset)
 }
 
 // remove unschedules a site.
@@ -78,20 +174,41 @@ func (s *scheduler) remove(name string) {
 // next returns each scheduled site's next start, its jitter offset included.
 func (s *scheduler) next() map[string]time.Time {
 	s.mu.Lock()
-	byID := make(map[cron.EntryID]schedEntry, len(s.entries))
 	names := make(map[cron.EntryID]string, len(s.entries))
 	for name, e := range s.entries {
-		byID[e.id] = e
 		names[e.id] = name
 	}
 	s.mu.Unlock()
-	out := make(map[string]time.Time, len(byID))
+	out := make(map[string]time.Time, len(names))
 	for _, ce := range s.cron.Entries() {
-		e, ok := byID[ce.ID]
+		name, ok := names[ce.ID]
 		if !ok || ce.Next.IsZero() {
 			continue
 		}
-		out[names[ce.ID]] = ce.Next.Add(e.offset)
+		out[name] = ce.Next
+	}
+	return out
+}
+
+// nextOf returns the next start of the named sites that are scheduled,
+// their jitter offsets included.
+func (s *scheduler) nextOf(names ...string) map[string]time.Time {
+	s.mu.Lock()
+	byID := make(map[cron.EntryID]string, len(names))
+	for _, name := range names {
+		if e, ok := s.entries[name]; ok {
+			byID[e.id] = name
+		}
+	}
+	s.mu.Unlock()
+	out := make(map[string]time.Time, len(byID))
+	if len(byID) == 0 {
+		return out
+	}
+	for _, ce := range s.cron.Entries() {
+		if name, ok := byID[ce.ID]; ok && !ce.Next.IsZero() {
+			out[name] = ce.Next
+		}
 	}
 	return out
 }

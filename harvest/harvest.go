@@ -688,7 +688,7 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 				}
 				s := list[i]
 				if ctx.Err() == nil {
-					waitForMemory(ctx, deps.MemoryBudget, &running)
+					WaitForMemory(ctx, deps.MemoryBudget, func() int { return int(running.Load()) })
 				}
 				if err := ctx.Err(); err != nil {
 					errs[i] = err
@@ -705,15 +705,16 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 	return sums, errs
 }
 
-// waitForMemory waits, while other runs are running, until the Go heap's
-// live bytes (as of the last collection) are at most budget (0: no check),
-// or ctx ends.
-func waitForMemory(ctx context.Context, budget int64, running *atomic.Int64) {
+// WaitForMemory is what a site run waits for before it starts, under a
+// memory budget (Deps.MemoryBudget; 0: no check): while running (the
+// number of runs going) is above 0, until the Go heap's live bytes (as of
+// the last collection) are at most budget, or ctx ends.
+func WaitForMemory(ctx context.Context, budget int64, running func() int) {
 	if budget <= 0 {
 		return
 	}
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	for running.Load() > 0 {
+	for running() > 0 {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) <= budget {
 			return

@@ -17,6 +17,7 @@ import (
 	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/attachment"
 	"github.com/nianbao/nianbao/config"
+	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/daemon"
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/sites"
@@ -134,6 +135,7 @@ func runServe(ctx context.Context, g *globalOptions, o serveOptions) error {
 		PollInterval: o.PollInterval,
 		Files:        files,
 		StaleAfter:   time.Duration(cfg.StaleAfter),
+		FileLimit:    crawler.FileLimit(),
 	})
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,7 +27,58 @@ type DaemonResult struct {
 	IdleCPUPercent float64 `json:"idle_cpu_percent"`
 	RSSMB          float64 `json:"rss_mb"`      // VmRSS at the end of the idle window
 	PeakRSSMB      float64 `json:"peak_rss_mb"` // VmHWM
-	Error          string  `json:"error,omitempty"`
+	// What a person and a scraper get of the idle daemon, each the median
+	// of pageTries requests after the idle window: the status page, a
+	// page of /api/sites, and /metrics.
+	StatusPage Fetched `json:"status_page"`
+	APISites   Fetched `json:"api_sites"`
+	Metrics    Fetched `json:"metrics"`
+	// RSSAfterPagesMB is VmRSS once those requests are answered.
+	RSSAfterPagesMB float64 `json:"rss_after_pages_mb"`
+	Error           string  `json:"error,omitempty"`
+}
+
+// Fetched is what one GET of a daemon path answered.
+type Fetched struct {
+	Path  string  `json:"path"`
+	Bytes int64   `json:"bytes"`
+	MS    float64 `json:"ms"` // the median time to the last byte
+}
+
+// String is the figures as the report prints them.
+func (f Fetched) String() string {
+	return fmt.Sprintf("%s %.0f KB in %.0f ms", f.Path, float64(f.Bytes)/1024, f.MS)
+}
+
+// pageTries is how many times each daemon path is fetched; the median
+// time is reported.
+const pageTries = 5
+
+// fetchPath GETs base+path pageTries times and returns its size and median
+// time to the last byte.
+func fetchPath(client *http.Client, base, path string) (Fetched, error) {
+	f := Fetched{Path: path}
+	var times []float64
+	for range pageTries {
+		t0 := time.Now()
+		resp, err := client.Get(base + path)
+		if err != nil {
+			return f, fmt.Errorf("GET %s: %w", path, err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return f, fmt.Errorf("GET %s: read: %w", path, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			return f, fmt.Errorf("GET %s: %s", path, resp.Status)
+		}
+		times = append(times, float64(time.Since(t0).Microseconds())/1000)
+		f.Bytes = n
+	}
+	sort.Float64s(times)
+	f.MS = times[len(times)/2]
+	return f, nil
 }
 
 // buildNianbao builds the real nianbao binary from the repository at repo.
@@ -68,13 +120,13 @@ func daemonCheck(bin, dir string, f *Farm, n int, idle time.Duration) DaemonResu
 	}); err != nil {
 		return fail(err)
 	}
-	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	serveLog, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		return fail(err)
 	}
-	defer logf.Close()
+	defer serveLog.Close()
 	cmd := exec.Command(bin, "--config", filepath.Join(dir, "config.yaml"), "serve")
-	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Stdout, cmd.Stderr = serveLog, serveLog
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return fail(err)
@@ -124,7 +176,20 @@ func daemonCheck(bin, dir string, f *Farm, n int, idle time.Duration) DaemonResu
 	res.IdleCPUSeconds = float64(t1-t0) / 100 // USER_HZ is 100 on Linux
 	res.IdleCPUPercent = res.IdleCPUSeconds / res.IdleSeconds * 100
 	res.RSSMB, res.PeakRSSMB = procRSS(pid)
-	// After the window: how many sites the daemon loaded.
+	// After the window: what the pages cost, then how many sites the
+	// daemon loaded.
+	slow := &http.Client{Timeout: 60 * time.Second}
+	base := "http://" + listen
+	for _, p := range []struct {
+		path string
+		to   *Fetched
+	}{{"/", &res.StatusPage}, {"/api/sites", &res.APISites}, {"/metrics", &res.Metrics}} {
+		if *p.to, err = fetchPath(slow, base, p.path); err != nil {
+			return fail(err)
+		}
+	}
+	res.RSSAfterPagesMB, _ = procRSS(pid)
+	logf("daemon: %s; %s; %s; RSS %.0f MB after them", res.StatusPage, res.APISites, res.Metrics, res.RSSAfterPagesMB)
 	if resp, err := client.Get("http://" + listen + "/metrics"); err == nil {
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {
