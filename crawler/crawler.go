@@ -84,10 +84,11 @@ type Options struct {
 	// again, and the columns that still list reports are this run's Columns.
 	KnownColumns []string
 	// KnownFrom are the start pages the discovery that found KnownColumns
-	// began from: pages that listed no report. While every known column
-	// lists reports they are not read, so that a re-run costs what a site
-	// file naming the columns would; when one stops, they are read and
-	// discovery begins from them again.
+	// began from: pages that listed no report. Those that are a portal's
+	// home page (its root) are not read while every known column lists
+	// reports, so that a re-run costs what a site file naming the columns
+	// would; when one stops, they are read and discovery begins from them
+	// again. Other start pages are read on every run.
 	KnownFrom []string
 }
 
@@ -551,6 +552,15 @@ type job struct {
 	depth int
 }
 
+// homePage reports whether a start URL is a portal's home page — its
+// root, or the root's index page — the only start pages whose reading is
+// left to rediscovery (Options.KnownFrom): any other start page is a list
+// page its site file names, and is read on every run.
+func homePage(raw string) bool {
+	u, err := url.Parse(indexless(raw))
+	return err == nil && u.RawQuery == "" && (u.Path == "/" || u.Path == "")
+}
+
 // run reads list pages breadth-first, then fetches the report pages.
 func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 	site := cr.site
@@ -563,7 +573,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 		if !queued[s] {
 			queued[s] = true
 			j := job{url: s, follow: true, start: true, root: s}
-			if site.DiscoverPages > 0 && len(cr.opts.KnownColumns) > 0 &&
+			if site.DiscoverPages > 0 && len(cr.opts.KnownColumns) > 0 && homePage(s) &&
 				slices.Contains(cr.opts.KnownFrom, s) && !slices.Contains(cr.opts.KnownColumns, s) {
 				deferred = append(deferred, j)
 				continue

@@ -38,8 +38,8 @@ func FitLimits(sites, requests, fds int) Limits {
 	}
 	avail := max(fds-fdReserve, 8)
 	l.Requests = max(1, min(requests, avail/4))
-	l.IdleConns = max(1, avail-2*l.Requests)
-	l.Sites = max(1, min(sites, l.IdleConns))
+	l.Sites = max(1, min(sites, avail-2*l.Requests))
+	l.IdleConns = l.Sites // one a host (MaxIdleConnsPerHost), and the hosts in flight are the sites'
 	return l
 }
 

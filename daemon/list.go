@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -89,12 +90,12 @@ func parseListQuery(v url.Values) (listQuery, error) {
 	if n, ok, err := num("page", 1); err != nil {
 		return lq, err
 	} else if ok {
-		lq.Offset = (n - 1) * lq.Limit
+		lq.Offset = min(n-1, math.MaxInt32) * lq.Limit // a page past every site is empty, never an overflow
 	}
 	if n, ok, err := num("offset", 0); err != nil {
 		return lq, err
 	} else if ok {
-		lq.Offset = n
+		lq.Offset = min(n, math.MaxInt32*MaxPageSize)
 	}
 	return lq, nil
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -128,6 +129,9 @@ func TestAPISitesPaged(t *testing.T) {
 		{"?limit=5000", 2000, MaxPageSize, "fail-000", 0, MaxPageSize},
 		{"?offset=1995", 2000, 5, "site-1992", 1995, DefaultPageSize},
 		{"?offset=5000", 2000, 0, "", 5000, DefaultPageSize},
+		// Pages and offsets past every site are empty, whatever their size.
+		{"?page=9223372036854775807", 2000, 0, "", math.MaxInt32 * DefaultPageSize, DefaultPageSize},
+		{"?offset=9223372036854775807", 2000, 0, "", math.MaxInt32 * MaxPageSize, DefaultPageSize},
 		{"?status=failed", 2, 2, "fail-000", 0, DefaultPageSize},
 		{"?status=stale", 1, 1, "stale-000", 0, DefaultPageSize},
 		{"?status=never&q=site-19", 96, 96, "site-1900", 0, DefaultPageSize},

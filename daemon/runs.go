@@ -91,6 +91,7 @@ type runManager struct {
 	onStart func(RunInfo)       // called when a run starts crawling
 	onEnd   func(RunInfo, bool) // called when a run is over; the bool says it crawled
 
+	admit    sync.Mutex // held by the worker checking the memory budget and starting its run
 	mu       sync.Mutex
 	ctx      context.Context // the runs' context; nil until started
 	stopping bool
@@ -237,8 +238,10 @@ func (m *runManager) work(ctx context.Context) {
 	defer m.wg.Done()
 	for {
 		// Under a memory budget, no run starts while the heap is over it
-		// and others run.
-		harvest.WaitForMemory(ctx, m.deps.MemoryBudget, func() int { _, running := m.counts(); return running })
+		// and others run: one worker at a time checks and marks its run
+		// running, so that workers waiting together do not all start.
+		m.admit.Lock()
+		harvest.WaitForMemory(ctx, m.deps.MemoryBudget, func() int { _, running := m.counts(); return running }, m.log)
 		m.mu.Lock()
 		q, ok := m.manual.pop()
 		if !ok {
@@ -247,6 +250,7 @@ func (m *runManager) work(ctx context.Context) {
 		if !ok {
 			m.alive--
 			m.mu.Unlock()
+			m.admit.Unlock()
 			return
 		}
 		stopped := ctx.Err() != nil
@@ -255,6 +259,7 @@ func (m *runManager) work(ctx context.Context) {
 			q.run.StartedAt = m.now().UTC()
 		}
 		m.mu.Unlock()
+		m.admit.Unlock()
 		if stopped {
 			m.end(q.run, harvest.Summary{}, ctx.Err(), false)
 			continue

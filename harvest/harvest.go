@@ -675,6 +675,7 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 	var (
 		next    atomic.Int64
 		running atomic.Int64
+		admit   sync.Mutex // one site at a time checks the budget and counts itself running
 		wg      sync.WaitGroup
 	)
 	for range min(max(1, limit), len(list)) {
@@ -687,15 +688,18 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 					return
 				}
 				s := list[i]
+				admit.Lock()
 				if ctx.Err() == nil {
-					WaitForMemory(ctx, deps.MemoryBudget, func() int { return int(running.Load()) })
+					WaitForMemory(ctx, deps.MemoryBudget, func() int { return int(running.Load()) }, deps.Logger)
 				}
 				if err := ctx.Err(); err != nil {
+					admit.Unlock()
 					errs[i] = err
 					sums[i] = Summary{Site: s.Name, Status: "cancelled", Trigger: deps.Trigger}
 					continue
 				}
 				running.Add(1)
+				admit.Unlock()
 				sums[i], errs[i] = RunSite(ctx, s, deps)
 				running.Add(-1)
 			}
@@ -708,16 +712,28 @@ func RunSites(ctx context.Context, list []*sites.Site, deps Deps, limit int) ([]
 // WaitForMemory is what a site run waits for before it starts, under a
 // memory budget (Deps.MemoryBudget; 0: no check): while running (the
 // number of runs going) is above 0, until the Go heap's live bytes (as of
-// the last collection) are at most budget, or ctx ends.
-func WaitForMemory(ctx context.Context, budget int64, running func() int) {
+// the last collection) are at most budget, or ctx ends. The caller checks
+// and counts its run as running in one step (under a lock of its own), so
+// that runs waiting together do not all start when the last one ends. A
+// wait is logged (nil log: not).
+func WaitForMemory(ctx context.Context, budget int64, running func() int, log *slog.Logger) {
 	if budget <= 0 {
 		return
 	}
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	logged := false
 	for running() > 0 {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() != metrics.KindUint64 || int64(sample[0].Value.Uint64()) <= budget {
+			if logged {
+				log.Info("memory budget: heap below it again, starting the next site", "heap_live_bytes", sample[0].Value.Uint64())
+			}
 			return
+		}
+		if !logged && log != nil {
+			log.Info("memory budget reached: the next site waits for running ones to end",
+				"heap_live_bytes", sample[0].Value.Uint64(), "memory_budget", budget, "running", running())
+			logged = true
 		}
 		t := time.NewTimer(50 * time.Millisecond)
 		select {

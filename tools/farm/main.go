@@ -118,6 +118,11 @@ func runMain(args []string) error {
 	delay := fset.Duration("delay", 0, "per-host delay given to every site (politeness mode when > 0: each portal is its own host)")
 	extra := fset.Int("extrapolate", 30000, "politeness mode: extrapolate a round of this many portals at the shipped delay and concurrency (0: skip)")
 	targetWall := fset.Duration("target-wall", 24*time.Hour, "politeness mode: the wall time the extrapolated round must fit in")
+	var sets []string
+	fset.Func("set", "a top-level line of the crawl's config.yaml, e.g. -set 'max_requests_in_flight: 128' (repeatable)", func(v string) error {
+		sets = append(sets, v)
+		return nil
+	})
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	keep := fset.String("keep", "", "work directory to use and keep (default: a temporary one, removed)")
 	daemonSites := fset.Int("daemon-sites", 0, "also start the real `nianbao serve` with this many site files (0: skip)")
@@ -205,7 +210,7 @@ func runMain(args []string) error {
 		}
 	} else if !*noCrawl {
 		cdir := filepath.Join(work, "crawl")
-		cfg := crawlConfigYAML("sites", *conc, *delay)
+		cfg := crawlConfigYAML("sites", *conc, *delay, sets...)
 		if err := writeFarmSites(cdir, cfg, f.Portals, func(i int) string { return f.BaseURL(i) + f.ListURL(i, 0) }, *delay); err != nil {
 			return err
 		}
@@ -262,7 +267,7 @@ func runMain(args []string) error {
 	}
 	if *real && !*noCrawl && !f.Home {
 		rdir := filepath.Join(work, "real")
-		cfg := crawlConfigYAML("../crawl/sites", *conc, *delay)
+		cfg := crawlConfigYAML("../crawl/sites", *conc, *delay, sets...)
 		if err := os.MkdirAll(rdir, 0o755); err != nil {
 			return err
 		}

@@ -31,11 +31,14 @@ import (
 // max_concurrent_sites; conc == 0 leaves it (and every other concurrency
 // key) to config.Default(), so that the farm measures the shipped defaults.
 // delay is defaults.delay; the site files name it too (writeFarmSites).
-func crawlConfigYAML(sitesDir string, conc int, delay time.Duration) string {
+func crawlConfigYAML(sitesDir string, conc int, delay time.Duration, extra ...string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sites_dir: %s\narchive_dir: archive\n", sitesDir)
 	if conc > 0 {
 		fmt.Fprintf(&b, "max_concurrent_sites: %d\n", conc)
+	}
+	for _, e := range extra {
+		b.WriteString(e + "\n") // -set: top-level config lines, e.g. max_requests_in_flight: 128
 	}
 	fmt.Fprintf(&b, "defaults:\n  delay: %s\n  timeout: 30s\n", delay)
 	return b.String()
