@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -83,6 +84,7 @@ func crawlMain(args []string) error {
 	fs := flag.NewFlagSet("crawl", flag.ExitOnError)
 	cfgPath := fs.String("config", "config.yaml", "nianbao config.yaml")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the run here")
+	block := fs.String("blockprofile", "", "write block and mutex profiles of the run here (.block, .mutex)")
 	out := fs.String("out", "", "write the CrawlResult (JSON) here")
 	fs.Parse(args)
 
@@ -98,6 +100,20 @@ func crawlMain(args []string) error {
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
+	}
+	if *block != "" {
+		// Where the crawl waits: every blocking event of 100 µs or more
+		// (sampled below that), every 10th mutex contention.
+		runtime.SetBlockProfileRate(100_000)
+		runtime.SetMutexProfileFraction(10)
+		defer func() {
+			for _, kind := range []string{"block", "mutex"} {
+				if f, err := os.Create(*block + "." + kind); err == nil {
+					pprof.Lookup(kind).WriteTo(f, 0)
+					f.Close()
+				}
+			}
+		}()
 	}
 	start := time.Now()
 	cfg, err := config.Load(*cfgPath)

@@ -85,7 +85,7 @@ func runHome(self, work string, f *Farm, conc int) (*HomeReport, error) {
 		{"home-page", hdir, &h.Home}, {"home-page re-run", hdir, &h.HomeRe},
 	}
 	for k, r := range runs {
-		*r.out = crawlChild(self, work, strings.ReplaceAll(r.name, " ", "-"), filepath.Join(r.dir, "config.yaml"), false)
+		*r.out = crawlChild(self, work, strings.ReplaceAll(r.name, " ", "-"), filepath.Join(r.dir, "config.yaml"), false, false)
 		st, err := farmStats(f)
 		if err != nil {
 			return nil, err

@@ -123,6 +123,7 @@ func runMain(args []string) error {
 		sets = append(sets, v)
 		return nil
 	})
+	block := fset.Bool("block", false, "also write block and mutex profiles of the crawls (WORK/crawl.block, …; with -keep): where the crawl waits")
 	asJSON := fset.Bool("json", false, "print the report as JSON")
 	keep := fset.String("keep", "", "work directory to use and keep (default: a temporary one, removed)")
 	daemonSites := fset.Int("daemon-sites", 0, "also start the real `nianbao serve` with this many site files (0: skip)")
@@ -235,11 +236,11 @@ func runMain(args []string) error {
 			return err
 		}
 		rep.Served = map[string]ServerStats{}
-		rep.Crawl = crawlChild(self, work, "crawl", cfgPath, true)
+		rep.Crawl = crawlChild(self, work, "crawl", cfgPath, true, *block)
 		if rep.Served["crawl"], err = farmStats(f); err != nil {
 			return err
 		}
-		rep.Recrawl = crawlChild(self, work, "recrawl", cfgPath, true)
+		rep.Recrawl = crawlChild(self, work, "recrawl", cfgPath, true, *block)
 		if rep.Served["recrawl"], err = farmStats(f); err != nil {
 			return err
 		}
@@ -350,12 +351,16 @@ func procOf(ps *os.ProcessState, wall time.Duration) Proc {
 }
 
 // crawlChild runs `farm crawl` (in-process harvest.RunSite, with a CPU profile).
-func crawlChild(self, work, name, cfgPath string, profile bool) *CrawlReport {
+func crawlChild(self, work, name, cfgPath string, profile, block bool) *CrawlReport {
 	logf("%s: nianbao crawl --all (in-process child) …", name)
 	cr := &CrawlReport{Name: name}
 	out := filepath.Join(work, name+".json")
 	prof := filepath.Join(work, name+".pprof")
-	p, err := runChild(self, []string{"crawl", "-config", cfgPath, "-cpuprofile", prof, "-out", out}, filepath.Join(work, name+".log"))
+	args := []string{"crawl", "-config", cfgPath, "-cpuprofile", prof, "-out", out}
+	if block {
+		args = append(args, "-blockprofile", filepath.Join(work, name))
+	}
+	p, err := runChild(self, args, filepath.Join(work, name+".log"))
 	cr.Proc = p
 	if rerr := readJSON(out, &cr.Result); rerr != nil && err == nil {
 		err = rerr
