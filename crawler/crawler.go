@@ -728,7 +728,7 @@ func (cr *crawl) run(ctx context.Context, handle Handler) (Stats, error) {
 			}
 			lp = parseList(doc, base, site.Selectors.Links)
 			cr.saveList(ctx, j.url, resp, lp)
-			cr.noteForms(j, doc, base) // search.go
+			cr.noteForms(j, doc, base, resp.encoding) // search.go
 		}
 		fresh := 0
 		if lp.dropped > 0 {

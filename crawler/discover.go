@@ -489,7 +489,7 @@ func (cr *crawl) discover(ctx context.Context, queued map[string]bool) (j job, o
 		d.pages++
 		cr.stats.DiscoveryPages++
 		cr.log.Debug("discovery page", "url", t.url, "name", t.text, "depth", t.depth)
-		d.addForms(cr.searchForms(doc, base))
+		d.addForms(cr.searchForms(doc, base, resp.encoding))
 		if t.depth < maxDiscoverDepth {
 			d.push(cr.targets(lp, t.depth+1))
 		}

@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"errors"
+	"golang.org/x/text/encoding"
 	"net/url"
 	"strings"
 
@@ -39,6 +40,10 @@ type searchForm struct {
 	action string      // absolute, its query dropped: the form's data replaces it
 	fields []formField // in document order
 	page   string      // the page it was found on
+	// charset is the encoding a browser sends the form's data in: its
+	// accept-charset, else its page's (a GBK portal's search expects GBK
+	// bytes in the query). "" or "utf-8": UTF-8.
+	charset string
 }
 
 // formField is a name and value a form sends; query marks the field the
@@ -67,22 +72,56 @@ func (f searchForm) key() string {
 // action, its query replaced by the fields in document order.
 func (f searchForm) url(q string) string {
 	u, _ := url.Parse(f.action) // parsed when the form was read
+	enc := formEncoder(f.charset)
 	parts := make([]string, 0, len(f.fields))
 	for _, fl := range f.fields {
 		v := fl.value
 		if fl.query {
 			v = q
 		}
-		parts = append(parts, url.QueryEscape(fl.name)+"="+url.QueryEscape(v))
+		parts = append(parts, url.QueryEscape(enc(fl.name))+"="+url.QueryEscape(enc(v)))
 	}
 	u.RawQuery = strings.Join(parts, "&")
 	return u.String()
 }
 
+// formEncoder returns what turns a form's text into the bytes a browser
+// sends for it in charset: characters the charset lacks as &#N; (as
+// browsers write them). UTF-8, and a charset nianbao does not know, are
+// sent as they are.
+func formEncoder(charset string) func(string) string {
+	e, name, err := lookup(charset)
+	if charset == "" || err != nil || name == "utf-8" {
+		return func(s string) string { return s }
+	}
+	enc := encoding.HTMLEscapeUnsupported(e.NewEncoder())
+	return func(s string) string {
+		out, err := enc.String(s)
+		if err != nil {
+			return s
+		}
+		return out
+	}
+}
+
+// formCharset is the encoding a form's data is sent in: the first of its
+// accept-charset that nianbao knows, else its page's.
+func formCharset(form *goquery.Selection, page string) string {
+	for _, label := range strings.FieldsFunc(form.AttrOr("accept-charset", ""), func(r rune) bool { return r == ' ' || r == ',' }) {
+		if _, name, err := lookup(label); err == nil {
+			return name
+		}
+	}
+	return page
+}
+
 // searchForms returns the search forms of a page: method GET (or none),
 // an action on the site's hosts, a text input named like a query field
 // (searchFieldNames); its hidden inputs and selects are kept.
-func (cr *crawl) searchForms(doc *goquery.Document, base *url.URL) []searchForm {
+//
+// pageEnc is the encoding the page was read in: the forms' data is sent
+// in it, unless a form's accept-charset says otherwise.
+func (cr *crawl) searchForms(doc *goquery.Document, base *url.URL, pageEnc string) []searchForm {
 	var out []searchForm
 	doc.Find("form").Each(func(_ int, form *goquery.Selection) {
 		if m := strings.ToLower(strings.TrimSpace(form.AttrOr("method", ""))); m != "" && m != "get" {
@@ -93,7 +132,7 @@ func (cr *crawl) searchForms(doc *goquery.Document, base *url.URL) []searchForm 
 			return
 		}
 		action.RawQuery, action.Fragment = "", ""
-		f := searchForm{action: action.String(), page: base.String()}
+		f := searchForm{action: action.String(), page: base.String(), charset: formCharset(form, pageEnc)}
 		hasQuery := false
 		form.Find("input, select").Each(func(_ int, in *goquery.Selection) {
 			name := strings.TrimSpace(in.AttrOr("name", ""))
@@ -129,11 +168,11 @@ func (cr *crawl) searchForms(doc *goquery.Document, base *url.URL) []searchForm 
 
 // noteForms keeps the search forms of a start page, for when discovery
 // begins from it (discover). Other list pages' forms are not kept.
-func (cr *crawl) noteForms(j job, doc *goquery.Document, base *url.URL) {
+func (cr *crawl) noteForms(j job, doc *goquery.Document, base *url.URL, pageEnc string) {
 	if cr.site.DiscoverPages <= 0 || !j.start || j.url != j.root {
 		return
 	}
-	if fs := cr.searchForms(doc, base); len(fs) > 0 {
+	if fs := cr.searchForms(doc, base, pageEnc); len(fs) > 0 {
 		cr.discovery().startForms[j.root] = fs
 	}
 }
