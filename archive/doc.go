@@ -26,10 +26,7 @@
 //     Puts still writing their files. Puts of different documents write
 //     their files in parallel; Puts that share a URL, a text or a document
 //     take turns, so the same text put from two URLs at once is still one
-//     document with two sources. A writer's lookups go through a small pool
-//     of read-only connections: in WAL mode a read sees every commit that
-//     finished before it began, and a Put looks up only after the locks it
-//     shares with earlier Puts are free, so after their commits.
+//     document with two sources.
 //   - A file version is a version whose text was read from a file (an
 //     attachment) rather than a page. Its metadata's "file" says what the
 //     file is and whether it had text; a file without text (a scan) has an

@@ -132,12 +132,7 @@ CREATE TABLE IF NOT EXISTS fetch_state (
 // sqliteIndex is Index in an SQLite file (modernc.org/sqlite, WAL mode).
 // Every error that says the file is damaged comes out as an *IndexError.
 type sqliteIndex struct {
-	db *sql.DB
-	// rd, on a writer's index, is a pool of read-only connections for
-	// lookups, so that they neither wait for one another on the single
-	// writing connection nor behind a group commit's sync; in WAL mode a
-	// read sees every commit finished before it began. nil: db reads too.
-	rd   *sql.DB
+	db   *sql.DB
 	path string
 	// build is set on an index being rebuilt aside (see buildIndex): nothing
 	// is synced until the finished file is, so durable commits are not.
@@ -292,7 +287,7 @@ func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, er
 		if _, err := db.Exec(schema); err != nil {
 			return nil, fmt.Errorf("archive: create index %s: %w", path, err)
 		}
-		return x, x.openReaders()
+		return x, nil
 	}
 	// A reader creates nothing, so it checks that the file is an index.
 	found := 0
@@ -366,39 +361,7 @@ func (x *sqliteIndex) quickCheck(ctx context.Context) (string, error) {
 	return strings.Join(msgs, "; "), nil
 }
 
-func (x *sqliteIndex) Close() error {
-	if x.rd != nil {
-		x.rd.Close()
-	}
-	return x.db.Close()
-}
-
-// reader is the pool lookups go through.
-func (x *sqliteIndex) reader() *sql.DB {
-	if x.rd != nil {
-		return x.rd
-	}
-	return x.db
-}
-
-// readers is how many read-only connections a writer's index keeps.
-const readers = 4
-
-// openReaders gives a writer's index its pool of read-only connections
-// (sqliteIndex.rd), once the file and its tables exist.
-func (x *sqliteIndex) openReaders() error {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "query_only(1)")
-	rd, err := sql.Open("sqlite", "file:"+x.path+"?"+q.Encode())
-	if err != nil {
-		return fmt.Errorf("archive: open index %s: %w", x.path, err)
-	}
-	rd.SetMaxOpenConns(readers)
-	rd.SetMaxIdleConns(readers)
-	x.rd = rd
-	return nil
-}
+func (x *sqliteIndex) Close() error { return x.db.Close() }
 
 const timeFmt = time.RFC3339Nano
 
@@ -411,7 +374,7 @@ func (x *sqliteIndex) SourceState(ctx context.Context, u string) (_ SourceState,
 	defer x.check(&err)
 	var s SourceState
 	var first string
-	err = x.reader().QueryRowContext(ctx, `SELECT doc, last_sha256, first_seen FROM sources WHERE url = ?`, u).Scan(&s.Doc, &s.LastSHA, &first)
+	err = x.db.QueryRowContext(ctx, `SELECT doc, last_sha256, first_seen FROM sources WHERE url = ?`, u).Scan(&s.Doc, &s.LastSHA, &first)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
 	}
@@ -425,7 +388,7 @@ func (x *sqliteIndex) SourceState(ctx context.Context, u string) (_ SourceState,
 func (x *sqliteIndex) DocByText(ctx context.Context, sha string) (_ string, _ bool, err error) {
 	defer x.check(&err)
 	var doc string
-	err = x.reader().QueryRowContext(ctx, `SELECT doc FROM versions WHERE sha256 = ? ORDER BY doc, version LIMIT 1`, sha).Scan(&doc)
+	err = x.db.QueryRowContext(ctx, `SELECT doc FROM versions WHERE sha256 = ? ORDER BY doc, version LIMIT 1`, sha).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -438,7 +401,7 @@ func (x *sqliteIndex) DocByText(ctx context.Context, sha string) (_ string, _ bo
 func (x *sqliteIndex) HasText(ctx context.Context, doc, sha string) (_ bool, err error) {
 	defer x.check(&err)
 	var n int
-	err = x.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE doc = ? AND sha256 = ?`, doc, sha).Scan(&n)
+	err = x.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM versions WHERE doc = ? AND sha256 = ?`, doc, sha).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("archive: index: doc %s: %w", doc, err)
 	}
@@ -449,7 +412,7 @@ func (x *sqliteIndex) Doc(ctx context.Context, id string) (_ Doc, _ bool, err er
 	defer x.check(&err)
 	d := Doc{ID: id}
 	var created string
-	err = x.reader().QueryRowContext(ctx, `SELECT site, year, kind, title, dir, created_at FROM documents WHERE id = ?`, id).
+	err = x.db.QueryRowContext(ctx, `SELECT site, year, kind, title, dir, created_at FROM documents WHERE id = ?`, id).
 		Scan(&d.Site, &d.Year, &d.Kind, &d.Title, &d.Dir, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, false, nil
@@ -458,7 +421,7 @@ func (x *sqliteIndex) Doc(ctx context.Context, id string) (_ Doc, _ bool, err er
 		return d, false, fmt.Errorf("archive: index: doc %s: %w", id, err)
 	}
 	d.CreatedAt = parseTime(created)
-	rows, err := x.reader().QueryContext(ctx, `SELECT url, site, first_seen FROM sources WHERE doc = ? ORDER BY first_seen, url`, id)
+	rows, err := x.db.QueryContext(ctx, `SELECT url, site, first_seen FROM sources WHERE doc = ? ORDER BY first_seen, url`, id)
 	if err != nil {
 		return d, false, fmt.Errorf("archive: index: sources of %s: %w", id, err)
 	}
@@ -481,7 +444,7 @@ const maxDocIDs = 10
 
 func (x *sqliteIndex) DocIDs(ctx context.Context, prefix string) (_ []string, err error) {
 	defer x.check(&err)
-	rows, err := x.reader().QueryContext(ctx, `SELECT id FROM documents WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?`, len(prefix), prefix, maxDocIDs+1)
+	rows, err := x.db.QueryContext(ctx, `SELECT id FROM documents WHERE substr(id, 1, ?) = ? ORDER BY id LIMIT ?`, len(prefix), prefix, maxDocIDs+1)
 	if err != nil {
 		return nil, fmt.Errorf("archive: index: docs %s: %w", prefix, err)
 	}
@@ -510,7 +473,7 @@ func (x *sqliteIndex) hasDocuments(ctx context.Context) (_ bool, err error) {
 func (x *sqliteIndex) LatestVersion(ctx context.Context, doc string) (_ int, err error) {
 	defer x.check(&err)
 	var n sql.NullInt64
-	if err := x.reader().QueryRowContext(ctx, `SELECT MAX(version) FROM versions WHERE doc = ?`, doc).Scan(&n); err != nil {
+	if err := x.db.QueryRowContext(ctx, `SELECT MAX(version) FROM versions WHERE doc = ?`, doc).Scan(&n); err != nil {
 		return 0, fmt.Errorf("archive: index: versions of %s: %w", doc, err)
 	}
 	return int(n.Int64), nil
@@ -629,7 +592,7 @@ func (x *sqliteIndex) Versions(ctx context.Context, f Filter) (_ []Version, err 
 		args = append(args, f.Doc)
 	}
 	q += ` ORDER BY d.site, d.year DESC, v.doc, v.version`
-	rows, err := x.reader().QueryContext(ctx, q, args...)
+	rows, err := x.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("archive: index: versions: %w", err)
 	}
@@ -675,7 +638,7 @@ func (x *sqliteIndex) Runs(ctx context.Context, site string, limit int) (_ []Run
 	}
 	q += ` ORDER BY started_at DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := x.reader().QueryContext(ctx, q, args...)
+	rows, err := x.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("archive: index: runs: %w", err)
 	}
@@ -711,7 +674,7 @@ func (x *sqliteIndex) FetchState(ctx context.Context, u string) (_ FetchState, _
 	defer x.check(&err)
 	s := FetchState{URL: u}
 	var at string
-	err = x.reader().QueryRowContext(ctx, `SELECT site, status, etag, last_modified, sha256, bytes, fetched_at FROM fetch_state WHERE url = ?`, u).
+	err = x.db.QueryRowContext(ctx, `SELECT site, status, etag, last_modified, sha256, bytes, fetched_at FROM fetch_state WHERE url = ?`, u).
 		Scan(&s.Site, &s.Status, &s.ETag, &s.LastModified, &s.SHA256, &s.Bytes, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
@@ -727,7 +690,7 @@ func (x *sqliteIndex) ListState(ctx context.Context, u string) (_ ListState, _ b
 	defer x.check(&err)
 	l := ListState{URL: u}
 	var at string
-	err = x.reader().QueryRowContext(ctx, `SELECT site, etag, last_modified, links, fetched_at FROM list_state WHERE url = ?`, u).
+	err = x.db.QueryRowContext(ctx, `SELECT site, etag, last_modified, links, fetched_at FROM list_state WHERE url = ?`, u).
 		Scan(&l.Site, &l.ETag, &l.LastModified, &l.Links, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, false, nil
