@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
@@ -22,10 +21,7 @@ import (
 // report column fails, saying so.
 func TestRunSiteFromHomePage(t *testing.T) {
 	srv := portaltest.NewHomePortal(t)
-	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nstart: "+srv.URL+"/\n"), "home.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := parseSite(t, "name: home\ndelay: 0s\nstart: "+srv.URL+"/\n")
 	dir := t.TempDir()
 	a := openArchive(t, dir)
 	sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
@@ -60,22 +56,18 @@ func TestRunSiteFromHomePage(t *testing.T) {
 
 	// Nothing to find from a page of scripts: failed, and why.
 	srv.Set("/js.html", []byte(`<html><head><title>示范县人民政府</title><script src="/app.js"></script></head><body><div id="app"></div></body></html>`))
-	js, _ := sites.Parse([]byte("name: js\ndelay: 0s\nstart: "+srv.URL+"/js.html\n"), "js.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	js := parseSite(t, "name: js\ndelay: 0s\nstart: "+srv.URL+"/js.html\n")
 	sum, err = harvest.RunSite(context.Background(), js, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
 	if err != nil || sum.Status != "failed" || !strings.Contains(sum.Error, "no report column found") {
 		t.Errorf("a page of scripts: %+v, %v", sum, err)
 	}
-	_ = archive.TextOK
 }
 
 // A portal whose report columns are filled by script: its own search form
 // finds the reports, and the run archives them and counts the queries.
 func TestRunSiteThroughSearch(t *testing.T) {
 	srv := portaltest.NewSearchPortal(t)
-	site, probs := sites.Parse([]byte("name: s\ndelay: 0s\nstart: "+srv.URL+"/\n"), "s.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := parseSite(t, "name: s\ndelay: 0s\nstart: "+srv.URL+"/\n")
 	dir := t.TempDir()
 	a := openArchive(t, dir)
 	sum, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}})
@@ -94,10 +86,7 @@ func TestRunSiteThroughSearch(t *testing.T) {
 // column lists no report any more.
 func TestRunSiteRemembersColumns(t *testing.T) {
 	srv := portaltest.NewHomePortal(t)
-	site, probs := sites.Parse([]byte("name: home\ndelay: 0s\nstart: "+srv.URL+"/\n"), "home.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := parseSite(t, "name: home\ndelay: 0s\nstart: "+srv.URL+"/\n")
 	a := openArchive(t, t.TempDir())
 	now := time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)
 	run := func() harvest.Summary {

@@ -94,8 +94,14 @@ func (c *countingConn) Read(p []byte) (int, error) {
 
 func testSite(t testing.TB, srv *portaltest.Server, extra string) *sites.Site {
 	t.Helper()
-	s, probs := sites.Parse([]byte("name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"+extra), "t.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 20})
+	return parseSite(t, "name: t\nstart: "+srv.URL+"/c/index.html\ndelay: 0s\n"+extra)
+}
+
+// parseSite is a site file's text as the tests' site: 10 s timeouts, at
+// most 20 list pages.
+func parseSite(t testing.TB, text string) *sites.Site {
+	t.Helper()
+	s, probs := sites.Parse([]byte(text), "t.yaml", sites.Defaults{Timeout: 10e9, MaxPages: 20})
 	if probs != nil {
 		t.Fatal(probs)
 	}

@@ -38,12 +38,7 @@ func sitesOn(t *testing.T, n int, b *busyPortals) []*sites.Site {
 				r.URL.Path, 2000+i, strings.Repeat(fmt.Sprintf("第%d个机关本年度法治政府建设取得积极成效。", i), 20))
 		}))
 		t.Cleanup(srv.Close)
-		s, probs := sites.Parse([]byte(fmt.Sprintf("name: s%02d\ndelay: 0s\nstart: %s/\n", i, srv.URL)), "s.yaml",
-			sites.Defaults{Timeout: 10e9, MaxPages: 5})
-		if probs != nil {
-			t.Fatal(probs)
-		}
-		list = append(list, s)
+		list = append(list, parseSite(t, fmt.Sprintf("name: s%02d\ndelay: 0s\nstart: %s/\n", i, srv.URL)))
 	}
 	return list
 }

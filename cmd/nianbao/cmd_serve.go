@@ -36,14 +36,19 @@ func newServeCommand(g *globalOptions) *cobra.Command {
 		Use:   "serve",
 		Short: "Run as a service: crawl every site on its schedule; serve a status page, an API and metrics",
 		Long: `Run until stopped: crawl each site on its schedule (its own, or
-defaults.schedule), at most max_concurrent_sites at once and never one site
-twice at once; pick up site files added, changed or removed in the sites
-directory within seconds (and on SIGHUP); and serve on listen:
+defaults.schedule, spread over half its interval, at most 6h, unless
+schedule_jitter says otherwise), at most max_concurrent_sites at once and
+never one site twice at once; pick up site files added, changed or removed
+in the sites directory within seconds (and on SIGHUP); and serve on listen:
 
-  /                         status page: every site, its next and last run, charts
+  /                         status page: sites failing, stale, ok and never run,
+                            then 100 sites a page, failing and stale first
+                            (?status=failed|stale|ok|never, ?q=NAME, ?page=N)
   /healthz                  "ok"
-  /api/sites                sites as JSON: schedule, next run, last run, counts,
-                            consecutive_failures, last_success, stale, file problems
+  /api/sites                one page of sites as JSON (limit, offset or page,
+                            status, q; total and counts): schedule, next run,
+                            last run, consecutive_failures, last_success,
+                            stale, file problems
   /api/runs?site=NAME       recent runs with their summaries (404 for an unknown site)
   POST /api/sites/NAME/crawl  crawl a site now (202 with the run's id)
   /metrics                  Prometheus metrics (nianbao_*)
