@@ -75,51 +75,58 @@
 // <year> is the year the report is about, or "undated". Each vN.json's
 // sha256 is of vN.txt's bytes exactly, so `sha256sum v1.txt` verifies it.
 //
-// Crash safety: every file is written through one helper (temporary file,
-// fsync, move into place, fsync of the directory); version files are moved
-// with link(2), which refuses to overwrite, and are made read-only. A
-// version's files are written text first and metadata last, then the
-// index; whatever a crash interrupts, the next writer finds files that
-// verify, indexes committed versions the index missed, and removes the files
-// of a version whose metadata was never written.
+// Crash safety: files that replace others (doc.json, run records, the
+// _pending markers) are written through one helper (temporary file, fsync,
+// move into place, fsync of the directory); version files are created
+// under their own name with O_EXCL, which refuses to overwrite, and are
+// read-only. A version's files are written text first and metadata last,
+// then the index; whatever a crash interrupts, the next writer finds files
+// that verify, indexes committed versions the index missed, and removes the
+// files of a version whose metadata was never written.
 //
-// The order that argument needs on disk, after a power failure as well as a
-// killed process, and the fsyncs that give it, for a write of version N:
+// A Put's files are staged (Files.Stage: written without an fsync) and made
+// durable together by Files.Sync, which on Linux is one syncfs(2) of the
+// archive's file system for every Put writing at that moment (elsewhere,
+// fsyncs of each staged file and directory): two flushes per version, shared
+// by concurrent Puts, instead of about ten fsyncs each. The order that
+// argument needs on disk, after a power failure as well as a killed process,
+// for a write of version N:
 //
-//  1. The _pending marker is durable (its data and its directory synced)
-//     before any file of the document is touched, so that a crash anywhere
-//     below is found by the next Open.
-//  2. vN.txt and vN.raw.gz (or vN.pdf…) each have their data fsynced before
-//     they are linked into place, but the directory is not synced after
-//     each: until vN.json exists they are an uncommitted version, which a
-//     crash may keep or lose in any combination and the next writer
-//     removes either way. (doc.json, replaced, is synced as every file is.
-//     A new source commits by its line in sources.jsonl, appended and
-//     fsynced — and the log's directory synced when the append created
-//     it — before the index commit.)
-//  3. vN.json, the commit mark: the directory is synced — making step 2's
-//     entries durable — and vN.json's data fsynced, and only then is it
-//     linked in, and the directory synced again. So a vN.json on disk
-//     implies its text and raw bytes on disk, whole; and it is on disk
-//     before step 4 starts. One directory sync per version instead of one
-//     per file (Dir: the first write of a file other than version data
-//     into a directory syncs it first).
-//  4. The index commit that adds the version is synced before Put returns
+//  1. Staged: the document's _pending marker, doc.json for a new document,
+//     vN.txt and vN.raw.gz (or vN.pdf…). Then a Sync. Until it returns,
+//     a power failure may keep, lose or tear (keep the name, lose the
+//     bytes) any of them: without vN.json they are an uncommitted version,
+//     which the next writer removes, and an empty marker is found by its
+//     name. After it, they are all on disk, whole.
+//  2. Staged: vN.json, the commit mark. Then a Sync. So a vN.json on disk
+//     implies its text and raw bytes on disk, whole, and its marker
+//     durable; a power failure during this Sync may tear vN.json itself,
+//     which the next Open finds through the marker (the latest vN.json,
+//     unreadable and above the versions the index has) and removes with its
+//     version's files (dropUnsyncedMark; verify meanwhile reports it as the
+//     leftover of an interrupted write, not as damage).
+//  3. The index commit that adds the version is synced before Put returns
 //     (synchronous FULL for that transaction; see openSQLite), so the index
 //     never lists a version the files lack, and never lags the files once
 //     the marker is gone. With concurrent Puts it is a group commit: each
-//     Put's files (steps 1–3) are on disk before it queues its change, the
+//     Put's files (steps 1–2) are on disk before it queues its change, the
 //     group's one transaction is synced, and only then does any of its Puts
-//     go on to step 5 and return. A crash before the sync loses the whole
+//     go on to step 4 and return. A crash before the sync loses the whole
 //     group from the index, never part of a change: every Put of it still
 //     has its marker, so the next Open finishes it from the files.
-//  5. The marker is removed (not synced: a marker that comes back only
+//  4. The marker is removed (not synced: a marker that comes back only
 //     makes the next Open re-check one document).
 //
-// Syncs of one directory by concurrent writers are shared (Dir.syncDir):
-// a writer needs a sync that starts after its own change, and one that
-// another writer starts then does as well. Markers moved into _pending by
-// many Puts at once cost a few syncs of it, not one each.
+// A doc.json that replaces another (a new title) is written durably after
+// step 2, never staged: its old bytes must not be lost to a power failure.
+// A new source commits by its line in sources.jsonl, appended and fsynced
+// (and the log's directory synced when the append created it), after a
+// durable marker and before the index commit.
+//
+// Syncs by concurrent writers are shared (Dir.Sync, Dir.syncDir): a writer
+// needs a sync that starts after its own change, and one that another
+// writer starts then does as well, so a burst of Puts costs a few flushes,
+// not a few each.
 //
 // Index writes that record no files — last-seen times and fetch state, all
 // a re-crawl writes — are committed without an fsync: a power failure can

@@ -2,6 +2,8 @@ package archive
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,37 +55,68 @@ func TestIndexSynchronous(t *testing.T) {
 
 // A version's data files leave their directory to be synced by its
 // metadata, which syncs it before it is moved into place.
-func TestDirDefersVersionDataSync(t *testing.T) {
-	root := t.TempDir()
-	d, err := NewDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(root, "demo", "2020", "0123456789")
-	pending := func() bool { d.mu.Lock(); defer d.mu.Unlock(); return d.unsynced[dir] }
-	if err := d.Replace("demo/2020/0123456789/doc.json", []byte("{}")); err != nil {
-		t.Fatal(err)
-	}
-	if pending() {
-		t.Fatal("doc.json left its directory unsynced")
-	}
-	for _, name := range []string{"v1.raw.gz", "v1.txt"} {
-		if err := d.Create("demo/2020/0123456789/"+name, []byte("x")); err != nil {
+// Stage writes files durable only at the next Sync: written once they are
+// read-only and never replace a file; replacing ones replace. Sync works by
+// syncfs where the system has it and by fsyncs of what was staged
+// elsewhere (perFile, tried here on any system), and a file staged and then
+// removed before the Sync is no error.
+func TestDirStageSync(t *testing.T) {
+	for _, perFile := range []bool{false, true} {
+		root := t.TempDir()
+		d, err := NewDir(root)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !pending() {
-			t.Fatalf("%s synced its directory: its metadata should", name)
+		d.perFile = d.perFile || perFile
+		const doc = "demo/2020/0123456789"
+		for _, w := range []struct {
+			name string
+			once bool
+		}{{"_pending/0123456789", false}, {doc + "/doc.json", false}, {doc + "/v1.txt", true}, {doc + "/v1.json", true}} {
+			if err := d.Stage(w.name, []byte(w.name), w.once); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if err := d.Create("demo/2020/0123456789/v1.json", []byte("{}")); err != nil {
-		t.Fatal(err)
-	}
-	if pending() {
-		t.Fatal("v1.json left its directory unsynced")
-	}
-	for _, name := range []string{"doc.json", "v1.raw.gz", "v1.txt", "v1.json"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
-			t.Error(err)
+		if err := d.Stage(doc+"/v1.txt", []byte("again"), true); !errors.Is(err, fs.ErrExist) {
+			t.Errorf("perFile %v: staging v1.txt again: %v, want fs.ErrExist", perFile, err)
+		}
+		if err := d.Stage(doc+"/doc.json", []byte("replaced"), false); err != nil {
+			t.Fatal(err)
+		}
+		if perFile {
+			d.mu.Lock()
+			n := len(d.staged)
+			d.mu.Unlock()
+			// The four files and the five directories given new
+			// entries: the root (_pending, demo), _pending, demo,
+			// demo/2020 and the document's.
+			if n != 9 {
+				t.Errorf("perFile: %d paths staged, want 9", n)
+			}
+		}
+		if err := d.Remove("_pending/0123456789"); err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Sync(); err != nil {
+			t.Fatalf("perFile %v: Sync: %v", perFile, err)
+		}
+		if perFile && len(d.staged) != 0 {
+			t.Errorf("perFile: %d paths still staged after Sync", len(d.staged))
+		}
+		for name, want := range map[string]string{doc + "/v1.txt": doc + "/v1.txt", doc + "/doc.json": "replaced"} {
+			got, err := os.ReadFile(filepath.Join(root, name))
+			if err != nil || string(got) != want {
+				t.Errorf("perFile %v: %s holds %q (%v), want %q", perFile, name, got, err, want)
+			}
+		}
+		if fi, err := os.Stat(filepath.Join(root, doc, "v1.json")); err != nil || fi.Mode().Perm()&0o222 != 0 {
+			t.Errorf("perFile %v: v1.json: %v, %v: want read-only", perFile, fi.Mode(), err)
+		}
+		if leftovers, _ := filepath.Glob(filepath.Join(root, doc, ".*")); len(leftovers) > 0 {
+			t.Errorf("perFile %v: temporary files left: %v", perFile, leftovers)
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -7,9 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
-	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -32,28 +33,35 @@ type Files interface {
 	// A last line without its "\n" (an append a crash interrupted) is cut
 	// off first.
 	Append(name string, data []byte) error
+	// Stage writes name as Create (once set) or Replace do, but makes no
+	// promise of durability until the next Sync returns: a crash before
+	// then may keep the file, lose it, or keep its name with its bytes
+	// missing. Many writes staged and then synced together cost one flush.
+	Stage(name string, data []byte, once bool) error
+	// Sync makes durable every write that returned before Sync was called.
+	Sync() error
 }
 
-// Dir is Files in a local directory. Every write goes through
-// writeFileAtomic, so a crash leaves either the old state or the new one,
-// plus at most a temporary file that the next Open removes.
-//
-// One exception to "durable when the call returns": a version's data files
-// (vN.txt, vN.raw.gz, vN.pdf…) are fsynced themselves but their directory is
-// not synced after each one. The directory is synced once, by the next write
-// of any other file in it — the version's metadata vN.json, which the
-// archive writes after them as the commit mark — before that file is moved
-// into place (and again after, as for every file). So a version's metadata
-// never reaches the disk before its text and raw bytes do; until it does,
-// they are the files of an uncommitted version, which a crash may keep or
-// lose and the next writer removes either way. See "Crash safety" in doc.go.
+// Dir is Files in a local directory. Create, Replace and Stage's replacing
+// writes go through writeFileAtomic, so a crash leaves either the old state
+// or the new one, plus at most a temporary file that the next Open removes;
+// Stage's files written once, through createFile. Create, Replace
+// and Append are durable when they return; Stage's writes when the next
+// Sync does, which flushes them all at once (see "Crash safety" in doc.go).
 type Dir struct {
 	fs.FS
 	root string
 
-	mu       sync.Mutex
-	unsynced map[string]bool      // directories with version data files moved in since their last sync
-	syncs    map[string]*dirSyncs // per directory: fsyncs of it shared by concurrent writers
+	mu    sync.Mutex
+	syncs map[string]*dirSyncs // per directory: fsyncs of it shared by concurrent writers
+
+	// Staged writes: made durable by flushing the whole file system at
+	// once where the system can (syncfs(2) on Linux, through rootFD),
+	// else by fsyncs of each staged file and directory (staged).
+	flush   dirSyncs // Syncs of concurrent callers shared, as a directory's are
+	rootFD  *os.File // the root, held open so that syncfs reports every write-back error since
+	perFile bool     // no syncfs: fsync what staged lists
+	staged  map[string]bool
 }
 
 var _ Files = (*Dir)(nil)
@@ -63,7 +71,23 @@ func NewDir(root string) (*Dir, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: create %s: %w", root, err)
 	}
-	return &Dir{FS: os.DirFS(root), root: root}, nil
+	d := &Dir{FS: os.DirFS(root), root: root, perFile: !haveSyncFS}
+	if !d.perFile {
+		f, err := os.Open(root)
+		if err != nil {
+			return nil, fmt.Errorf("archive: open %s: %w", root, err)
+		}
+		d.rootFD = f
+	}
+	return d, nil
+}
+
+// Close releases the directory's open root.
+func (d *Dir) Close() error {
+	if d.rootFD == nil {
+		return nil
+	}
+	return d.rootFD.Close()
 }
 
 // Root is the directory's path.
@@ -77,6 +101,138 @@ func (d *Dir) Create(name string, data []byte) error {
 // Replace implements Files.
 func (d *Dir) Replace(name string, data []byte) error {
 	return d.write(name, data, false)
+}
+
+// Stage implements Files: the file is written and moved into place as
+// Create and Replace do, without an fsync of it or of its directory.
+func (d *Dir) Stage(name string, data []byte, once bool) error {
+	if !fs.ValidPath(name) {
+		return fmt.Errorf("archive: invalid file name %q", name)
+	}
+	full := filepath.Join(d.root, filepath.FromSlash(name))
+	dir := filepath.Dir(full)
+	if err := d.mkdirStaged(dir); err != nil {
+		return fmt.Errorf("archive: write %s: %w", name, err)
+	}
+	var err error
+	if once {
+		err = createFile(full, data)
+	} else {
+		err = writeFile(dir, filepath.Base(full), data, false, false, nil)
+	}
+	if err != nil {
+		return fmt.Errorf("archive: write %s: %w", name, err)
+	}
+	d.stage(full, dir)
+	return nil
+}
+
+// createFile writes a new read-only file under its own name, refusing to
+// replace one: Stage's way for files written once, which needs no
+// temporary file (a kill that cuts it short leaves a torn file of a
+// version not yet committed, which the archive removes as it removes the
+// rest of such a version's files). On error the file is removed.
+func createFile(full string, data []byte) (err error) {
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if err != nil {
+		return err // fs.ErrExist when the version is already there
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(full)
+		}
+	}()
+	n, err := f.Write(data)
+	if err == nil && n != len(data) {
+		err = fmt.Errorf("short write: %d of %d bytes", n, len(data))
+	}
+	return err
+}
+
+// stage lists paths for the next per-file Sync.
+func (d *Dir) stage(paths ...string) {
+	if !d.perFile {
+		return
+	}
+	d.mu.Lock()
+	if d.staged == nil {
+		d.staged = map[string]bool{}
+	}
+	for _, p := range paths {
+		d.staged[p] = true
+	}
+	d.mu.Unlock()
+}
+
+// mkdirStaged creates dir and its missing parents, durable at the next Sync.
+func (d *Dir) mkdirStaged(dir string) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := d.mkdirStaged(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	d.stage(parent)
+	return nil
+}
+
+// Sync implements Files. Concurrent callers share flushes: each waits for
+// one that started after it was called, so a burst of staged writes from
+// many Puts costs a flush or two, not one each.
+func (d *Dir) Sync() error {
+	return d.flush.run(d.flushAll)
+}
+
+// flushAll makes every staged write durable: one syncfs(2) of the file
+// system, or fsyncs of the staged files, then of their directories.
+func (d *Dir) flushAll() error {
+	if !d.perFile {
+		if err := syncFS(d.rootFD); err != nil {
+			return fmt.Errorf("archive: sync %s: %w", d.root, err)
+		}
+		return nil
+	}
+	d.mu.Lock()
+	staged := d.staged
+	d.staged = nil
+	d.mu.Unlock()
+	var files, dirs []string
+	for p := range staged {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			dirs = append(dirs, p)
+		} else if err == nil {
+			files = append(files, p)
+		}
+		// Gone since (a marker removed): nothing to make durable.
+	}
+	for _, p := range append(files, dirs...) {
+		if err := fsyncPath(p); err != nil {
+			d.stage(slices.Collect(maps.Keys(staged))...) // the next Sync tries again
+			return fmt.Errorf("archive: sync %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func fsyncPath(p string) error {
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
 }
 
 // Remove implements Files.
@@ -165,57 +321,8 @@ func (d *Dir) write(name string, data []byte, once bool) error {
 	if err := d.mkdirAll(dir); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
-	deferSync := once && isVersionData(path.Base(name))
-	if !deferSync {
-		// Whatever was moved into this directory before this file reaches
-		// the disk before it does.
-		if err := d.syncUnsynced(dir); err != nil {
-			return fmt.Errorf("archive: write %s: %w", name, err)
-		}
-	}
-	dirSync := d.syncDir
-	if deferSync {
-		dirSync = nil
-	}
-	if err := writeFileAtomic(dir, filepath.Base(full), data, once, dirSync); err != nil {
+	if err := writeFileAtomic(dir, filepath.Base(full), data, once, d.syncDir); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
-	}
-	if deferSync {
-		d.mu.Lock()
-		if d.unsynced == nil {
-			d.unsynced = map[string]bool{}
-		}
-		d.unsynced[dir] = true
-		d.mu.Unlock()
-	}
-	return nil
-}
-
-// isVersionData reports whether a file name is a version's text or raw
-// bytes (not its metadata): a file whose directory sync waits for the
-// metadata's.
-func isVersionData(base string) bool {
-	m := versionFileRe.FindStringSubmatch(base)
-	return m != nil && m[2] != "json"
-}
-
-// syncUnsynced syncs dir if version data files were moved into it since its
-// last sync. No lock is held across the fsync: writes to one document's
-// directory are serialised by the archive (one writer per document at a
-// time), writes to different ones proceed in parallel.
-func (d *Dir) syncUnsynced(dir string) error {
-	d.mu.Lock()
-	if !d.unsynced[dir] {
-		d.mu.Unlock()
-		return nil
-	}
-	delete(d.unsynced, dir)
-	d.mu.Unlock()
-	if err := d.syncDir(dir); err != nil {
-		d.mu.Lock()
-		d.unsynced[dir] = true
-		d.mu.Unlock()
-		return err
 	}
 	return nil
 }
@@ -246,7 +353,6 @@ func (d *Dir) syncDir(dir string) error {
 	s := d.syncs[dir]
 	if s == nil {
 		s = &dirSyncs{}
-		s.cond = sync.NewCond(&s.mu)
 		d.syncs[dir] = s
 	}
 	s.users++
@@ -261,8 +367,17 @@ func (d *Dir) syncDir(dir string) error {
 		d.mu.Unlock()
 	}()
 
+	return s.run(func() error { return syncDir(dir) })
+}
+
+// run runs sync, or waits for a run of it that started after the call did
+// and ended without error.
+func (s *dirSyncs) run(flush func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.cond == nil {
+		s.cond = sync.NewCond(&s.mu)
+	}
 	want := s.started + 1 // the first sync to start from now on
 	for s.done < want {
 		if s.running {
@@ -273,7 +388,7 @@ func (d *Dir) syncDir(dir string) error {
 		s.started++
 		n := s.started
 		s.mu.Unlock()
-		err := syncDir(dir)
+		err := flush()
 		s.mu.Lock()
 		s.running = false
 		s.cond.Broadcast()
@@ -296,7 +411,13 @@ const tempMarker = "-tmp-"
 // which refuses to replace an existing file, so a version is never
 // overwritten; otherwise rename(2) replaces atomically. The temporary file is
 // removed on any error.
-func writeFileAtomic(dir, name string, data []byte, once bool, syncDir func(string) error) (err error) {
+func writeFileAtomic(dir, name string, data []byte, once bool, syncDir func(string) error) error {
+	return writeFile(dir, name, data, once, true, syncDir)
+}
+
+// writeFile is writeFileAtomic with the file's fsync optional (Stage's
+// writes are made durable later, by Sync).
+func writeFile(dir, name string, data []byte, once, fsync bool, syncDir func(string) error) (err error) {
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := filepath.Join(dir, "."+name+tempMarker+hex.EncodeToString(rnd[:]))
@@ -317,8 +438,10 @@ func writeFileAtomic(dir, name string, data []byte, once bool, syncDir func(stri
 	if n != len(data) {
 		return fmt.Errorf("short write: %d of %d bytes", n, len(data))
 	}
-	if err = f.Sync(); err != nil {
-		return err
+	if fsync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
 	}
 	if once {
 		if err = f.Chmod(0o444); err != nil {

@@ -137,6 +137,11 @@ func (c *docFileBytes) Replace(name string, data []byte) error {
 	return c.Files.Replace(name, data)
 }
 
+func (c *docFileBytes) Stage(name string, data []byte, once bool) error {
+	c.count(name, data)
+	return c.Files.Stage(name, data, once)
+}
+
 func (c *docFileBytes) Append(name string, data []byte) error {
 	c.count(name, data)
 	if ap, ok := c.Files.(interface{ Append(string, []byte) error }); ok {

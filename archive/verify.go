@@ -218,10 +218,16 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			if err == nil {
 				err = json.Unmarshal(data, &d)
 			}
-			if err != nil {
+			_, _, id := docDirParts(dir)
+			switch {
+			case err != nil && interrupted[id]:
+				leftover(name, "unreadable (%s): written by a write a crash interrupted; the next writer rewrites it", innerErr(err))
+			case err != nil:
 				add(name, "unreadable: %s; %s", innerErr(err), fix)
-			} else if err := checkDoc(d, dir); err != nil {
-				add(name, "%v; %s", err, fix)
+			default:
+				if err := checkDoc(d, dir); err != nil {
+					add(name, "%v; %s", err, fix)
+				}
 			}
 		case len(nums) > 0:
 			add(path.Join(dir, "doc.json"), "missing; verify --repair rewrites it from the versions and the index")
@@ -229,6 +235,12 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		for _, n := range nums {
 			name := path.Join(dir, fmt.Sprintf("v%d.json", n))
 			v, err := a.readVersionIn(dir, n)
+			if _, _, id := docDirParts(dir); err != nil && interrupted[id] && n == committed {
+				// The commit mark a power failure cut while it was being
+				// made durable: the next writer removes it and its version.
+				leftover(name, "unreadable (%s): the commit mark of a write a crash interrupted; the next writer removes it and its version", innerErr(err))
+				continue
+			}
 			if err != nil {
 				_, _, id := docDirParts(dir)
 				unreadable[fmt.Sprintf("%s@v%d", id, n)] = true

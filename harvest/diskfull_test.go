@@ -48,6 +48,13 @@ func (f *fullDisk) Append(name string, data []byte) error {
 	return f.Files.Append(name, data)
 }
 
+func (f *fullDisk) Stage(name string, data []byte, once bool) error {
+	if err := f.fail(name); err != nil {
+		return err
+	}
+	return f.Files.Stage(name, data, once)
+}
+
 func (f *fullDisk) Replace(name string, data []byte) error {
 	if err := f.fail(name); err != nil {
 		return err

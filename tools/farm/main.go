@@ -82,8 +82,12 @@ type CrawlReport struct {
 	Requests    int         `json:"requests"` // pages + 304s
 	PagesPerSec float64     `json:"pages_per_s"`
 	ArchiveMB   float64     `json:"archive_mb"` // archive size after the run
-	Breakdown   *Breakdown  `json:"breakdown,omitempty"`
-	Error       string      `json:"error,omitempty"`
+	// MachineBusy is how many cores the whole machine kept busy during the
+	// child's run (/proc/stat: every process and the kernel's own threads,
+	// such as write-back; 0 where there is no /proc/stat).
+	MachineBusy float64    `json:"machine_cores_busy"`
+	Breakdown   *Breakdown `json:"breakdown,omitempty"`
+	Error       string     `json:"error,omitempty"`
 }
 
 // Report is everything one harness run measured.
@@ -340,6 +344,32 @@ func runChild(bin string, args []string, logPath string) (Proc, error) {
 	return p, nil
 }
 
+// machineCPU is the CPU-seconds every core of the machine has spent busy
+// since boot (/proc/stat's first line: all but idle and iowait).
+func machineCPU() (float64, bool) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	f := strings.Fields(line)
+	if len(f) < 8 || f[0] != "cpu" {
+		return 0, false
+	}
+	var busy float64
+	for i, v := range f[1:] {
+		if i == 3 || i == 4 || i >= 8 { // idle, iowait; guest time is already in user
+			continue
+		}
+		n, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return 0, false
+		}
+		busy += n
+	}
+	return busy / 100, true // USER_HZ is 100 on Linux
+}
+
 func procOf(ps *os.ProcessState, wall time.Duration) Proc {
 	p := Proc{WallSeconds: wall.Seconds(), UserSeconds: ps.UserTime().Seconds(), SysSeconds: ps.SystemTime().Seconds()}
 	p.CPUSeconds = p.UserSeconds + p.SysSeconds
@@ -360,7 +390,11 @@ func crawlChild(self, work, name, cfgPath string, profile, block bool) *CrawlRep
 	if block {
 		args = append(args, "-blockprofile", filepath.Join(work, name))
 	}
+	before, _ := machineCPU()
 	p, err := runChild(self, args, filepath.Join(work, name+".log"))
+	if after, ok := machineCPU(); ok && p.WallSeconds > 0 {
+		cr.MachineBusy = (after - before) / p.WallSeconds
+	}
 	cr.Proc = p
 	if rerr := readJSON(out, &cr.Result); rerr != nil && err == nil {
 		err = rerr
