@@ -286,6 +286,13 @@ func (a *Archive) recoverPending(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("archive: read %s: %w", pendingDir, err)
 	}
+	if len(entries) > 0 {
+		// A killed writer's last files may be in the page cache only:
+		// durable before recovery reads them, keeps them and indexes them.
+		if err := a.files.Sync(); err != nil {
+			return err
+		}
+	}
 	for _, en := range entries {
 		marker := path.Join(pendingDir, en.Name())
 		data, err := fs.ReadFile(a.files, marker)
@@ -382,8 +389,19 @@ func (a *Archive) dropUnsyncedMark(ctx context.Context, id, dir string) error {
 }
 
 func (a *Archive) recoverDoc(ctx context.Context, dir string) error {
-	if _, err := a.committedVersion(dir); err != nil {
+	committed, err := a.committedVersion(dir)
+	if err != nil {
 		return err
+	}
+	if committed == 0 {
+		// A new document whose first version was never committed: its
+		// doc.json, if a crash tore it, holds nothing to keep.
+		name := path.Join(dir, "doc.json")
+		if data, err := fs.ReadFile(a.files, name); err == nil && !json.Valid(data) {
+			a.log.Warn("removing the torn doc.json of a document that has no version yet", "file", name)
+			return a.files.Remove(name)
+		}
+		return nil
 	}
 	df, err := a.readDoc(dir)
 	if err != nil || df == nil || !df.ok {
@@ -648,7 +666,7 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		if err := a.beginWrite(d); err != nil {
 			return Result{}, err
 		}
-		v, err := a.writeVersion(d, latest+1, e, sha)
+		v, err := a.writeVersion(d, latest+1, e, sha, nil)
 		if err != nil {
 			return Result{}, err
 		}
@@ -719,8 +737,9 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		Sources:   []Source{{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}},
 	}
 	a.addSiteYear(d.Site, yearDir(d.Year))
-	// The document file comes first: a crash after it leaves a document
-	// without versions, which is not damage; the reverse would be.
+	// The marker first; doc.json goes with the first version's commit
+	// mark (writeVersion), so that a torn doc.json always has a durable
+	// marker naming it, and a missing one is rewritten from the versions.
 	if err := a.beginWrite(d); err != nil {
 		return Result{}, err
 	}
@@ -735,10 +754,7 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 			return Result{}, err
 		}
 	}
-	if err := a.stageDocFile(d); err != nil {
-		return Result{}, err
-	}
-	v, err := a.writeVersion(d, last+1, e, sha)
+	v, err := a.writeVersion(d, last+1, e, sha, &d)
 	if err != nil {
 		return Result{}, err
 	}
@@ -835,6 +851,13 @@ func (a *Archive) reconcile(ctx context.Context, d Doc) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if committed > latest {
+		// Versions written by a Put that failed or was killed before its
+		// last flush: durable before the index lists them.
+		if err := a.files.Sync(); err != nil {
+			return 0, err
+		}
+	}
 	for n := latest + 1; n <= committed; n++ {
 		v, err := a.readVersionIn(d.Dir, n)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -871,6 +894,9 @@ func (a *Archive) importLeftover(ctx context.Context, site, id string) (bool, er
 	}
 	a.log.Warn("indexing a document written before an interruption", "doc", id)
 	if err := a.restoreDocFile(d); err != nil {
+		return false, err
+	}
+	if err := a.files.Sync(); err != nil { // durable before the index lists it
 		return false, err
 	}
 	return true, indexDoc(ctx, a.index, *d)
@@ -924,12 +950,12 @@ func (a *Archive) addSiteYear(site, year string) {
 
 // writeVersion writes version n of a document in two steps, each made
 // durable by one Sync shared with the Puts writing at the same time: first
-// the version's text and raw bytes (with the document's marker and, for a
-// new document, its doc.json, staged before), then its metadata vN.json,
-// the commit mark. So a vN.json on disk implies its files on disk whole and
-// its marker durable, and it is durable itself before the index is told
-// (see "Crash safety" in doc.go).
-func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, error) {
+// the version's text and raw bytes (with the document's marker, staged
+// before), then its metadata vN.json, the commit mark, with a new
+// document's doc.json (newDoc). So a vN.json or a new doc.json on disk
+// implies the version's files on disk whole and its marker durable, and
+// they are durable before the index is told (see "Crash safety" in doc.go).
+func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string, newDoc *Doc) (Version, error) {
 	base := path.Join(d.Dir, fmt.Sprintf("v%d", n))
 	v := Version{
 		Site:        d.Site,
@@ -1011,6 +1037,11 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string) (Version, erro
 	}
 	if err := a.files.Sync(); err != nil {
 		return v, err
+	}
+	if newDoc != nil {
+		if err := a.stageDocFile(*newDoc); err != nil {
+			return v, err
+		}
 	}
 	if err := a.files.Stage(base+".json", meta, true); err != nil {
 		return v, err

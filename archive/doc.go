@@ -85,26 +85,32 @@
 // files of a version whose metadata was never written.
 //
 // A Put's files are staged (Files.Stage: written without an fsync) and made
-// durable together by Files.Sync, which on Linux is one syncfs(2) of the
-// archive's file system for every Put writing at that moment (elsewhere,
-// fsyncs of each staged file and directory): two flushes per version, shared
-// by concurrent Puts, instead of about ten fsyncs each. The order that
-// argument needs on disk, after a power failure as well as a killed process,
-// for a write of version N:
+// durable together by Files.Sync, which on Linux (5.8 and later) is one
+// syncfs(2) of the archive's file system for every Put writing at that
+// moment; elsewhere each file's data is fsynced as it is staged and Sync
+// fsyncs the directories given entries. Two flushes per version, shared by
+// concurrent Puts, instead of about ten fsyncs each. syncfs tells a
+// write-back error to one caller only and cannot say whose write it lost,
+// so after a failed one every Sync fails until the archive is opened again.
+// The order the argument needs on disk, after a power failure as well as a
+// killed process, for a write of version N:
 //
-//  1. Staged: the document's _pending marker, doc.json for a new document,
-//     vN.txt and vN.raw.gz (or vN.pdf…). Then a Sync. Until it returns,
-//     a power failure may keep, lose or tear (keep the name, lose the
-//     bytes) any of them: without vN.json they are an uncommitted version,
-//     which the next writer removes, and an empty marker is found by its
-//     name. After it, they are all on disk, whole.
-//  2. Staged: vN.json, the commit mark. Then a Sync. So a vN.json on disk
-//     implies its text and raw bytes on disk, whole, and its marker
-//     durable; a power failure during this Sync may tear vN.json itself,
-//     which the next Open finds through the marker (the latest vN.json,
-//     unreadable and above the versions the index has) and removes with its
-//     version's files (dropUnsyncedMark; verify meanwhile reports it as the
-//     leftover of an interrupted write, not as damage).
+//  1. Staged: the document's _pending marker, vN.txt and vN.raw.gz (or
+//     vN.pdf…). Then a Sync. Until it returns, a power failure may keep,
+//     lose or tear (keep the name, lose the bytes) any of them: without
+//     vN.json they are an uncommitted version, which the next writer
+//     removes, and an empty marker is found by its name. After it, they are
+//     all on disk, whole.
+//  2. Staged: vN.json, the commit mark, and a new document's doc.json. Then
+//     a Sync. So a vN.json or a new doc.json on disk implies its version's
+//     files on disk, whole, and its marker durable. A power failure during
+//     this Sync may tear vN.json, which the next Open finds through the
+//     marker (the latest vN.json, unreadable and above the versions the
+//     index has) and removes with its version's files (dropUnsyncedMark;
+//     kept aside as vN.json.corrupt-<time> if it held bytes), or tear or
+//     lose doc.json, which the next Open rewrites from the versions or, for
+//     a document without a committed version, removes. Until then verify
+//     lists them as leftovers of an interrupted write, not damage.
 //  3. The index commit that adds the version is synced before Put returns
 //     (synchronous FULL for that transaction; see openSQLite), so the index
 //     never lists a version the files lack, and never lags the files once
@@ -117,11 +123,14 @@
 //  4. The marker is removed (not synced: a marker that comes back only
 //     makes the next Open re-check one document).
 //
-// A doc.json that replaces another (a new title) is written durably after
-// step 2, never staged: its old bytes must not be lost to a power failure.
-// A new source commits by its line in sources.jsonl, appended and fsynced
-// (and the log's directory synced when the append created it), after a
-// durable marker and before the index commit.
+// Whatever indexes files a crashed or failed writer left (Open's recovery,
+// reconcile, importLeftover) first Syncs: a killed process's last files may
+// be in the page cache only, and must be durable before the index lists
+// them. A doc.json that replaces another (a new title) is written durably
+// after step 2, never staged: its old bytes must not be lost to a power
+// failure. A new source commits by its line in sources.jsonl, appended and
+// fsynced (and the log's directory synced when the append created it),
+// after a durable marker and before the index commit.
 //
 // Syncs by concurrent writers are shared (Dir.Sync, Dir.syncDir): a writer
 // needs a sync that starts after its own change, and one that another

@@ -57,9 +57,10 @@ func TestIndexSynchronous(t *testing.T) {
 // metadata, which syncs it before it is moved into place.
 // Stage writes files durable only at the next Sync: written once they are
 // read-only and never replace a file; replacing ones replace. Sync works by
-// syncfs where the system has it and by fsyncs of what was staged
-// elsewhere (perFile, tried here on any system), and a file staged and then
-// removed before the Sync is no error.
+// syncfs where the system has it and elsewhere (perFile, tried here on any
+// system) by fsyncs of each file as it is staged and of the staged
+// directories at Sync; a file staged and then removed before the Sync is no
+// error. A failed syncfs fails every later Sync.
 func TestDirStageSync(t *testing.T) {
 	for _, perFile := range []bool{false, true} {
 		root := t.TempDir()
@@ -87,11 +88,12 @@ func TestDirStageSync(t *testing.T) {
 			d.mu.Lock()
 			n := len(d.staged)
 			d.mu.Unlock()
-			// The four files and the five directories given new
-			// entries: the root (_pending, demo), _pending, demo,
-			// demo/2020 and the document's.
-			if n != 9 {
-				t.Errorf("perFile: %d paths staged, want 9", n)
+			// The five directories given new entries (the files'
+			// data was fsynced as they were staged): the root
+			// (_pending, demo), _pending, demo, demo/2020 and the
+			// document's.
+			if n != 5 {
+				t.Errorf("perFile: %d paths staged, want 5", n)
 			}
 		}
 		if err := d.Remove("_pending/0123456789"); err != nil {
@@ -114,6 +116,14 @@ func TestDirStageSync(t *testing.T) {
 		}
 		if leftovers, _ := filepath.Glob(filepath.Join(root, doc, ".*")); len(leftovers) > 0 {
 			t.Errorf("perFile %v: temporary files left: %v", perFile, leftovers)
+		}
+		if !perFile {
+			d.mu.Lock()
+			d.flushErr = errors.New("write-back failed")
+			d.mu.Unlock()
+			if err := d.Sync(); err == nil || err.Error() != "write-back failed" {
+				t.Errorf("Sync after a failed syncfs: %v, want its error", err)
+			}
 		}
 		if err := d.Close(); err != nil {
 			t.Fatal(err)

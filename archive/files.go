@@ -58,10 +58,11 @@ type Dir struct {
 	// Staged writes: made durable by flushing the whole file system at
 	// once where the system can (syncfs(2) on Linux, through rootFD),
 	// else by fsyncs of each staged file and directory (staged).
-	flush   dirSyncs // Syncs of concurrent callers shared, as a directory's are
-	rootFD  *os.File // the root, held open so that syncfs reports every write-back error since
-	perFile bool     // no syncfs: fsync what staged lists
-	staged  map[string]bool
+	flush    dirSyncs // Syncs of concurrent callers shared, as a directory's are
+	rootFD   *os.File // the root, held open so that syncfs reports every write-back error since
+	flushErr error    // a failed syncfs: every later Sync fails with it
+	perFile  bool     // no syncfs: fsync each staged file, and at Sync the directories staged lists
+	staged   map[string]bool
 }
 
 var _ Files = (*Dir)(nil)
@@ -71,7 +72,8 @@ func NewDir(root string) (*Dir, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("archive: create %s: %w", root, err)
 	}
-	d := &Dir{FS: os.DirFS(root), root: root, perFile: !haveSyncFS}
+	root = filepath.Clean(root)
+	d := &Dir{FS: os.DirFS(root), root: root, perFile: !haveSyncFS()}
 	if !d.perFile {
 		f, err := os.Open(root)
 		if err != nil {
@@ -114,16 +116,19 @@ func (d *Dir) Stage(name string, data []byte, once bool) error {
 	if err := d.mkdirStaged(dir); err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
+	// Flushing file by file, each file's data is fsynced here, through the
+	// descriptor that wrote it: the only one sure to be told of a failed
+	// write-back. Its directory entry waits for the Sync.
 	var err error
 	if once {
-		err = createFile(full, data)
+		err = createFile(full, data, d.perFile)
 	} else {
-		err = writeFile(dir, filepath.Base(full), data, false, false, nil)
+		err = writeFile(dir, filepath.Base(full), data, false, d.perFile, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("archive: write %s: %w", name, err)
 	}
-	d.stage(full, dir)
+	d.stage(dir)
 	return nil
 }
 
@@ -132,7 +137,7 @@ func (d *Dir) Stage(name string, data []byte, once bool) error {
 // temporary file (a kill that cuts it short leaves a torn file of a
 // version not yet committed, which the archive removes as it removes the
 // rest of such a version's files). On error the file is removed.
-func createFile(full string, data []byte) (err error) {
+func createFile(full string, data []byte, fsync bool) (err error) {
 	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if err != nil {
 		return err // fs.ErrExist when the version is already there
@@ -148,6 +153,9 @@ func createFile(full string, data []byte) (err error) {
 	n, err := f.Write(data)
 	if err == nil && n != len(data) {
 		err = fmt.Errorf("short write: %d of %d bytes", n, len(data))
+	}
+	if err == nil && fsync {
+		err = f.Sync()
 	}
 	return err
 }
@@ -168,7 +176,15 @@ func (d *Dir) stage(paths ...string) {
 }
 
 // mkdirStaged creates dir and its missing parents, durable at the next Sync.
+// Flushing file by file, it lists every directory up to the root, made by
+// this call or not: one another Stage made a moment ago may not be listed
+// yet, and its entry must be durable before this Stage's Sync returns.
 func (d *Dir) mkdirStaged(dir string) error {
+	if d.perFile {
+		for p := dir; p != d.root && strings.HasPrefix(p, d.root); p = filepath.Dir(p) {
+			d.stage(filepath.Dir(p))
+		}
+	}
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
@@ -193,11 +209,27 @@ func (d *Dir) Sync() error {
 }
 
 // flushAll makes every staged write durable: one syncfs(2) of the file
-// system, or fsyncs of the staged files, then of their directories.
+// system, or fsyncs of the directories given entries (each file's data was
+// fsynced when it was staged).
+//
+// A failed syncfs fails every Sync after it too: the kernel reports a
+// write-back error to one syncfs only, and cannot say whose write it lost,
+// so no later flush can vouch for files staged before it. Opening the
+// archive again starts afresh.
 func (d *Dir) flushAll() error {
 	if !d.perFile {
+		d.mu.Lock()
+		failed := d.flushErr
+		d.mu.Unlock()
+		if failed != nil {
+			return failed
+		}
 		if err := syncFS(d.rootFD); err != nil {
-			return fmt.Errorf("archive: sync %s: %w", d.root, err)
+			err = fmt.Errorf("archive: sync %s: %w (writes since may be lost: open the archive again)", d.root, err)
+			d.mu.Lock()
+			d.flushErr = err
+			d.mu.Unlock()
+			return err
 		}
 		return nil
 	}
@@ -205,16 +237,7 @@ func (d *Dir) flushAll() error {
 	staged := d.staged
 	d.staged = nil
 	d.mu.Unlock()
-	var files, dirs []string
 	for p := range staged {
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			dirs = append(dirs, p)
-		} else if err == nil {
-			files = append(files, p)
-		}
-		// Gone since (a marker removed): nothing to make durable.
-	}
-	for _, p := range append(files, dirs...) {
 		if err := fsyncPath(p); err != nil {
 			d.stage(slices.Collect(maps.Keys(staged))...) // the next Sync tries again
 			return fmt.Errorf("archive: sync %s: %w", p, err)
@@ -340,7 +363,9 @@ type dirSyncs struct {
 	running bool
 	started uint64 // syncs started
 	done    uint64 // the latest sync that has ended without error
-	users   int    // callers of syncDir on it now; guarded by Dir.mu
+	failed  uint64 // the latest sync that has failed, and its error
+	err     error
+	users   int // callers of syncDir on it now; guarded by Dir.mu
 }
 
 // syncDir fsyncs dir, or waits for a sync of it that started after the call
@@ -370,8 +395,10 @@ func (d *Dir) syncDir(dir string) error {
 	return s.run(func() error { return syncDir(dir) })
 }
 
-// run runs sync, or waits for a run of it that started after the call did
-// and ended without error.
+// run runs flush, or waits for a run of it that started after the call
+// did. A failed run fails every caller it was for, not only the one that
+// ran it: a flush's error (a write-back error, which syncfs reports once)
+// may be any of their writes'.
 func (s *dirSyncs) run(flush func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -380,6 +407,9 @@ func (s *dirSyncs) run(flush func() error) error {
 	}
 	want := s.started + 1 // the first sync to start from now on
 	for s.done < want {
+		if s.failed >= want {
+			return s.err
+		}
 		if s.running {
 			s.cond.Wait()
 			continue
@@ -393,7 +423,8 @@ func (s *dirSyncs) run(flush func() error) error {
 		s.running = false
 		s.cond.Broadcast()
 		if err != nil {
-			return err // the waiters try again themselves
+			s.failed, s.err = max(s.failed, n), err
+			return err
 		}
 		s.done = max(s.done, n)
 	}

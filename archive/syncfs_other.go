@@ -8,6 +8,6 @@ import (
 )
 
 // haveSyncFS: elsewhere a Sync fsyncs each staged file and directory.
-const haveSyncFS = false
+func haveSyncFS() bool { return false }
 
 func syncFS(*os.File) error { return errors.New("syncfs is Linux's") }

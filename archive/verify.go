@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		leftovers = append(leftovers, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
 	}
 	setAside := func(file string) {
-		aside = append(aside, Problem{File: file, Msg: "an unreadable file set aside by verify --repair; nothing reads it (delete it once it is no longer wanted)"})
+		aside = append(aside, Problem{File: file, Msg: "an unreadable file set aside by verify --repair or by the recovery of an interrupted write; nothing reads it (delete it once it is no longer wanted)"})
 	}
 	onDisk := map[string]string{} // "doc@vN" → sha256
 	// "doc@vN" whose metadata file exists and cannot be read: reported
@@ -164,7 +165,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 				leftover(path.Join(dir, en.Name()), "temporary file of an interrupted write")
 				continue
 			}
-			if strings.HasPrefix(en.Name(), "doc.json"+corruptMarker) {
+			if strings.HasPrefix(en.Name(), "doc.json"+corruptMarker) || setAsideMarkRe.MatchString(en.Name()) {
 				setAside(path.Join(dir, en.Name()))
 				continue
 			}
@@ -229,13 +230,15 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 					add(name, "%v; %s", err, fix)
 				}
 			}
+		case len(nums) > 0 && interrupted[docID(dir)]:
+			leftover(path.Join(dir, "doc.json"), "missing: a write a crash interrupted had not made it durable; the next writer rewrites it from the versions")
 		case len(nums) > 0:
 			add(path.Join(dir, "doc.json"), "missing; verify --repair rewrites it from the versions and the index")
 		}
 		for _, n := range nums {
 			name := path.Join(dir, fmt.Sprintf("v%d.json", n))
 			v, err := a.readVersionIn(dir, n)
-			if _, _, id := docDirParts(dir); err != nil && interrupted[id] && n == committed {
+			if _, _, id := docDirParts(dir); err != nil && interrupted[id] && n == committed && !a.indexHas(ctx, id, n) {
 				// The commit mark a power failure cut while it was being
 				// made durable: the next writer removes it and its version.
 				leftover(name, "unreadable (%s): the commit mark of a write a crash interrupted; the next writer removes it and its version", innerErr(err))
@@ -409,4 +412,23 @@ func encodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// setAsideMarkRe names a commit mark a crash tore, kept aside by the next
+// Open (dropUnsyncedMark): vN.json.corrupt-<time>.
+var setAsideMarkRe = regexp.MustCompile(`^v\d+\.json` + regexp.QuoteMeta(corruptMarker))
+
+func docID(dir string) string {
+	_, _, id := docDirParts(dir)
+	return id
+}
+
+// indexHas reports whether the index lists version n of a document (false
+// without an index).
+func (a *Archive) indexHas(ctx context.Context, id string, n int) bool {
+	if a.index == nil {
+		return false
+	}
+	latest, err := a.index.LatestVersion(ctx, id)
+	return err == nil && latest >= n
 }
