@@ -23,7 +23,10 @@
 //     "0 3 * * *" do not start in the same second. It is drawn from
 //     [0, schedule_jitter) when that is set, else from the default spread:
 //     half the schedule's shortest interval, at most 6 hours
-//     (DefaultSpread); "@every" schedules are not moved.
+//     (DefaultSpread). An "@every" schedule starts at the same place in each
+//     of its periods (counted from the Unix epoch), that place drawn from
+//     the whole period (or from [0, schedule_jitter)): sites sharing
+//     "@every 24h" fill the day evenly, whenever the daemon was started.
 //   - A run is one crawl of one site: harvest.RunSite, the function `nianbao
 //     crawl` calls too. A run is queued (waiting for a worker), then
 //     running, then ok, failed or cancelled. A site has at most one queued

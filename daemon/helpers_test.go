@@ -72,9 +72,13 @@ type envOptions struct {
 	// is measured.
 	discardLogs bool
 	http        HTTPLimits
-	hostname    string           // the machine's name as the daemon sees it ("": "testbox")
-	now         func() time.Time // the daemon's clock (nil: time.Now)
-	location    *time.Location   // the server's zone for the status page (nil: UTC)
+	// spread keeps the default schedule spread; without it the test's
+	// config turns it off (schedule_jitter: 0s), so that "@every 1h" means
+	// "not during this test".
+	spread   bool
+	hostname string           // the machine's name as the daemon sees it ("": "testbox")
+	now      func() time.Time // the daemon's clock (nil: time.Now)
+	location *time.Location   // the server's zone for the status page (nil: UTC)
 }
 
 func newEnv(t testing.TB, o envOptions) *testEnv {
@@ -82,6 +86,11 @@ func newEnv(t testing.TB, o envOptions) *testEnv {
 	dir := t.TempDir()
 	cfgText := "sites_dir: sites\narchive_dir: archive\nuser_agent: \"nianbao-test/1.0\"\nmin_schedule_interval: 1s\n" +
 		"defaults:\n  delay: 0s\n  timeout: 10s\n  max_pages: 5\n  schedule: \"@every 1h\"\n" + o.config
+	if !o.spread && !strings.Contains(o.config, "schedule_jitter") {
+		// "@every 1h" means "not during this test": counted from the
+		// daemon's start, not placed anywhere in the hour.
+		cfgText += "schedule_jitter: 0s\n"
+	}
 	writeFile(t, filepath.Join(dir, "config.yaml"), cfgText)
 	if err := os.MkdirAll(filepath.Join(dir, "sites"), 0o755); err != nil {
 		t.Fatal(err)

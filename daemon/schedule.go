@@ -89,15 +89,26 @@ func (s *scheduler) set(site *sites.Site) error {
 		s.parsed[site.Schedule] = p // schedules are immutable: entries share them
 	}
 	offset := jitterOffset(name, p.window)
-	id := s.cron.Schedule(offsetSchedule{sched: p.sched, offset: offset}, cron.FuncJob(func() { s.fire(name) }))
+	id := s.cron.Schedule(offsetSchedule{sched: p.sched, offset: offset, phased: p.window > 0}, cron.FuncJob(func() { s.fire(name) }))
 	s.entries[name] = schedEntry{id: id, schedule: site.Schedule, offset: offset}
 	return nil
 }
 
 // window is the range a site's offset is drawn from, for its schedule.
 func (s *scheduler) window(sched cron.Schedule) time.Duration {
-	if _, every := sched.(cron.ConstantDelaySchedule); every {
-		return 0 // not moved: see offsetSchedule
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok {
+		// An "@every" schedule's starts are placed on a grid of its
+		// period at the site's offset (see offsetSchedule): by default
+		// anywhere in the period, so that sites sharing "@every 24h" are
+		// spread evenly over the day instead of all starting 24 hours
+		// after the daemon did.
+		switch {
+		case s.jitter > 0:
+			return min(s.jitter, every.Delay)
+		case s.jitter < 0:
+			return 0
+		}
+		return every.Delay
 	}
 	switch {
 	case s.jitter > 0:
@@ -142,16 +153,26 @@ func (s *scheduler) describeJitter() string {
 }
 
 // offsetSchedule is a schedule whose starts are moved later by offset. An
-// "@every" schedule (cron.ConstantDelaySchedule) is not moved: its starts
-// count from when the daemon started, whatever the offset.
+// "@every" schedule (cron.ConstantDelaySchedule) with phased set starts at
+// the times offset past a multiple of its period, counted from the Unix
+// epoch: once every period, at the same place in it however often the
+// daemon is restarted. Without phased (schedule_jitter: 0s) it counts from
+// when the daemon started, as cron's own does.
 type offsetSchedule struct {
 	sched  cron.Schedule
 	offset time.Duration
+	phased bool
 }
 
 // Next returns the first start after t.
 func (o offsetSchedule) Next(t time.Time) time.Time {
-	if _, every := o.sched.(cron.ConstantDelaySchedule); every || o.offset <= 0 {
+	if every, ok := o.sched.(cron.ConstantDelaySchedule); ok {
+		if !o.phased || every.Delay <= 0 {
+			return o.sched.Next(t)
+		}
+		return phaseNext(t, every.Delay, o.offset)
+	}
+	if o.offset <= 0 {
 		return o.sched.Next(t)
 	}
 	n := o.sched.Next(t.Add(-o.offset))
@@ -159,6 +180,17 @@ func (o offsetSchedule) Next(t time.Time) time.Time {
 		return n
 	}
 	return n.Add(o.offset)
+}
+
+// phaseNext is the first time after t that lies phase past a multiple of
+// period since the Unix epoch.
+func phaseNext(t time.Time, period, phase time.Duration) time.Time {
+	since := t.UnixNano() - int64(phase)
+	k := since / int64(period)
+	if since < 0 && since%int64(period) != 0 {
+		k-- // floor, not truncation
+	}
+	return time.Unix(0, (k+1)*int64(period)+int64(phase)).In(t.Location())
 }
 
 // remove unschedules a site.
