@@ -220,8 +220,16 @@ var _ Index = (*sqliteIndex)(nil)
 // --repair) recreates the index from the files in any case; the fetch state
 // it carries over is a cache. With FULL everywhere every report and every 304 of a
 // re-crawl paid an fsync of the log.
+//
+// The page cache is 32 MiB instead of SQLite's 2 MiB: the index grows by
+// about 160 KB a portal, and each report's lookups (its URL, its text, its
+// id) descend three B-trees; with 2 MiB a national round read them from
+// the file with a syscall a page. On 3,000 farm portals it took the index
+// from 1.10 to 0.83 CPU-s per 1,000 pages and the crawl from 695 to 621 s,
+// for 60 MB more peak RSS (on 600 portals, where the file fits the OS
+// cache and the old page cache better, it changed nothing).
 func openSQLite(path string, readOnly bool) (*sqliteIndex, error) {
-	return openSQLiteWith(path, readOnly, "journal_mode(WAL)", "synchronous(NORMAL)")
+	return openSQLiteWith(path, readOnly, "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-32768)")
 }
 
 // openSQLiteWith opens the index file at path with these pragmas. A file
