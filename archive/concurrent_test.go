@@ -232,14 +232,7 @@ func TestKilledDuringConcurrentPuts(t *testing.T) {
 // versions and sources, and rebuilds its index from its files.
 func TestOldArchive(t *testing.T) {
 	dir := t.TempDir()
-	copyDir(t, filepath.Join("testdata", "old-archive"), dir)
-	// Git keeps no read-only bit: give the version files theirs back.
-	vfiles, _ := filepath.Glob(filepath.Join(dir, "demo", "*", "*", "v*"))
-	for _, f := range vfiles {
-		if err := os.Chmod(f, 0o444); err != nil {
-			t.Fatal(err)
-		}
-	}
+	archivetest.Copy(t, filepath.Join("testdata", "old-archive"), dir)
 	if vers := archivetest.Check(t, dir); len(vers) != 4 {
 		t.Fatalf("old archive holds %d versions, want 4", len(vers))
 	}

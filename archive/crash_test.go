@@ -126,30 +126,6 @@ func (c *crashFiles) Remove(name string) error {
 	return c.Files.Remove(name)
 }
 
-// copyDir copies an archive directory, keeping file modes.
-func copyDir(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		fi, _ := d.Info()
-		return os.WriteFile(target, data, fi.Mode().Perm())
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestCrashAtEveryWrite(t *testing.T) {
 	const u1, u2, u3 = "http://a.gov.cn/1.html", "http://a.gov.cn/2.html", "http://a.gov.cn/3.html"
 	base := t.TempDir()
@@ -171,7 +147,7 @@ func TestCrashAtEveryWrite(t *testing.T) {
 	for _, tt := range tests {
 		// Count the file operations the write takes when nothing fails.
 		dir := t.TempDir()
-		copyDir(t, base, dir)
+		archivetest.Copy(t, base, dir)
 		counter := &crashFiles{left: -1}
 		b, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { counter.Files = f; return counter }})
 		if err != nil {
@@ -185,7 +161,7 @@ func TestCrashAtEveryWrite(t *testing.T) {
 			for _, pf := range powerFailures {
 				t.Run(fmt.Sprintf("%s/after %d of %d writes/%s", tt.name, k, total, pf.name), func(t *testing.T) {
 					dir := t.TempDir()
-					copyDir(t, base, dir)
+					archivetest.Copy(t, base, dir)
 					cf := &crashFiles{left: k, root: dir, lost: pf.fate}
 					c, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { cf.Files = f; return cf }})
 					if err != nil {

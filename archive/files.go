@@ -185,20 +185,7 @@ func (d *Dir) mkdirStaged(dir string) error {
 			d.stage(filepath.Dir(p))
 		}
 	}
-	if _, err := os.Stat(dir); err == nil {
-		return nil
-	}
-	parent := filepath.Dir(dir)
-	if parent != dir {
-		if err := d.mkdirStaged(parent); err != nil {
-			return err
-		}
-	}
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	d.stage(parent)
-	return nil
+	return mkdirAll(dir, func(parent string) error { d.stage(parent); return nil })
 }
 
 // Sync implements Files. Concurrent callers share flushes: each waits for
@@ -501,20 +488,24 @@ func writeFile(dir, name string, data []byte, once, fsync bool, syncDir func(str
 
 // mkdirAll creates dir and missing parents, syncing each parent so the
 // new entries survive a crash.
-func (d *Dir) mkdirAll(dir string) error {
+func (d *Dir) mkdirAll(dir string) error { return mkdirAll(dir, d.syncDir) }
+
+// mkdirAll creates dir and its missing parents, calling made with the
+// parent of each directory it creates, after the creation.
+func mkdirAll(dir string, made func(parent string) error) error {
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
 	parent := filepath.Dir(dir)
 	if parent != dir {
-		if err := d.mkdirAll(parent); err != nil {
+		if err := mkdirAll(parent, made); err != nil {
 			return err
 		}
 	}
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return d.syncDir(parent)
+	return made(parent)
 }
 
 func syncDir(dir string) error {

@@ -131,7 +131,7 @@ func TestOpenRebuildInterrupted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		dir := t.TempDir()
-		copyDir(t, base.dir, dir)
+		archivetest.Copy(t, base.dir, dir)
 		total := tt.steps(t, dir)
 		if total < 2 {
 			t.Fatalf("%s: an Open that rebuilds the index takes %d steps", tt.name, total)
@@ -139,7 +139,7 @@ func TestOpenRebuildInterrupted(t *testing.T) {
 		for k := range total {
 			t.Run(fmt.Sprintf("%s/after %d of %d", tt.name, k, total), func(t *testing.T) {
 				dir := t.TempDir()
-				copyDir(t, base.dir, dir)
+				archivetest.Copy(t, base.dir, dir)
 				tt.interrupted(t, dir, k)
 
 				// A reader first: it rebuilds a missing index, but takes

@@ -301,7 +301,7 @@ func TestRepairInterruptedKeepsOldIndex(t *testing.T) {
 	// Count the writes Repair makes when nothing fails.
 	count := func() int {
 		dir := t.TempDir()
-		copyDir(t, base.dir, dir)
+		archivetest.Copy(t, base.dir, dir)
 		cf := &crashFiles{left: -1}
 		a, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { cf.Files = f; return cf }})
 		if err != nil {
@@ -320,7 +320,7 @@ func TestRepairInterruptedKeepsOldIndex(t *testing.T) {
 	for k := range total {
 		t.Run(fmt.Sprintf("after %d of %d writes", k, total), func(t *testing.T) {
 			dir := t.TempDir()
-			copyDir(t, base.dir, dir)
+			archivetest.Copy(t, base.dir, dir)
 			cf := &crashFiles{left: k}
 			a, err := archive.Open(dir, archive.Options{WrapFiles: func(f archive.Files) archive.Files { cf.Files = f; return cf }})
 			if err != nil {

@@ -238,7 +238,7 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 		for _, n := range nums {
 			name := path.Join(dir, fmt.Sprintf("v%d.json", n))
 			v, err := a.readVersionIn(dir, n)
-			if _, _, id := docDirParts(dir); err != nil && interrupted[id] && n == committed && !a.indexHas(ctx, id, n) {
+			if id := docID(dir); err != nil && interrupted[id] && n == committed && !a.indexHas(ctx, id, n) {
 				// The commit mark a power failure cut while it was being
 				// made durable: the next writer removes it and its version.
 				leftover(name, "unreadable (%s): the commit mark of a write a crash interrupted; the next writer removes it and its version", innerErr(err))

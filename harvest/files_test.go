@@ -22,20 +22,15 @@ import (
 func TestRunSiteArchivesFiles(t *testing.T) {
 	srv := portaltest.NewFilesPortal(t)
 	srv.SetConditional(true)
-	site, probs := sites.Parse([]byte("name: jb\nstart: "+srv.URL+"/fzzf/\ndelay: 0s\n"), "jb.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := filesPortalSite(t, srv)
 	dir := t.TempDir()
 	a, err := archive.Open(dir, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: pdfCache})
-	defer files.Close()
-	deps := harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}, Files: files}
+	deps := filesDeps(t, a)
+	files := deps.Files
 	ctx := context.Background()
 
 	sum, err := harvest.RunSite(ctx, site, deps)
@@ -144,6 +139,25 @@ func TestRunSiteArchivesFiles(t *testing.T) {
 	if err != nil || rs.Documents != 10 || rs.Unchanged != 10 || rs.NewVersions != 0 || rs.Failed != 0 {
 		t.Errorf("reextract: %+v, %v", rs, err)
 	}
+}
+
+// filesPortalSite is the site file of the files portal's report column.
+func filesPortalSite(t *testing.T, srv *portaltest.Server) *sites.Site {
+	t.Helper()
+	site, probs := sites.Parse([]byte("name: jb\nstart: "+srv.URL+"/fzzf/\ndelay: 0s\n"), "jb.yaml",
+		sites.Defaults{Timeout: 10e9, MaxPages: 5})
+	if probs != nil {
+		t.Fatal(probs)
+	}
+	return site
+}
+
+// filesDeps are a run's dependencies with a file reader, closed when the
+// test ends.
+func filesDeps(t *testing.T, a *archive.Archive) harvest.Deps {
+	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: pdfCache})
+	t.Cleanup(func() { files.Close() })
+	return harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}, Files: files}
 }
 
 // TestRunSiteReadsEachFileOnce counts the files a run reads. The crawler

@@ -3,19 +3,13 @@ package harvest_test
 import (
 	"context"
 	"flag"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"regexp"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/attachment"
-	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
 	"github.com/nianbao/nianbao/internal/portaltest"
-	"github.com/nianbao/nianbao/sites"
 )
 
 var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/pre-renditions from a crawl of the files portal")
@@ -38,7 +32,7 @@ func TestPreRenditionsArchive(t *testing.T) {
 		writePreRenditions(t)
 	}
 	dir := t.TempDir()
-	copyTree(t, preRenditions, dir)
+	archivetest.Copy(t, preRenditions, dir)
 	vers := archivetest.Check(t, dir)
 	if len(vers) != 10 {
 		t.Fatalf("%s holds %d versions, want 10 (3 pages, 7 files)", preRenditions, len(vers))
@@ -68,20 +62,13 @@ func TestPreRenditionsArchive(t *testing.T) {
 // it as the fixture.
 func writePreRenditions(t *testing.T) {
 	t.Helper()
-	srv := portaltest.NewFilesPortal(t)
-	site, probs := sites.Parse([]byte("name: jb\nstart: "+srv.URL+"/fzzf/\ndelay: 0s\n"), "jb.yaml",
-		sites.Defaults{Timeout: 10e9, MaxPages: 5})
-	if probs != nil {
-		t.Fatal(probs)
-	}
+	site := filesPortalSite(t, portaltest.NewFilesPortal(t))
 	dir := t.TempDir()
 	a, err := archive.Open(dir, archive.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	files := attachment.NewReader(attachment.ReaderConfig{CacheDir: pdfCache})
-	defer files.Close()
-	if _, err := harvest.RunSite(context.Background(), site, harvest.Deps{Archive: a, Crawl: crawler.Options{UserAgent: "t"}, Files: files}); err != nil {
+	if _, err := harvest.RunSite(context.Background(), site, filesDeps(t, a)); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Close(); err != nil {
@@ -90,39 +77,5 @@ func writePreRenditions(t *testing.T) {
 	if err := os.RemoveAll(preRenditions); err != nil {
 		t.Fatal(err)
 	}
-	copyTree(t, dir, preRenditions)
-}
-
-// versionFile names a version's files (v1.txt, v2.raw.gz, v1.pdf …).
-var versionFile = regexp.MustCompile(`^v\d+\.[a-z.]+$`)
-
-// copyTree copies an archive directory but its lock file, keeping version
-// files read-only (git keeps no read-only bit, so it is set again here).
-func copyTree(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if rel == "lock" {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		mode := os.FileMode(0o644)
-		if versionFile.MatchString(d.Name()) {
-			mode = 0o444
-		}
-		return os.WriteFile(target, data, mode)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	archivetest.Copy(t, dir, preRenditions)
 }

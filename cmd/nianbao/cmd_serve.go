@@ -37,9 +37,10 @@ func newServeCommand(g *globalOptions) *cobra.Command {
 		Short: "Run as a service: crawl every site on its schedule; serve a status page, an API and metrics",
 		Long: `Run until stopped: crawl each site on its schedule (its own, or
 defaults.schedule, spread over half its interval, at most 6h, an @every
-schedule over its whole period, unless schedule_jitter says otherwise), at most max_concurrent_sites at once and
-never one site twice at once; pick up site files added, changed or removed
-in the sites directory within seconds (and on SIGHUP); and serve on listen:
+schedule over its whole period, unless schedule_jitter says otherwise), at
+most max_concurrent_sites at once and never one site twice at once; pick
+up site files added, changed or removed in the sites directory within
+seconds (and on SIGHUP); and serve on listen:
 
   /                         status page: sites failing, stale, ok and never run,
                             then 100 sites a page, failing and stale first

@@ -58,3 +58,35 @@ func Check(t testing.TB, dir string) []archive.Version {
 	}
 	return vers
 }
+
+// Copy copies an archive directory to dst, leaving out its lock file, with
+// its version files read-only as the archive writes them (an archive kept
+// in testdata has lost that bit: git keeps none).
+func Copy(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if rel == "lock" {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if versionFileRe.MatchString(d.Name()) {
+			mode = 0o444
+		}
+		return os.WriteFile(target, data, mode)
+	})
+	if err != nil {
+		t.Fatalf("archivetest: copy %s: %v", src, err)
+	}
+}
