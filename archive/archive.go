@@ -530,6 +530,13 @@ type Entry struct {
 	Images     []string
 	// fileSHA is the sha256 of a file's bytes, computed once by Put.
 	fileSHA string
+	// Report, for a new document, is the report it is a rendition of (a
+	// document of the same site; a rendition of a rendition joins that
+	// one's report); "" makes the document a report of its own. Role is
+	// RoleListing for a stub page. Both are a new document's only: a known
+	// URL keeps the document, and the report, it has.
+	Report string
+	Role   string
 	// Fetched, when set, is recorded as SetFetchState would, in the same
 	// index transaction as the text: whatever Put's outcome, one commit. It
 	// is recorded only if Put succeeds.
@@ -552,6 +559,9 @@ const (
 	NewVersion  Outcome = "new_version"  // its text changed: the next version written
 	Unchanged   Outcome = "unchanged"    // a text already stored for this document
 	NewSource   Outcome = "new_source"   // the same text at another URL: recorded as a source
+	// FileChanged is a file whose bytes changed while its text did not: the
+	// file is kept as its document's next version, the text the same.
+	FileChanged Outcome = "file_changed"
 )
 
 // Result says what Put did and where.
@@ -560,6 +570,9 @@ type Result struct {
 	Doc     string
 	Version int    // the version the text is stored as (0 for NewSource/Unchanged when unknown)
 	Path    string // of the .txt written, relative to the archive
+	// Report is the report Doc is a rendition of (Doc itself when it is
+	// its own), "" for a listing.
+	Report string
 }
 
 // ErrReadOnly is returned by writes to an archive opened read-only.
@@ -641,15 +654,25 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 	if known {
 		// The common case on a re-crawl, kept to one lookup and one update.
 		seen.Doc = src.Doc
+		report := Doc{ID: src.Doc, Report: src.Report, Role: src.Role}.ReportID()
+		outcome := NewVersion
 		if src.LastSHA == key {
-			return Result{Outcome: Unchanged, Doc: src.Doc}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
-		}
-		has, err := a.index.HasText(ctx, src.Doc, key)
-		if err != nil {
-			return Result{}, err
-		}
-		if has {
-			return Result{Outcome: Unchanged, Doc: src.Doc}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
+			changed, err := a.fileChanged(ctx, src.Doc, p)
+			if err != nil {
+				return Result{}, err
+			}
+			if !changed {
+				return Result{Outcome: Unchanged, Doc: src.Doc, Report: report}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
+			}
+			outcome = FileChanged
+		} else {
+			has, err := a.index.HasText(ctx, src.Doc, key)
+			if err != nil {
+				return Result{}, err
+			}
+			if has {
+				return Result{Outcome: Unchanged, Doc: src.Doc, Report: report}, a.commit(ctx, p, Change{Seen: []SeenURL{seen}, Fetched: e.Fetched})
+			}
 		}
 		defer a.lockDoc(src.Doc)()
 		d, ok, err := a.index.Doc(ctx, src.Doc)
@@ -683,13 +706,30 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		if err := a.commit(ctx, p, change); err != nil {
 			return Result{}, err
 		}
-		return Result{Outcome: NewVersion, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
+		return Result{Outcome: outcome, Doc: d.ID, Version: v.Version, Path: v.Path, Report: d.ReportID()}, a.endWrite(d)
 	}
 
-	// A URL not seen before: a repost of a stored text, or a new document.
-	if docID, ok, err := a.index.DocByText(ctx, key); err != nil {
+	// A URL not seen before: a repost of a stored text, a new rendition of
+	// its report (the same text in another form: a DOCX of a PDF's), or a
+	// new document.
+	docID, ok, err := a.index.DocByText(ctx, key)
+	if err != nil {
 		return Result{}, err
-	} else if ok {
+	}
+	if ok {
+		form, d, err := a.docForm(ctx, docID)
+		if err != nil {
+			return Result{}, err
+		}
+		if form != entryForm(e) {
+			ok = false
+			if report := d.ReportID(); p.e.Report == "" && p.e.Role == "" && d.Site == e.Site {
+				p.e.Report = report
+				e.Report = report
+			}
+		}
+	}
+	if ok {
 		defer a.lockDoc(docID)()
 		d, _, err := a.index.Doc(ctx, docID)
 		if err != nil {
@@ -711,9 +751,13 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		if err := a.commit(ctx, p, Change{Sources: []Source{s}, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
 			return Result{}, err
 		}
-		return Result{Outcome: NewSource, Doc: d.ID}, a.endWrite(d)
+		return Result{Outcome: NewSource, Doc: d.ID, Report: d.ReportID()}, a.endWrite(d)
 	}
 
+	report, err := a.joinReport(ctx, e)
+	if err != nil {
+		return Result{}, err
+	}
 	id, unlockID, err := a.newID(ctx, e.URL)
 	if err != nil {
 		return Result{}, err
@@ -735,6 +779,10 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		Dir:       path.Join(e.Site, yearDir(e.Year), id),
 		CreatedAt: e.FetchedAt,
 		Sources:   []Source{{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}},
+		Role:      e.Role,
+	}
+	if report != id && e.Role == "" {
+		d.Report = report
 	}
 	a.addSiteYear(d.Site, yearDir(d.Year))
 	// The marker first; doc.json goes with the first version's commit
@@ -762,7 +810,67 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 	if err := a.commit(ctx, p, Change{Doc: &d, Version: &v, Sources: d.Sources, Seen: []SeenURL{seen}, Fetched: e.Fetched}); err != nil {
 		return Result{}, err
 	}
-	return Result{Outcome: NewDocument, Doc: d.ID, Version: v.Version, Path: v.Path}, a.endWrite(d)
+	return Result{Outcome: NewDocument, Doc: d.ID, Version: v.Version, Path: v.Path, Report: d.ReportID()}, a.endWrite(d)
+}
+
+// docForm is the form of a document's latest version (page, or its
+// file's type), and the document.
+func (a *Archive) docForm(ctx context.Context, id string) (form string, d Doc, err error) {
+	d, ok, err := a.index.Doc(ctx, id)
+	if err != nil || !ok {
+		return "", d, err
+	}
+	vers, err := a.index.Versions(ctx, Filter{Doc: id})
+	if err != nil || len(vers) == 0 {
+		return "", d, err
+	}
+	return renditionType(vers[len(vers)-1]), d, nil
+}
+
+// entryForm is an entry's form: page, or its file's type.
+func entryForm(e Entry) string {
+	if e.File != nil {
+		return e.File.Type
+	}
+	return "page"
+}
+
+// joinReport checks the report a new document is to join (Entry.Report):
+// a document of the same site, which is a report or a rendition of one
+// (whose report it gives). "" when the entry names none.
+func (a *Archive) joinReport(ctx context.Context, e Entry) (string, error) {
+	if e.Report == "" || e.Role != "" {
+		return "", nil
+	}
+	d, ok, err := a.index.Doc(ctx, e.Report)
+	switch {
+	case err != nil:
+		return "", err
+	case !ok:
+		return "", fmt.Errorf("archive: put %s: report %s: no such document", e.URL, e.Report)
+	case d.Site != e.Site:
+		return "", fmt.Errorf("archive: put %s: report %s is site %s's, not %s's", e.URL, e.Report, d.Site, e.Site)
+	case d.Role == RoleListing:
+		return "", fmt.Errorf("archive: put %s: %s is a listing, not a report", e.URL, e.Report)
+	}
+	return d.ReportID(), nil
+}
+
+// fileChanged reports whether a file's text, the same as its document's
+// latest, came in other bytes than that version's file: the portal
+// replaced the file without changing the report (a new PDF producer, a
+// signature). Such a file is kept as the next version, so that every
+// file a portal published is archived as received.
+func (a *Archive) fileChanged(ctx context.Context, doc string, p putState) (bool, error) {
+	if p.e.File == nil || p.e.RawFrom != nil || p.e.File.TextStatus != TextOK {
+		return false, nil // a file without text is keyed by its bytes already
+	}
+	vers, err := a.index.Versions(ctx, Filter{Doc: doc})
+	if err != nil || len(vers) == 0 {
+		return false, err
+	}
+	last := vers[len(vers)-1]
+	return last.Raw != nil && last.Raw.SHA256 != p.e.fileSHA, nil
 }
 
 func yearDir(y int) string {
@@ -1197,6 +1305,8 @@ func (e *RefError) Error() string {
 			list = strings.Join(e.Matches[:show], ", ") + ", …"
 		}
 		return fmt.Sprintf("prefix %s matches %s documents: %s; give more of the id", e.Ref, n, list)
+	case e.Err == ErrListing:
+		return fmt.Sprintf("%s is a listing page (where a report's files were found), not a report", e.Doc)
 	case e.Doc != "" && e.Versions == 1:
 		return fmt.Sprintf("%s has only v1; no v%d", e.Doc, e.Want)
 	case e.Doc != "":
@@ -1210,32 +1320,15 @@ func (e *RefError) Unwrap() error { return e.Err }
 // Resolve finds a version by reference: "DOC" (its latest version) or
 // "DOC@vN"; DOC may be any unique prefix of a document id.
 func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
-	id, vs, at := strings.Cut(ref, "@")
-	want := 0
-	if at { // "DOC@" names no version: not the latest by default
-		n, err := strconv.Atoi(strings.TrimPrefix(vs, "v"))
-		if err != nil || n < 1 {
-			return Version{}, &RefError{Ref: ref, Err: ErrBadRef}
-		}
-		want = n
-	}
-	if err := a.noIndex(); err != nil {
-		return Version{}, err
-	}
-	if id == "" || a.index == nil {
-		return Version{}, &RefError{Ref: id, Err: ErrNotFound}
-	}
-	ids, err := a.index.DocIDs(ctx, id)
+	id, want, err := parseRef(ref)
 	if err != nil {
 		return Version{}, err
 	}
-	switch {
-	case len(ids) == 0:
-		return Version{}, &RefError{Ref: id, Err: ErrNotFound}
-	case len(ids) > 1 && ids[0] != id:
-		return Version{}, &RefError{Ref: id, Err: ErrAmbiguous, Matches: ids}
+	doc, err := a.resolveDoc(ctx, id)
+	if err != nil {
+		return Version{}, err
 	}
-	vers, err := a.index.Versions(ctx, Filter{Doc: ids[0]})
+	vers, err := a.index.Versions(ctx, Filter{Doc: doc})
 	if err != nil {
 		return Version{}, err
 	}
@@ -1250,7 +1343,42 @@ func (a *Archive) Resolve(ctx context.Context, ref string) (Version, error) {
 			return v, nil
 		}
 	}
-	return Version{}, &RefError{Ref: ref, Err: ErrNotFound, Doc: ids[0], Versions: vers[len(vers)-1].Version, Want: want}
+	return Version{}, &RefError{Ref: ref, Err: ErrNotFound, Doc: doc, Versions: vers[len(vers)-1].Version, Want: want}
+}
+
+// parseRef splits a reference into its id and the version it asks for (0:
+// the latest).
+func parseRef(ref string) (id string, want int, err error) {
+	id, vs, at := strings.Cut(ref, "@")
+	if at { // "DOC@" names no version: not the latest by default
+		n, err := strconv.Atoi(strings.TrimPrefix(vs, "v"))
+		if err != nil || n < 1 {
+			return "", 0, &RefError{Ref: ref, Err: ErrBadRef}
+		}
+		want = n
+	}
+	return id, want, nil
+}
+
+// resolveDoc finds the one document whose id is or starts with id.
+func (a *Archive) resolveDoc(ctx context.Context, id string) (string, error) {
+	if err := a.noIndex(); err != nil {
+		return "", err
+	}
+	if id == "" || a.index == nil {
+		return "", &RefError{Ref: id, Err: ErrNotFound}
+	}
+	ids, err := a.index.DocIDs(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case len(ids) == 0:
+		return "", &RefError{Ref: id, Err: ErrNotFound}
+	case len(ids) > 1 && ids[0] != id:
+		return "", &RefError{Ref: id, Err: ErrAmbiguous, Matches: ids}
+	}
+	return ids[0], nil
 }
 
 // Doc returns a document with its sources.

@@ -3,13 +3,39 @@
 //
 // The nouns:
 //
-//   - A document is one report, whatever URLs it is published at. Its id is
-//     derived from the first URL it was found at (10 hex digits of a SHA-256),
-//     so it is stable and the same on every machine.
+//   - A report is one report a body published, whatever forms it came in:
+//     its page, a PDF, a DOCX/DOC/WPS, an OFD, a scan. Each form is a
+//     document of its own, a rendition of the report, kept as received;
+//     the report is read from them (Reports), never stored twice. Its id
+//     is its first rendition's; its text is its best rendition's (the
+//     page's when the page carries the report, else a DOCX/OFD over a DOC
+//     or WPS over a PDF's text layer over a scan; a whole text over one a
+//     reader's budget cut short), with the choice and its reason (Choice).
+//     Its versions are the times that text changed, the renditions'
+//     versions taken in the order they came in (those archived within an
+//     hour of each other as one publication): a rendition that changed
+//     without changing the chosen text (a PDF re-saved: FileChanged) is
+//     that rendition's next version, not the report's.
+//   - A listing is a stub page: one that only announces its attachments
+//     (现将…予以公开, 详见附件; IsStub), kept as a document with role
+//     "listing" — where the renditions were found, not one of them, and no
+//     report.
+//   - A document is one form of a report (or a listing), whatever URLs it
+//     is published at. Its id is derived from the first URL it was found
+//     at (10 hex digits of a SHA-256), so it is stable and the same on
+//     every machine. Its doc.json names the report it is a rendition of
+//     ("report", absent for the report's first rendition, whose id is the
+//     report's) or says it is a listing ("role"). A new document is given
+//     its report when it is created (Entry.Report); an archive written
+//     before reports were — every page and every file a document of its
+//     own — is grouped by Regroup (`nianbao archive migrate`, or verify
+//     --repair), which replaces doc.json files only.
 //   - A version is one text of a document. Versions are numbered 1, 2, …;
 //     a changed text adds the next version and never touches earlier ones.
 //   - A source is a URL a document was found at. The same text at another URL
-//     (a repost) is another source of the same document, not a second copy.
+//     (a repost) is another source of the same document, not a second copy;
+//     the same text in another form (a DOCX of a PDF's text) is another
+//     rendition of its report.
 //     doc.json lists the sources it was written with; a source added later
 //     is a line appended to the sources log beside it.
 //   - The sources log (sources.jsonl) is one JSON source a line, appended
@@ -61,7 +87,7 @@
 //	index.db                          the index (plus SQLite's -wal/-shm files)
 //	index.db.corrupt-<time>           a damaged index, set aside by verify --repair
 //	lock                              held by the one process writing
-//	<site>/<year>/<doc>/doc.json      the document: title, kind, sources
+//	<site>/<year>/<doc>/doc.json      the document: title, kind, sources, and its report (or role: listing)
 //	<site>/<year>/<doc>/sources.jsonl the sources added since doc.json was written, one a line (only once there is one)
 //	<site>/<year>/<doc>/doc.json.corrupt-<time>  an unreadable doc.json, set aside when verify --repair rewrote it
 //	<site>/<year>/<doc>/v1.txt        the text of version 1, exactly as hashed

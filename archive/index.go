@@ -39,6 +39,9 @@ type Index interface {
 	// lose the last of those, never a process crash (see openSQLite).
 	Commit(ctx context.Context, c Change) error
 	Versions(ctx context.Context, f Filter) ([]Version, error)
+	// Docs lists the documents of f.Site (every site when ""), with their
+	// sources; f.Doc is not used.
+	Docs(ctx context.Context, f Filter) ([]Doc, error)
 	// RecordRun stores a run record, durably like a Commit with files.
 	RecordRun(ctx context.Context, r Run) error
 	Runs(ctx context.Context, site string, limit int) ([]Run, error)
@@ -83,7 +86,9 @@ CREATE TABLE IF NOT EXISTS documents (
 	kind TEXT NOT NULL,
 	title TEXT NOT NULL,
 	dir TEXT NOT NULL,
-	created_at TEXT NOT NULL
+	created_at TEXT NOT NULL,
+	report TEXT NOT NULL DEFAULT '',
+	role TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS versions (
 	doc TEXT NOT NULL,
@@ -137,6 +142,10 @@ type sqliteIndex struct {
 	// build is set on an index being rebuilt aside (see buildIndex): nothing
 	// is synced until the finished file is, so durable commits are not.
 	build bool
+	// noReports is set on an index written before documents had a report
+	// and a role, opened read-only (a writer adds the columns): every
+	// document then reads as its own report.
+	noReports bool
 }
 
 // ErrIndexDamaged means the index cannot be read: its file is truncated,
@@ -295,6 +304,18 @@ func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, er
 		if _, err := db.Exec(schema); err != nil {
 			return nil, fmt.Errorf("archive: create index %s: %w", path, err)
 		}
+		has, err := x.hasReportColumns()
+		if err != nil {
+			return nil, fmt.Errorf("archive: open index %s: %w", path, err)
+		}
+		if !has {
+			// An index written before reports: documents are their own
+			// reports until the files say otherwise (archive migrate).
+			if _, err := db.Exec(`ALTER TABLE documents ADD COLUMN report TEXT NOT NULL DEFAULT '';
+				ALTER TABLE documents ADD COLUMN role TEXT NOT NULL DEFAULT ''`); err != nil {
+				return nil, fmt.Errorf("archive: upgrade index %s: %w", path, err)
+			}
+		}
 		return x, nil
 	}
 	// A reader creates nothing, so it checks that the file is an index.
@@ -319,7 +340,38 @@ func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, er
 	if found != len(indexTables) {
 		return nil, &IndexError{Path: path, Err: fmt.Errorf("a database without the index's tables (%d of %d)", found, len(indexTables))}
 	}
+	if has, err := x.hasReportColumns(); err != nil {
+		return nil, fmt.Errorf("archive: open index %s: %w", path, err)
+	} else if !has {
+		x.noReports = true
+	}
 	return x, nil
+}
+
+// hasReportColumns reports whether the documents table has the report and
+// role columns (an index written before reports has not).
+func (x *sqliteIndex) hasReportColumns() (bool, error) {
+	var n int
+	err := x.db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name IN ('report', 'role')`).Scan(&n)
+	return n == 2, err
+}
+
+// docCols are the documents table's columns a Doc is read from, in
+// scanDoc's order.
+func (x *sqliteIndex) docCols() string {
+	if x.noReports {
+		return `id, site, year, kind, title, dir, created_at, '', ''`
+	}
+	return `id, site, year, kind, title, dir, created_at, report, role`
+}
+
+// scanDoc reads a row of docCols.
+func scanDoc(row interface{ Scan(...any) error }) (Doc, error) {
+	var d Doc
+	var created string
+	err := row.Scan(&d.ID, &d.Site, &d.Year, &d.Kind, &d.Title, &d.Dir, &created, &d.Report, &d.Role)
+	d.CreatedAt = parseTime(created)
+	return d, err
 }
 
 // fileKind names what a non-regular file is.
@@ -382,7 +434,12 @@ func (x *sqliteIndex) SourceState(ctx context.Context, u string) (_ SourceState,
 	defer x.check(&err)
 	var s SourceState
 	var first string
-	err = x.db.QueryRowContext(ctx, `SELECT doc, last_sha256, first_seen FROM sources WHERE url = ?`, u).Scan(&s.Doc, &s.LastSHA, &first)
+	cols := `COALESCE(d.report, ''), COALESCE(d.role, '')`
+	if x.noReports {
+		cols = `'', ''`
+	}
+	err = x.db.QueryRowContext(ctx, `SELECT s.doc, s.last_sha256, s.first_seen, `+cols+` FROM sources s LEFT JOIN documents d ON d.id = s.doc WHERE s.url = ?`, u).
+		Scan(&s.Doc, &s.LastSHA, &first, &s.Report, &s.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, false, nil
 	}
@@ -418,17 +475,13 @@ func (x *sqliteIndex) HasText(ctx context.Context, doc, sha string) (_ bool, err
 
 func (x *sqliteIndex) Doc(ctx context.Context, id string) (_ Doc, _ bool, err error) {
 	defer x.check(&err)
-	d := Doc{ID: id}
-	var created string
-	err = x.db.QueryRowContext(ctx, `SELECT site, year, kind, title, dir, created_at FROM documents WHERE id = ?`, id).
-		Scan(&d.Site, &d.Year, &d.Kind, &d.Title, &d.Dir, &created)
+	d, err := scanDoc(x.db.QueryRowContext(ctx, `SELECT `+x.docCols()+` FROM documents WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return d, false, nil
+		return Doc{ID: id}, false, nil
 	}
 	if err != nil {
 		return d, false, fmt.Errorf("archive: index: doc %s: %w", id, err)
 	}
-	d.CreatedAt = parseTime(created)
 	rows, err := x.db.QueryContext(ctx, `SELECT url, site, first_seen FROM sources WHERE doc = ? ORDER BY first_seen, url`, id)
 	if err != nil {
 		return d, false, fmt.Errorf("archive: index: sources of %s: %w", id, err)
@@ -526,9 +579,9 @@ func (x *sqliteIndex) Commit(ctx context.Context, c Change) (err error) {
 
 func commitChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	if d := c.Doc; d != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, site, year, kind, title, dir, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(id) DO UPDATE SET title = excluded.title`,
-			d.ID, d.Site, d.Year, d.Kind, d.Title, d.Dir, d.CreatedAt.UTC().Format(timeFmt)); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, site, year, kind, title, dir, created_at, report, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET title = excluded.title, report = excluded.report, role = excluded.role`,
+			d.ID, d.Site, d.Year, d.Kind, d.Title, d.Dir, d.CreatedAt.UTC().Format(timeFmt), d.Report, d.Role); err != nil {
 			return fmt.Errorf("archive: index: doc %s: %w", d.ID, err)
 		}
 	}
@@ -585,6 +638,55 @@ func docOf(c Change, s Source) string {
 		return c.Version.Doc
 	}
 	return ""
+}
+
+func (x *sqliteIndex) Docs(ctx context.Context, f Filter) (_ []Doc, err error) {
+	defer x.check(&err)
+	q := `SELECT ` + x.docCols() + ` FROM documents WHERE 1=1`
+	sq := `SELECT s.doc, s.url, s.site, s.first_seen FROM sources s JOIN documents d ON d.id = s.doc WHERE 1=1`
+	var args []any
+	if f.Site != "" {
+		q += ` AND site = ?`
+		sq += ` AND d.site = ?`
+		args = append(args, f.Site)
+	}
+	q += ` ORDER BY site, year DESC, id`
+	sq += ` ORDER BY s.first_seen, s.url`
+	rows, err := x.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: documents: %w", err)
+	}
+	var docs []Doc
+	at := map[string]int{}
+	for rows.Next() {
+		d, err := scanDoc(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("archive: index: documents: %w", err)
+		}
+		at[d.ID] = len(docs)
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("archive: index: documents: %w", err)
+	}
+	rows, err = x.db.QueryContext(ctx, sq, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: sources: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc, first string
+		var s Source
+		if err := rows.Scan(&doc, &s.URL, &s.Site, &first); err != nil {
+			return nil, fmt.Errorf("archive: index: sources: %w", err)
+		}
+		s.FirstSeen = parseTime(first)
+		if i, ok := at[doc]; ok {
+			docs[i].Sources = append(docs[i].Sources, s)
+		}
+	}
+	return docs, rows.Err()
 }
 
 func (x *sqliteIndex) Versions(ctx context.Context, f Filter) (_ []Version, err error) {

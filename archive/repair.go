@@ -36,6 +36,9 @@ type Repaired struct {
 	Files []Problem
 	// CarriedOver is what the new index took from the old one.
 	CarriedOver CarriedOver
+	// Regrouped is what grouping the documents into reports changed (see
+	// Regroup): an archive written before reports is upgraded by a repair.
+	Regrouped Regrouping
 }
 
 // CarriedOver counts what a rebuilt index took from the index it replaced
@@ -124,7 +127,9 @@ func (a *Archive) Repair(ctx context.Context) (Repaired, error) {
 		a.pendingLeft = false
 	}
 	rep.WritesFinished = a.recovered
-	return rep, nil
+	g, err := a.Regroup(ctx, true)
+	rep.Regrouped = g
+	return rep, err
 }
 
 // rebuild builds a new index from the files and the old index, aside, and

@@ -167,6 +167,29 @@ type Doc struct {
 	Dir       string    `json:"dir"` // relative to archive_dir
 	CreatedAt time.Time `json:"created_at"`
 	Sources   []Source  `json:"sources"`
+	// Report is the report this document is a rendition of, when that is
+	// another document (the report's first rendition, whose id is the
+	// report's); "" when the document is its own report.
+	Report string `json:"report,omitempty"`
+	// Role is RoleListing for a stub page: a page that only announces its
+	// attachments, kept as where the report's renditions were found, not
+	// as a rendition; "" for a rendition.
+	Role string `json:"role,omitempty"`
+}
+
+// RoleListing is Doc.Role for a stub page.
+const RoleListing = "listing"
+
+// ReportID is the id of the report d belongs to: its own, or the report's
+// it is a rendition of. A listing belongs to none ("").
+func (d Doc) ReportID() string {
+	switch {
+	case d.Role == RoleListing:
+		return ""
+	case d.Report != "":
+		return d.Report
+	}
+	return d.ID
 }
 
 // Source is a URL a document was found at. A repost is a second source.
@@ -218,6 +241,8 @@ type ListState struct {
 // SourceState is what the index knows about a source URL.
 type SourceState struct {
 	Doc       string
+	Report    string // the document's Doc.Report
+	Role      string // the document's Doc.Role
 	LastSHA   string // sha256 of the text last seen at this URL
 	FirstSeen time.Time
 }

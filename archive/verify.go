@@ -26,8 +26,8 @@ type Problem struct {
 
 func (p Problem) String() string { return p.File + ": " + p.Msg }
 
-// Report is what Verify found.
-type Report struct {
+// VerifyReport is what Verify found.
+type VerifyReport struct {
 	Documents int // document directories read
 	Versions  int // versions checked
 	Runs      int // run records read
@@ -45,6 +45,10 @@ type Report struct {
 	// (index.db.corrupt-…, doc.json.corrupt-…): not damage, and read by
 	// nothing; a person deletes them once they are no longer wanted.
 	SetAside []Problem
+	// Ungrouped counts the documents Regroup would change: an archive
+	// written before reports were (every page and every file its own
+	// document), not yet upgraded by `nianbao archive migrate`.
+	Ungrouped int
 }
 
 // Verify checks the archive against itself: every metadata file (doc.json,
@@ -57,8 +61,8 @@ type Report struct {
 // document directory with the count done and the total. An archive opened
 // with a damaged index (Options.DamagedIndexOK) is verified all the same,
 // the damage reported as a problem of index.db.
-func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*Report, error) {
-	rep := &Report{}
+func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*VerifyReport, error) {
+	rep := &VerifyReport{}
 	var probs, leftovers, aside []Problem
 	add := func(file, format string, args ...any) {
 		probs = append(probs, Problem{File: file, Msg: fmt.Sprintf(format, args...)})
@@ -332,8 +336,59 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 			add(IndexFile, "does not list %s %s", doc, ver)
 		}
 	}
+	if err := a.verifyReports(ctx, rep, add, leftover); err != nil {
+		return nil, err
+	}
 	sortProblems()
 	return rep, nil
+}
+
+// verifyReports checks the documents' reports: each names a report of its
+// own site that is one (not a listing, not a rendition of another), and
+// the index agrees with doc.json — or a regrouping was interrupted, which
+// is a leftover. It counts what Regroup would change.
+func (a *Archive) verifyReports(ctx context.Context, rep *VerifyReport, add, leftover func(file, format string, args ...any)) error {
+	docs, err := a.index.Docs(ctx, Filter{})
+	if err != nil {
+		return err
+	}
+	byID := map[string]Doc{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	for _, d := range docs {
+		name := path.Join(d.Dir, "doc.json")
+		f, err := a.readDocJSON(d.Dir)
+		if err != nil {
+			continue // reported with the document's files
+		}
+		if f.Report != d.Report || f.Role != d.Role {
+			leftover(name, "names report %q, role %q; the index %q, %q: an interrupted regrouping (`nianbao archive migrate` finishes it)", f.Report, f.Role, d.Report, d.Role)
+			continue
+		}
+		if d.Report == "" {
+			continue
+		}
+		r, ok := byID[d.Report]
+		switch {
+		case d.Role == RoleListing:
+			add(name, "a listing cannot be a rendition of report %s", d.Report)
+		case d.Report == d.ID:
+			add(name, "names itself as its report")
+		case !ok:
+			add(name, "names report %s, which the archive does not have", d.Report)
+		case r.Site != d.Site:
+			add(name, "names report %s of site %s, not %s", d.Report, r.Site, d.Site)
+		case r.Role == RoleListing || r.Report != "":
+			add(name, "names %s as its report, which is a listing or a rendition itself", d.Report)
+		}
+	}
+	g, err := a.Regroup(ctx, false)
+	if err != nil {
+		return err
+	}
+	rep.Ungrouped = len(g.Changes)
+	return nil
 }
 
 func checkRaw(fsys fs.FS, r *Raw) error {

@@ -61,9 +61,9 @@ func (c *chart) shiftDown(dy int) {
 	c.H += dy
 }
 
-// yearChart shows how many documents the archive holds per report year,
+// yearChart shows how many reports the archive holds per report year,
 // from the first year to the last (gaps included: a missing year is
-// exactly what one wants to see), plus undated documents as a grey bar.
+// exactly what one wants to see), plus undated reports as a grey bar.
 func yearChart(counts map[int]int, sz chartSize) chart {
 	var years []int
 	undated := counts[0]
@@ -79,7 +79,7 @@ func yearChart(counts map[int]int, sz chartSize) chart {
 	}
 	sort.Ints(years)
 	var span []int
-	older := 0 // documents of years before the span, folded into its first bar
+	older := 0 // reports of years before the span, folded into its first bar
 	if len(years) > 0 {
 		first, last := years[0], years[len(years)-1]
 		if undated > 0 {
@@ -158,7 +158,7 @@ func yearChart(counts map[int]int, sz chartSize) chart {
 }
 
 // runsChart shows recent runs, oldest on the left: a bar per run, green for
-// the documents and versions it added with the pages that failed stacked
+// the reports and versions it added with the pages that failed stacked
 // on top in red; a run that added nothing is a grey tick, a failed one a
 // full red bar, a cancelled one a full grey bar, one going now a full blue
 // bar. runs are newest first, as the history returns them; the tooltips
@@ -225,7 +225,7 @@ func runTip(r RunInfo, loc *time.Location) string {
 	parts := []string{inZone(runTime(r), loc), r.Status}
 	if s := r.Summary; s != nil {
 		parts = append(parts,
-			plural(s.NewDocuments, "new document"), plural(s.NewVersions, "new version"),
+			plural(s.NewDocuments, "new report"), plural(s.NewVersions, "new version"),
 			plural(s.ErrorCount(), "error"), s.Duration.Round(100*time.Millisecond).String())
 	}
 	if r.Error != "" {

@@ -225,7 +225,7 @@ func New(ctx context.Context, opts Options) (*Daemon, error) {
 		}
 	}
 	if err := d.docs.refreshAll(ctx); err != nil {
-		d.log.Warn("could not count the archived documents", "err", err)
+		d.log.Warn("could not count the archived reports", "err", err)
 	}
 	return d, nil
 }
@@ -437,7 +437,7 @@ func (d *Daemon) Trigger(name string) (RunInfo, error) {
 	return r, err
 }
 
-// runEnded updates the site's health, the metrics and the document counts
+// runEnded updates the site's health, the metrics and the report counts
 // after a run.
 func (d *Daemon) runEnded(r RunInfo, crawled bool) {
 	d.health.observe(r)
@@ -445,46 +445,42 @@ func (d *Daemon) runEnded(r RunInfo, crawled bool) {
 	if crawled && r.Summary != nil && (r.Summary.NewDocuments > 0 || r.Summary.NewVersions > 0) {
 		// The run's own context may be gone; the count is quick.
 		if err := d.docs.refresh(context.Background(), r.Site); err != nil {
-			d.log.Warn("could not count the archived documents", "site", r.Site, "err", err)
+			d.log.Warn("could not count the archived reports", "site", r.Site, "err", err)
 		}
 	}
 }
 
-// docCounts caches, per site, how many documents the archive holds for each
-// year, for the page and the metrics; it is refreshed after runs that added
-// something.
+// docCounts caches, per site, how many reports the archive holds for each
+// year (listings are none; a report's renditions count once), for the page,
+// the API and the metrics; it is refreshed after runs that added something.
 type docCounts struct {
 	archive *archive.Archive
 	mu      sync.RWMutex
-	bySite  map[string]map[int]int // site → year (0: undated) → documents
+	bySite  map[string]map[int]int // site → year (0: undated) → reports
 }
 
 func newDocCounts(a *archive.Archive) *docCounts {
 	return &docCounts{archive: a, bySite: map[string]map[int]int{}}
 }
 
-func countDocs(vs []archive.Version) map[string]map[int]int {
+// countDocs counts reports by site and year.
+func countDocs(rs []archive.Report) map[string]map[int]int {
 	out := map[string]map[int]int{}
-	seen := map[string]bool{}
-	for _, v := range vs {
-		if seen[v.Doc] {
-			continue
+	for _, r := range rs {
+		if out[r.Site] == nil {
+			out[r.Site] = map[int]int{}
 		}
-		seen[v.Doc] = true
-		if out[v.Site] == nil {
-			out[v.Site] = map[int]int{}
-		}
-		out[v.Site][v.Year]++
+		out[r.Site][r.Year]++
 	}
 	return out
 }
 
 func (c *docCounts) refreshAll(ctx context.Context) error {
-	vs, err := c.archive.Versions(ctx, archive.Filter{})
+	rs, err := c.archive.Reports(ctx, archive.Filter{})
 	if err != nil {
 		return err
 	}
-	counts := countDocs(vs)
+	counts := countDocs(rs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bySite = counts
@@ -492,11 +488,11 @@ func (c *docCounts) refreshAll(ctx context.Context) error {
 }
 
 func (c *docCounts) refresh(ctx context.Context, site string) error {
-	vs, err := c.archive.Versions(ctx, archive.Filter{Site: site})
+	rs, err := c.archive.Reports(ctx, archive.Filter{Site: site})
 	if err != nil {
 		return err
 	}
-	counts := countDocs(vs)[site]
+	counts := countDocs(rs)[site]
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bySite[site] = counts
@@ -524,7 +520,7 @@ func (c *docCounts) total(site string) int {
 	return n
 }
 
-// forget drops the counts of sites that are gone; their documents stay in the archive.
+// forget drops the counts of sites that are gone; their reports stay in the archive.
 func (c *docCounts) forget(keep func(site string) bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -48,7 +48,9 @@ type SiteInfo struct {
 	// stale_after: since its last success, or since its first run when it
 	// never succeeded. A site that never ran is not stale.
 	Stale bool `json:"stale"`
-	// Documents is how many documents of the site the archive holds.
+	// Documents is how many reports of the site the archive holds: a
+	// report's page and files count once, listings not at all. (The name
+	// is from when each page and file counted.)
 	Documents int `json:"documents"`
 	// ConfigError lists the problems of the site's file when it is broken
 	// now; the site runs as it was last loaded.

@@ -29,6 +29,8 @@ type runCounters struct {
 	bytes            float64
 	errors           map[string]float64 // by kind
 	documents        float64
+	renditions       float64 // new renditions of reports already archived
+	listings         float64 // stub pages kept as listings
 	versions         float64
 	sources          float64
 	unchanged        float64
@@ -45,7 +47,7 @@ type runCounters struct {
 }
 
 // metrics holds what /metrics exposes. Gauges that describe the present
-// (sites loaded, runs going, documents archived, health) are read when
+// (sites loaded, runs going, reports archived, health) are read when
 // scraped.
 type metrics struct {
 	mu      sync.Mutex
@@ -81,6 +83,8 @@ func (m *metrics) observe(r RunInfo) {
 		s.errors[kind] += float64(n)
 	}
 	s.documents += float64(sum.NewDocuments)
+	s.renditions += float64(sum.NewRenditions)
+	s.listings += float64(sum.NewListings)
 	s.versions += float64(sum.NewVersions)
 	s.sources += float64(sum.NewSources)
 	s.unchanged += float64(sum.Unchanged)
@@ -127,7 +131,7 @@ func (m *metrics) forget(keep func(site string) bool) {
 // gauges are the present-state values read at scrape time.
 type gauges struct {
 	sites, brokenFiles, queued, running int
-	documents                           map[string]int        // per site
+	documents                           map[string]int        // reports per site
 	health                              map[string]siteGauges // per site loaded
 	// names are the keys of health and documents in order, when the
 	// caller has them sorted already (nil: write sorts them).
@@ -147,7 +151,7 @@ type siteGauges struct {
 // Per site it writes only what an alert on one site needs, and only where
 // it says something: the last success (absent: never succeeded), the
 // consecutive failures (absent: none), the stale flag (absent: not
-// stale) and the documents archived (absent: none). Everything else is
+// stale) and the reports archived (absent: none). Everything else is
 // a total over the sites, and the sites are counted by health class.
 func (m *metrics) write(w io.Writer, g gauges) error {
 	bw := bufio.NewWriter(w)
@@ -172,9 +176,11 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 	for _, k := range sortedKeys(c.errors) {
 		e.sample("nianbao_fetch_errors_total", c.errors[k], "kind", k)
 	}
-	counter("nianbao_documents_added_total", "Documents archived for the first time.", c.documents)
-	counter("nianbao_versions_added_total", "New versions of documents already archived.", c.versions)
-	counter("nianbao_sources_added_total", "New URLs of documents already archived (reposts).", c.sources)
+	counter("nianbao_documents_added_total", "Reports archived for the first time (a report's page and files count once).", c.documents)
+	counter("nianbao_renditions_added_total", "New forms of reports already archived (a DOCX beside their PDF).", c.renditions)
+	counter("nianbao_listings_added_total", "Stub pages that only announce their files, kept as those files' listings.", c.listings)
+	counter("nianbao_versions_added_total", "New versions of reports already archived.", c.versions)
+	counter("nianbao_sources_added_total", "New URLs of reports already archived (reposts).", c.sources)
 	counter("nianbao_reports_unchanged_total", "Reports fetched again whose text was already archived.", c.unchanged)
 	counter("nianbao_reports_not_modified_total", "Report pages the server answered 304 Not Modified to a conditional request.", c.notModified)
 	counter("nianbao_fetch_retries_total", "Further tries after timeouts, connection errors, 5xx and 429.", c.retries)
@@ -237,7 +243,7 @@ func (m *metrics) write(w io.Writer, g gauges) error {
 			e.sample("nianbao_site_stale", 1, "site", n)
 		}
 	}
-	e.family("nianbao_archive_documents", "gauge", "Documents in the archive, by site; absent for a site with none.")
+	e.family("nianbao_archive_documents", "gauge", "Reports in the archive, by site (listings not counted); absent for a site with none.")
 	docNames := g.names
 	if docNames == nil {
 		docNames = sortedKeys(g.documents)

@@ -78,7 +78,7 @@ func TestMetricsExposition(t *testing.T) {
 	m := newMetrics()
 	end := time.Date(2026, 11, 22, 3, 0, 10, 0, time.UTC)
 	m.observe(RunInfo{Site: "a", Status: StatusOK, FinishedAt: end, Summary: &harvest.Summary{
-		ListPages: 3, PagesFetched: 10, Bytes: 4_000_000, NewDocuments: 2, NewVersions: 1, NewSources: 1, Unchanged: 4,
+		ListPages: 3, PagesFetched: 10, Bytes: 4_000_000, NewDocuments: 2, NewRenditions: 3, NewListings: 1, NewVersions: 1, NewSources: 1, Unchanged: 4,
 		NotModified: 5, Retries: 2, DiscoveryPages: 6, SearchQueries: 1, Columns: []string{"http://a/gknb/", "http://a/fzzf/"},
 		Errors: map[string]int{"http_5xx": 2, "robots": 1}, Duration: 3 * time.Second,
 	}})
@@ -107,6 +107,8 @@ func TestMetricsExposition(t *testing.T) {
 		`nianbao_fetch_errors_total{kind="http_5xx"}`:      2,
 		`nianbao_fetch_errors_total{kind="timeout"}`:       1,
 		`nianbao_documents_added_total`:                    2,
+		`nianbao_renditions_added_total`:                   3,
+		`nianbao_listings_added_total`:                     1,
 		`nianbao_versions_added_total`:                     1,
 		`nianbao_sources_added_total`:                      1,
 		`nianbao_reports_not_modified_total`:               5,

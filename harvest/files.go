@@ -2,12 +2,14 @@ package harvest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -23,55 +25,155 @@ type listing struct {
 	title     string
 	doc       string // its document, "" when the page had no text of its own
 	version   int    // the version its text is, 0 when not known
-	text      string
+	text      string // "" for a stub or a page of images: nothing to compare files with
 	kind      string
 	year      int
 	published string
+	// issuer, docNumber and indexNumber are the page's 信息公开 info
+	// table's, which a stub page's files are archived with.
+	issuer, docNumber, indexNumber string
+	// stub is set for a page that only announces its attachments: it is
+	// their listing, and its title, date and issuer are theirs.
+	stub bool
+	// reports are the reports met on the page so far: its own (when it
+	// carries one) and those its files made or joined, which the next
+	// files join when they are the same report.
+	reports []pageReport
+	// known are the page's files already archived, unchanged this run:
+	// their reports are looked up only when a new file needs them.
+	known []string
 }
 
-// sameTextThreshold is the similarity above which a file's text is taken to
-// be its listing page's own text in another form: a PDF's page numbers,
-// running heads and line breaks keep two renderings of one report from
-// being byte-identical, while two different reports stay far below it.
-const sameTextThreshold = 0.9
+// pageReport is a report met on a listing page, with the text its files
+// are compared with ("" for a report without text: a scan, a page of
+// images).
+type pageReport struct {
+	id, text, kind string
+	year           int
+}
 
-// archiveFile reads a file's text and puts it in the archive. l is the page
-// that links to it (nil for a file linked straight from a list). It reports
-// whether the file is now archived (or unchanged), false when it had to be
-// left for the next run.
+// attachmentNames are the names a page gives its attachments (link texts,
+// file names), which a stub page's text is made of.
+func attachmentNames(files []crawler.File) []string {
+	var names []string
+	for _, f := range files {
+		names = append(names, f.LinkText, f.Name)
+	}
+	return names
+}
+
+// prepareFiles reads a page's attachments (those the archive does not
+// hold as they are), before the page is archived: whether the page is a
+// stub depends on them. complete is false when a file was left for the
+// next run.
+func (h *pageHandler) prepareFiles(ctx context.Context, files []crawler.File, l *listing) (pfs []preparedFile, complete bool, err error) {
+	complete = true
+	for i := range files {
+		pf, done, ok, err := h.prepareFile(ctx, &files[i], l)
+		if err != nil {
+			return nil, false, err
+		}
+		if done {
+			complete = complete && ok
+			continue
+		}
+		pfs = append(pfs, pf)
+	}
+	return pfs, complete, nil
+}
+
+// sameAsPage reports whether one of a page's files holds the page's text:
+// the page carries the report, whatever its length.
+func sameAsPage(pfs []preparedFile, text string) bool {
+	for _, pf := range pfs {
+		if pf.r.t.Text != "" && archive.Similarity(text, pf.r.t.Text) >= archive.SameReport {
+			return true
+		}
+	}
+	return false
+}
+
+// putFiles puts a page's read attachments in the archive: those with text
+// first, so that a file without text (a scan) can join the report the
+// others make.
+func (h *pageHandler) putFiles(ctx context.Context, pfs []preparedFile, l *listing) error {
+	for _, withText := range []bool{true, false} {
+		for _, pf := range pfs {
+			if (pf.r.t.Text != "") != withText {
+				continue
+			}
+			if err := h.putFile(ctx, pf, l); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// archiveFile archives one file: one linked straight from a list (l nil)
+// or a page's. It reports whether the file is now archived (or
+// unchanged), false when it had to be left for the next run.
 func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listing) (bool, error) {
+	pf, done, ok, err := h.prepareFile(ctx, f, l)
+	if err != nil || done {
+		return ok, err
+	}
+	return true, h.putFile(ctx, pf, l)
+}
+
+// preparedFile is a file read and ready to be put.
+type preparedFile struct {
+	f   *crawler.File
+	r   fileRead
+	log *slog.Logger
+}
+
+// prepareFile reads a file's text, unless the file needs no Put: answered
+// 304, or the bytes the archive holds (done, with ok saying whether it is
+// archived), or a file to leave for the next run (done, ok false).
+func (h *pageHandler) prepareFile(ctx context.Context, f *crawler.File, l *listing) (pf preparedFile, done, ok bool, err error) {
 	log := h.log.With("file", f.URL)
 	if f.NotModified {
 		ok, err := h.a.Seen(ctx, f.FetchedAt, f.URL, f.LinkURL)
 		if err != nil {
-			return false, err
+			return pf, true, false, err
 		}
 		h.sum.FilesNotModified++
+		if ok && l != nil {
+			l.known = append(l.known, f.URL)
+		}
 		// A 304 for a file the archive does not know (it was never
 		// archived under this URL) leaves the page to be read again.
-		return ok, nil
+		return pf, true, ok, nil
 	}
 	if ok, err := h.fileArchived(ctx, f); err != nil || ok {
-		return ok, err
+		if ok && l != nil {
+			l.known = append(l.known, f.URL)
+		}
+		return pf, true, ok, err
 	}
 	r, ok, err := readFile(ctx, h.files, h.texts, f, l, h.sum, log)
 	if err != nil || !ok {
-		return false, err
+		return pf, true, false, err
+	}
+	return preparedFile{f: f, r: r, log: log}, false, true, nil
+}
+
+// putFile puts a read file in the archive, as a rendition of the report on
+// its page it is the same as (see joinReport), or a report of its own.
+func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) error {
+	f, r, log := pf.f, pf.r, pf.log
+	if _, named := fileName(f); l != nil && l.stub && !named && l.title != "" {
+		// The stub page names the report its file is.
+		r.title = l.title
+		if k, y := extract.Classify(l.title, r.published); k != "other" {
+			r.kind, r.year = k, cmp.Or(y, r.year)
+		}
 	}
 	t, title, kind, year, published := r.t, r.title, r.kind, r.year, r.published
 	file := &archive.File{Name: f.Name, Type: r.typ, TextStatus: string(t.Status), Pages: t.Pages,
 		Truncated: t.Truncated, TruncatedBy: t.Limit, LinkText: f.LinkText}
-	if l != nil {
-		file.ListedOn, file.ListedOnDoc = l.url, l.doc
-		if l.doc != "" && t.Text != "" {
-			if sim := similarity(l.text, t.Text); sim >= sameTextThreshold {
-				file.SameTextAs = &archive.SameText{Doc: l.doc, Version: l.version, Similarity: round3(sim)}
-				h.sum.FilesSameAsPage++
-				log.Info("file holds the page's own text", "page", l.url, "similarity", round3(sim))
-			}
-		}
-	}
-	res, err := h.a.Put(ctx, archive.Entry{
+	e := archive.Entry{
 		Site:        h.site.Name,
 		URL:         f.URL,
 		Title:       title,
@@ -86,18 +188,101 @@ func (h *pageHandler) archiveFile(ctx context.Context, f *crawler.File, l *listi
 		ContentType: f.Header.Get("Content-Type"),
 		File:        file,
 		Fetched:     fetchStates(h.site, f.URL, f.LinkURL, f.Status, f.Header, f.Body, f.FetchedAt, true),
-	})
-	if err != nil {
-		return false, err
 	}
-	h.count(res.Outcome)
+	if l != nil {
+		file.ListedOn, file.ListedOnDoc = l.url, l.doc
+		if l.doc != "" && l.text != "" && t.Text != "" {
+			if sim := archive.Similarity(l.text, t.Text); sim >= archive.SameReport {
+				file.SameTextAs = &archive.SameText{Doc: l.doc, Version: l.version, Similarity: round3(sim)}
+				h.sum.FilesSameAsPage++
+				log.Info("file holds the page's own text", "page", l.url, "similarity", round3(sim))
+			}
+		}
+		if l.stub {
+			e.Issuer, e.DocNumber, e.IndexNumber = l.issuer, l.docNumber, l.indexNumber
+		}
+		report, err := h.joinReport(ctx, l, t.Text, kind, year)
+		if err != nil {
+			return err
+		}
+		e.Report = report
+	}
+	res, err := h.a.Put(ctx, e)
+	if err != nil {
+		return err
+	}
+	h.count(res)
+	if l != nil && res.Report != "" && !slices.ContainsFunc(l.reports, func(p pageReport) bool { return p.id == res.Report && p.text != "" }) {
+		l.reports = append(l.reports, pageReport{id: res.Report, text: t.Text, kind: kind, year: year})
+	}
 	if h.wr != nil && res.Outcome != archive.Unchanged {
-		if err := h.wr.addFile(f); err != nil {
-			return false, err
+		if err := h.wr.addFile(f, res); err != nil {
+			return err
 		}
 	}
-	log.Info("file", "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "type", f.Kind, "text", string(t.Status), "title", title)
-	return true, nil
+	log.Info("file", "outcome", string(res.Outcome), "doc", res.Doc, "report", res.Report, "version", res.Version, "type", f.Kind, "text", string(t.Status), "title", title)
+	return nil
+}
+
+// joinReport finds the report on a listing page that a file is a rendition
+// of: with text, the one whose text is the same (Similarity at least
+// archive.SameReport; the most similar); without (a scan), the page's one
+// report of the file's kind and year, when there is exactly one. "" makes
+// the file a report of its own: different reports on one page stay
+// different.
+func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind string, year int) (string, error) {
+	if err := h.loadKnown(ctx, l); err != nil {
+		return "", err
+	}
+	if text != "" {
+		best, bestSim := "", 0.0
+		for _, p := range l.reports {
+			if p.text == "" {
+				continue
+			}
+			if sim := archive.Similarity(p.text, text); sim >= archive.SameReport && sim > bestSim {
+				best, bestSim = p.id, sim
+			}
+		}
+		return best, nil
+	}
+	var match []string
+	for _, p := range l.reports {
+		if (kind == "other" || p.kind == "other" || p.kind == kind) && (year == 0 || p.year == 0 || p.year == year) && !slices.Contains(match, p.id) {
+			match = append(match, p.id)
+		}
+	}
+	if len(match) == 1 {
+		return match[0], nil
+	}
+	return "", nil
+}
+
+// loadKnown adds the reports of a page's files that were archived before
+// (unchanged this run) to the page's reports, with their texts, once.
+func (h *pageHandler) loadKnown(ctx context.Context, l *listing) error {
+	for _, u := range l.known {
+		v, report, ok, err := h.a.SourceText(ctx, u)
+		if err != nil {
+			return err
+		}
+		if !ok || report == "" {
+			continue
+		}
+		text := ""
+		if v.HasText() {
+			b, err := h.a.ReadText(v)
+			if err != nil {
+				return err
+			}
+			text = string(b)
+		}
+		if !slices.ContainsFunc(l.reports, func(p pageReport) bool { return p.id == report && (p.text != "" || text == "") }) {
+			l.reports = append(l.reports, pageReport{id: report, text: text, kind: v.Kind, year: v.Year})
+		}
+	}
+	l.known = nil
+	return nil
 }
 
 // fileRead is what reading a file gave: its text (empty without, with the
@@ -188,7 +373,7 @@ func (h *pageHandler) fileArchived(ctx context.Context, f *crawler.File) (bool, 
 	if err := h.a.SetFetchState(ctx, fetchStates(h.site, f.URL, f.LinkURL, f.Status, f.Header, f.Body, f.FetchedAt, true)...); err != nil {
 		return false, err
 	}
-	h.count(archive.Unchanged)
+	h.count(archive.Result{Outcome: archive.Unchanged})
 	h.log.Info("file", "file", f.URL, "outcome", string(archive.Unchanged), "type", f.Kind, "text", "as archived: not read again")
 	return true, nil
 }
@@ -258,19 +443,28 @@ func imageType(b []byte) string {
 // when either says what the report is ("附件1.pdf" does not), else the
 // text's first line.
 func fileTitle(f *crawler.File, text string) string {
+	if s, ok := fileName(f); ok {
+		return s
+	}
+	if first, _, _ := strings.Cut(strings.TrimSpace(text), "\n"); first != "" {
+		return strings.TrimSpace(first)
+	}
+	return f.Name
+}
+
+// fileName is the link's text or the file's name, when either says what
+// the report is ("附件1.pdf" does not).
+func fileName(f *crawler.File) (string, bool) {
 	for _, s := range []string{f.LinkText, f.Name} {
 		s = attachmentLabelRe.ReplaceAllString(strings.TrimSpace(s), "")
 		if ext := path.Ext(s); ext != "" && len(ext) <= 5 {
 			s = strings.TrimSpace(strings.TrimSuffix(s, ext))
 		}
 		if hanCount(s) >= 4 {
-			return s
+			return s, true
 		}
 	}
-	if first, _, _ := strings.Cut(strings.TrimSpace(text), "\n"); first != "" {
-		return strings.TrimSpace(first)
-	}
-	return f.Name
+	return "", false
 }
 
 // attachmentLabelRe is the label before an attachment's name: "附件：",
@@ -288,38 +482,3 @@ func hanCount(s string) int {
 }
 
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
-
-// similarity is the character-bigram F1 of two texts over their letters and
-// digits (Han characters included), the measure the extraction evaluation
-// uses: punctuation, spacing and line breaks, which differ between a page
-// and a PDF of the same report, do not count.
-func similarity(a, b string) float64 {
-	ga, gb := bigrams(a), bigrams(b)
-	if len(ga) == 0 || len(gb) == 0 {
-		return 0
-	}
-	na, nb, common := 0, 0, 0
-	for _, n := range ga {
-		na += n
-	}
-	for g, n := range gb {
-		nb += n
-		common += min(n, ga[g])
-	}
-	return 2 * float64(common) / float64(na+nb)
-}
-
-func bigrams(s string) map[[2]rune]int {
-	m := map[[2]rune]int{}
-	var prev rune = -1
-	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			continue
-		}
-		if prev >= 0 {
-			m[[2]rune{prev, r}]++
-		}
-		prev = r
-	}
-	return m
-}

@@ -37,10 +37,14 @@ func TestRunSiteArchivesFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 3 pages and 7 files are new documents; one PDF, linked again under
-	// another name and served as text/html, is a new source of one of them.
-	// The ZIP is not a file nianbao reads: it is not fetched.
-	if sum.NewDocuments != 10 || sum.NewSources != 1 || sum.Files != 8 || sum.FilesSameAsPage != 1 ||
+	// 3 pages and 7 files: 7 reports (a page with the report inline, a
+	// DOCX, a DOC and a WPS of different reports on two stub pages, a PDF,
+	// a scan and an OFD linked from the list), the PDF of the inline
+	// report a rendition of it, the two stub pages listings; one PDF,
+	// linked again under another name and served as text/html, is a new
+	// source of one of them. The ZIP is not a file nianbao reads: it is not
+	// fetched.
+	if sum.NewDocuments != 7 || sum.NewRenditions != 1 || sum.NewListings != 2 || sum.NewSources != 1 || sum.Files != 8 || sum.FilesSameAsPage != 1 ||
 		sum.FilesWithoutText["no_text_layer"] != 1 || sum.Skipped[crawler.SkipOffsite] != 1 || len(sum.Skipped) != 1 ||
 		sum.ErrorCount() != 0 {
 		t.Errorf("first run: %+v", sum)

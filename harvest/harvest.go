@@ -110,10 +110,19 @@ type Summary struct {
 	PagesFetched int    `json:"pages_fetched"`
 	Bytes        int64  `json:"bytes"`
 	ReportsFound int    `json:"reports_found"`
-	NewDocuments int    `json:"new_documents"`
-	NewVersions  int    `json:"new_versions"`
-	NewSources   int    `json:"new_sources"`
-	Unchanged    int    `json:"unchanged"`
+	// NewDocuments counts new reports: a new rendition of a report already
+	// archived (its DOCX beside its PDF) is counted in NewRenditions, a new
+	// stub page (one that only announces its attachments) in NewListings.
+	NewDocuments  int `json:"new_documents"`
+	NewRenditions int `json:"new_renditions,omitempty"`
+	NewListings   int `json:"new_listings,omitempty"`
+	NewVersions   int `json:"new_versions"`
+	NewSources    int `json:"new_sources"`
+	Unchanged     int `json:"unchanged"`
+	// FilesChanged counts files whose bytes changed while their text did
+	// not: each kept as its rendition's next version, the report's text
+	// the same.
+	FilesChanged int `json:"files_changed,omitempty"`
 	// NotModified counts report pages the server answered 304 to a
 	// conditional request: nothing downloaded, nothing added. They are not
 	// in Unchanged, which counts reports fetched in full whose text was
@@ -536,9 +545,23 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		h.log.Warn("report page has no text", "url", p.URL)
 		return nil
 	}
-	listing := &listing{url: p.URL, title: title, text: text, kind: kind, year: year, published: doc.Published}
+	listing := &listing{url: p.URL, title: title, text: text, kind: kind, year: year, published: doc.Published,
+		issuer: doc.Issuer, docNumber: doc.DocNumber, indexNumber: doc.IndexNumber}
 	if status != "" {
 		listing.text = "" // a title is no text to compare files with
+	}
+	// The files are read first: a page that only announces its
+	// attachments is where the report's renditions were found, not one of
+	// them, unless one of them holds its text (a short report, inline and
+	// attached).
+	pfs, complete, err := h.prepareFiles(ctx, p.Attachments, listing)
+	if err != nil {
+		return err
+	}
+	role := ""
+	if status == "" && archive.IsStub(text, attachmentNames(p.Attachments)) && !sameAsPage(pfs, text) {
+		role, listing.stub, listing.text = archive.RoleListing, true, ""
+		h.log.Info("page only announces its attachments: kept as their listing", "url", p.URL)
 	}
 	// A page without attachments records its fetch with its text, in one
 	// index transaction; one with attachments only after them (below).
@@ -571,27 +594,27 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 			Fetched:     fetched,
 			TextStatus:  status,
 			Images:      imagesOf(doc),
+			Role:        role,
 		})
 		if err != nil {
 			return err
 		}
-		h.count(res.Outcome)
+		h.count(res)
 		if h.wr != nil && res.Outcome != archive.Unchanged {
-			if err := h.wr.add(p); err != nil {
+			if err := h.wr.add(p, res); err != nil {
 				return err
 			}
 		}
 		listing.doc, listing.version = res.Doc, res.Version
+		if !listing.stub && res.Report != "" {
+			listing.reports = append(listing.reports, pageReport{id: res.Report, text: listing.text, kind: kind, year: year})
+		}
 		h.log.Info("report", "url", p.URL, "outcome", string(res.Outcome), "doc", res.Doc, "version", res.Version, "title", title)
 	}
-	complete := p.AttachmentsFailed == 0
-	for i := range p.Attachments {
-		ok, err := h.archiveFile(ctx, &p.Attachments[i], listing)
-		if err != nil {
-			return err
-		}
-		complete = complete && ok
+	if err := h.putFiles(ctx, pfs, listing); err != nil {
+		return err
 	}
+	complete = complete && p.AttachmentsFailed == 0
 	if fetched != nil {
 		return nil // recorded with its text
 	}
@@ -600,10 +623,19 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 	return recordFetch(ctx, h.a, h.site, p, complete)
 }
 
-func (h *pageHandler) count(o archive.Outcome) {
-	switch o {
+func (h *pageHandler) count(res archive.Result) {
+	switch res.Outcome {
 	case archive.NewDocument:
-		h.sum.NewDocuments++
+		switch res.Report {
+		case "":
+			h.sum.NewListings++
+		case res.Doc:
+			h.sum.NewDocuments++
+		default:
+			h.sum.NewRenditions++
+		}
+	case archive.FileChanged:
+		h.sum.FilesChanged++
 	case archive.NewVersion:
 		h.sum.NewVersions++
 	case archive.NewSource:

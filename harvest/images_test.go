@@ -61,7 +61,7 @@ func TestRunSiteImagesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Status != "ok" || sum.ImagesOnly != 1 || sum.NewDocuments != 7 || sum.FilesWithoutText["image"] != 6 || sum.ErrorCount() != 0 {
+	if sum.Status != "ok" || sum.ImagesOnly != 1 || sum.NewDocuments != 1 || sum.NewRenditions != 6 || sum.FilesWithoutText["image"] != 6 || sum.ErrorCount() != 0 {
 		t.Errorf("summary %+v", sum)
 	}
 	var pageV archive.Version

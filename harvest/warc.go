@@ -3,8 +3,10 @@ package harvest
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"time"
 
+	"github.com/nianbao/nianbao/archive"
 	"github.com/nianbao/nianbao/crawler"
 	"github.com/nianbao/nianbao/internal/warc"
 )
@@ -31,10 +33,21 @@ func newRunWARC(filename, userAgent string, now time.Time) (*runWARC, error) {
 	return r, nil
 }
 
+// archived is the metadata record of a response the archive kept: its
+// document and version, and the report it is a rendition of (or that the
+// page is a listing).
+func archived(res archive.Result) [][2]string {
+	m := [][2]string{{"nianbao-doc", res.Doc}, {"nianbao-version", strconv.Itoa(res.Version)}}
+	if res.Report == "" {
+		return append(m, [2]string{"nianbao-role", archive.RoleListing})
+	}
+	return append(m, [2]string{"nianbao-report", res.Report})
+}
+
 // add records a report page and its further pages.
-func (r *runWARC) add(p *crawler.Page) error {
+func (r *runWARC) add(p *crawler.Page, res archive.Result) error {
 	req := http.Header{"User-Agent": {r.ua}, "Accept": {"*/*"}}
-	if err := r.w.WriteResponse(warc.Response{URL: p.URL, Request: req, Status: p.Status, Header: p.Header, Body: p.Body, FetchedAt: p.FetchedAt}); err != nil {
+	if err := r.w.WriteResponse(warc.Response{URL: p.URL, Request: req, Status: p.Status, Header: p.Header, Body: p.Body, FetchedAt: p.FetchedAt, Metadata: archived(res)}); err != nil {
 		return err
 	}
 	for _, part := range p.Parts {
@@ -47,9 +60,9 @@ func (r *runWARC) add(p *crawler.Page) error {
 }
 
 // addFile records a file.
-func (r *runWARC) addFile(f *crawler.File) error {
+func (r *runWARC) addFile(f *crawler.File, res archive.Result) error {
 	req := http.Header{"User-Agent": {r.ua}, "Accept": {"*/*"}}
-	if err := r.w.WriteResponse(warc.Response{URL: f.URL, Request: req, Status: f.Status, Header: f.Header, Body: f.Body, FetchedAt: f.FetchedAt}); err != nil {
+	if err := r.w.WriteResponse(warc.Response{URL: f.URL, Request: req, Status: f.Status, Header: f.Header, Body: f.Body, FetchedAt: f.FetchedAt, Metadata: archived(res)}); err != nil {
 		return err
 	}
 	r.n++

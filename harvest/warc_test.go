@@ -62,6 +62,19 @@ func TestRunSiteWritesWARC(t *testing.T) {
 	if n := strings.Count(text, "WARC-Type: response\r\n"); n != 2 {
 		t.Errorf("%d response records, want 2", n)
 	}
+	// Each response's metadata record says which report it is.
+	rs, err := a.Reports(context.Background(), archive.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(text, "WARC-Type: metadata\r\n"); n != 2 || len(rs) != 2 {
+		t.Errorf("%d metadata records, %d reports; want 2, 2", n, len(rs))
+	}
+	for _, r := range rs {
+		if !strings.Contains(text, "nianbao-report: "+r.ID+"\r\n") || !strings.Contains(text, "nianbao-doc: "+r.ID+"\r\n") {
+			t.Errorf("no metadata record names report %s", r.ID)
+		}
+	}
 	// Nothing new, no WARC file.
 	if sum, err := harvest.RunSite(context.Background(), site, deps); err != nil || sum.WARC != "" {
 		t.Errorf("unchanged run: warc %q, %v", sum.WARC, err)

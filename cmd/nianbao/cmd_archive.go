@@ -19,8 +19,9 @@ import (
 
 // archiveLsOptions are the flags of `nianbao archive ls`.
 type archiveLsOptions struct {
-	Site string
-	JSON bool
+	Site     string
+	JSON     bool
+	Versions bool
 }
 
 // archiveShowOptions are the flags of `nianbao archive show`.
@@ -28,49 +29,81 @@ type archiveShowOptions struct {
 	Meta bool
 }
 
-// lsColumns are the columns of `archive ls`'s table.
-var lsColumns = []string{"DOC", "VERSION", "SITE", "YEAR", "KIND", "FROM", "FETCHED", "TITLE"}
+// lsColumns are the columns of `archive ls`'s table, one row per report.
+var lsColumns = []string{"DOC", "VERSIONS", "SITE", "YEAR", "KIND", "RENDITIONS", "UPDATED", "TITLE"}
+
+// lsVersionColumns are the columns of `archive ls --versions`'s table, one
+// row per stored version of a document.
+var lsVersionColumns = []string{"DOC", "VERSION", "SITE", "YEAR", "KIND", "FROM", "FETCHED", "TITLE"}
 
 func newArchiveCommand(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "archive",
 		Short: "Read, compare, export, re-extract and verify the archived reports",
 		Long: `Work with the archive in archive_dir (the config's): one directory per
-document, a versioned text in each, and an index.
+document (a report's page, each of its files: PDF, DOCX …), a versioned text
+in each, and an index. A report is one or more such documents, its
+renditions; its text is the one chosen from them, and its versions are the
+changes of that text. A stub page that only links to a report's files is a
+listing, kept but no report.
 
-  ls         list the stored versions (a table, or JSON lines)
-  show       print a document's text, or its metadata with --meta
-  diff       show what changed between two versions of a document
-  export     write every document's latest version (or every version) as
-             JSON lines or CSV, for research pipelines
+  ls         list the reports (a table, or JSON lines); --versions lists
+             every stored version of every document instead
+  show       print a report's text, or its metadata with --meta
+  diff       show what changed between two versions of a report
+  export     write every report's latest text (or every version, or every
+             rendition) as JSON lines or CSV, for research pipelines
   reextract  run today's extractor over the stored raw bytes, adding a
              version where the text changes (no network; writes)
   verify     re-hash every file and check it against its metadata and the
              index; --repair rebuilds the index (writes)
+  migrate    group an archive written before one record per report into
+             reports with their renditions (writes; --dry-run only says)
 
 ls, show, diff, export and verify only read: they work beside a running
 daemon or crawl and on an archive that cannot be written, and on one that
-does not exist yet they say so ("no archive at DIR yet: 0 documents").
-reextract and verify --repair need the archive's lock, like a crawl.`,
+does not exist yet they say so ("no archive at DIR yet: 0 reports").
+reextract, migrate and verify --repair need the archive's lock, like a crawl.`,
 		Args: cobraArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usageError{errors.New("archive needs a subcommand: ls, show, diff, export, reextract or verify")}
+			return usageError{errors.New("archive needs a subcommand: ls, show, diff, export, reextract, verify or migrate")}
 		},
 	}
 	var ls archiveLsOptions
 	lsCmd := &cobra.Command{
-		Use:   "ls [--site S] [--json]",
-		Short: "List stored versions",
-		Long: `List stored versions, one per line, by site, year (newest first), document
-and version. The table's columns: DOC (the document's id; any unique prefix
-of it names it to show and diff), VERSION, SITE, YEAR (the report's, "-"
-when unknown), KIND (fzzf, xxgk or other), FROM ("page", or the file type
+		Use:   "ls [--site S] [--json] [--versions]",
+		Short: "List the archived reports (or, with --versions, every stored version)",
+		Long: `List the archived reports, one per line, by site, year (newest first) and
+id. Listings (stub pages that only link to a report's files) are no reports
+and are not listed. The table's columns: DOC (the report's id, the id of
+its first rendition; any unique prefix of it, or of any rendition's id,
+names it to show and diff), VERSIONS (how many versions its text has had),
+SITE, YEAR (the report's, "-" when unknown), KIND (fzzf, xxgk or other),
+RENDITIONS (the forms it was published in, the one its text is read from
+first, as "docx+pdf" or "page+jpg×3"; with the reason when it has no text,
+as "pdf (no_text_layer)" or "page (images_only)"), UPDATED (local time of
+its latest version) and TITLE.
+
+With --json, one JSON object per report: doc (its id), site, year, kind,
+title, published, issuer, doc_number, index_number, dir (of its first
+rendition, relative to archive_dir), created_at, version (its latest
+version), text_from (the rendition its text is read from: doc, version,
+type, reason), versions (each version of its text: version, rendition,
+rendition_version, type, sha256, bytes, path, text_status, at),
+renditions (the chosen one first: doc, type, url, title, versions, bytes,
+sha256 and raw_path of the bytes received, path of the text, text_status,
+fetched_at), sources (every URL a rendition was found at: url, site,
+first_seen) and listed_on (the pages that link to its files). Empty fields
+are left out.
+
+With --versions, one line per stored version of every document (a report's
+page, each of its files, and listings too), as before reports were grouped:
+the columns DOC, VERSION, SITE, YEAR, KIND, FROM ("page", or the file type
 the text was read from: pdf, docx, doc, wps, ofd, or a picture's jpg, png …
 — with the reason when there is no text, as "pdf (no_text_layer)", "jpg
-(image)" or "page (images_only)"), FETCHED (local time) and TITLE.
-
-With --json, one JSON object per version, its metadata file (vN.json) as
-stored: site, doc, version, url, title, year, kind, published, source,
+(image)" or "page (images_only)"), FETCHED (local time) and TITLE. With
+--versions --json, one JSON object per version, its metadata file (vN.json)
+as stored: site, doc, version, url, title, year, kind, published, source,
 site_id_code, issuer, doc_number, index_number, mirror, sha256 (of the text
 file), bytes, path (of the text, relative to archive_dir), fetched_at,
 extractor; raw (the bytes the text was read from: path, sha256, bytes,
@@ -88,24 +121,40 @@ error listing them (exit 2).`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runArchiveLs(cmd.Context(), g, ls) },
 	}
 	lsCmd.Flags().StringVar(&ls.Site, "site", "", "only this site")
-	lsCmd.Flags().BoolVar(&ls.JSON, "json", false, "one JSON object per version")
+	lsCmd.Flags().BoolVar(&ls.JSON, "json", false, "one JSON object per report (per version with --versions)")
+	lsCmd.Flags().BoolVar(&ls.Versions, "versions", false, "list every stored version of every document, not the reports")
 	var show archiveShowOptions
 	showCmd := &cobra.Command{
 		Use:   "show DOC[@vN]",
-		Short: "Print a document's text (latest version, or vN)",
-		Long: `Print the text of a document's latest version, or of version N with DOC@vN.
-DOC may be any unique prefix of a document id. With --meta, print the
-version's metadata and the document's sources as JSON instead.
+		Short: "Print a report's text (latest version, or vN)",
+		Long: `Print the text of a report's latest version, or of its version N with
+DOC@vN. DOC may be any unique prefix of the report's id (the id ls prints)
+or of the id of one of its renditions; the text is read from the rendition
+the archive chose (a page that carries the report over its files, a DOCX or
+OFD over a PDF's text layer …). With --meta, print as JSON instead the
+metadata of the rendition version the text is read from, the sources of
+that rendition, and the report: report (doc; version: the one shown,
+absent when a rendition's own text is; versions: how many; text_from: the
+rendition the text is read from and the reason; renditions: each form the
+report was published in with its type, url, bytes, sha256, text_status
+and path).
+
+A DOC that names one of a report's other renditions (not the report's own
+id) shows that rendition's own text instead — its latest version, or its
+own version N with @vN — and says on stderr which report it belongs to, so
+a PDF's text layer can be read beside the DOCX the report's text is taken
+from.
 
 A version read from a file that had no text (a scan: no_text_layer) prints
 nothing on stdout and says so on stderr, naming the kept file; exit 0.
-A DOC that matches no document, a prefix that matches several, and a
-version the document does not have are each one line on stderr, exit 2.`,
+A DOC that matches no document, a prefix that matches several, a listing
+(a stub page that only links to a report's files) and a version the report
+does not have are each one line on stderr, exit 2.`,
 		Args: cobraArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveShow(cmd.Context(), g, show, args[0]) },
 	}
 	showCmd.Flags().BoolVar(&show.Meta, "meta", false, "print metadata as JSON instead of the text")
-	cmd.AddCommand(lsCmd, showCmd, newArchiveDiffCommand(g), newArchiveExportCommand(g), newArchiveReextractCommand(g), newArchiveVerifyCommand(g))
+	cmd.AddCommand(lsCmd, showCmd, newArchiveDiffCommand(g), newArchiveExportCommand(g), newArchiveReextractCommand(g), newArchiveVerifyCommand(g), newArchiveMigrateCommand(g))
 	return cmd
 }
 
@@ -118,6 +167,49 @@ func openArchiveRO(g *globalOptions) (*archive.Archive, error) {
 }
 
 func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) error {
+	if o.Versions {
+		return runArchiveLsVersions(ctx, g, o)
+	}
+	a, err := openArchiveRO(g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	reports, err := a.Reports(ctx, archive.Filter{Site: o.Site})
+	if err != nil {
+		return err
+	}
+	if len(reports) == 0 {
+		if err := checkSite(ctx, g, a, o.Site); err != nil {
+			return err
+		}
+		return sayEmpty(g, a.Dir(), "reports", o.JSON, siteFilter(o.Site)...)
+	}
+	if o.JSON {
+		enc := json.NewEncoder(g.stdout)
+		enc.SetEscapeHTML(false)
+		for _, r := range reports {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	tb := newTable(lsColumns...).alignRight(1)
+	for _, r := range reports {
+		updated := r.CreatedAt
+		if n := len(r.Versions); n > 0 {
+			updated = r.Versions[n-1].At
+		}
+		tb.add(r.ID, strconv.Itoa(r.Version), r.Site, yearString(r.Year), r.Kind, renditionsCell(r),
+			updated.Local().Format("2006-01-02 15:04"), r.Title)
+	}
+	return tb.write(g.stdout)
+}
+
+// runArchiveLsVersions lists every stored version of every document, as
+// `archive ls` did before documents were grouped into reports.
+func runArchiveLsVersions(ctx context.Context, g *globalOptions, o archiveLsOptions) error {
 	a, err := openArchiveRO(g)
 	if err != nil {
 		return err
@@ -143,12 +235,44 @@ func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) err
 		}
 		return nil
 	}
-	tb := newTable(lsColumns...)
+	tb := newTable(lsVersionColumns...)
 	for _, v := range vers {
 		tb.add(v.Doc, fmt.Sprintf("v%d", v.Version), v.Site, yearString(v.Year), v.Kind, versionFrom(v),
 			v.FetchedAt.Local().Format("2006-01-02 15:04"), v.Title)
 	}
 	return tb.write(g.stdout)
+}
+
+// renditionTypes lists a report's rendition types, the one its text is
+// read from first, each once, the others with a count when there are
+// several of the type: "docx+pdf", "page+jpg×3".
+func renditionTypes(r archive.Report) []string {
+	count := map[string]int{}
+	var order []string
+	for _, rd := range r.Renditions {
+		if count[rd.Type] == 0 {
+			order = append(order, rd.Type)
+		}
+		count[rd.Type]++
+	}
+	out := make([]string, len(order))
+	for i, t := range order {
+		out[i] = t
+		if count[t] > 1 {
+			out[i] = fmt.Sprintf("%s×%d", t, count[t])
+		}
+	}
+	return out
+}
+
+// renditionsCell is ls's RENDITIONS cell: the rendition types joined by
+// "+", with the reason when the report has no text.
+func renditionsCell(r archive.Report) string {
+	s := strings.Join(renditionTypes(r), "+")
+	if len(r.Renditions) > 0 && r.Renditions[0].TextStatus != archive.TextOK {
+		s += " (" + r.Renditions[0].TextStatus + ")"
+	}
+	return s
 }
 
 // versionFrom says what a version's text was read from: a page, or a file
@@ -165,15 +289,59 @@ func versionFrom(v archive.Version) string {
 	return v.File.Type
 }
 
+// showReport is the report part of `archive show --meta`.
+type showReport struct {
+	Doc        string              `json:"doc"`
+	Version    int                 `json:"version,omitempty"` // the report version shown; 0 for a rendition's own text
+	Versions   int                 `json:"versions"`          // how many it has
+	TextFrom   archive.Choice      `json:"text_from"`
+	Renditions []archive.Rendition `json:"renditions"`
+}
+
+// resolveShow finds what `archive show REF` prints: the report REF names
+// and the version whose text it is — the report's version (n) when REF
+// names the report itself, the rendition's own version (n 0) when REF
+// names another of its renditions. A listing is a *archive.RefError
+// wrapping archive.ErrListing.
+func resolveShow(ctx context.Context, a *archive.Archive, ref string) (r archive.Report, n int, v archive.Version, err error) {
+	id, _, _ := strings.Cut(ref, "@")
+	d, err := a.Resolve(ctx, id) // the document the reference names, whatever it is
+	if err != nil {
+		return r, 0, v, err
+	}
+	rs, err := a.Reports(ctx, archive.Filter{Doc: d.Doc})
+	if err != nil {
+		return r, 0, v, err
+	}
+	if len(rs) == 0 {
+		return r, 0, v, &archive.RefError{Ref: id, Err: archive.ErrListing, Doc: d.Doc}
+	}
+	if rs[0].ID != d.Doc {
+		v, err = a.Resolve(ctx, ref)
+		return rs[0], 0, v, err
+	}
+	return a.ResolveReport(ctx, ref)
+}
+
 func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions, ref string) error {
 	a, err := openArchiveRO(g)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	v, err := a.Resolve(ctx, ref)
+	r, n, v, err := resolveShow(ctx, a, ref)
 	if err != nil {
 		return refError(err, a.Dir())
+	}
+	shown := fmt.Sprintf("%s@v%d", r.ID, n)
+	if n == 0 {
+		shown = fmt.Sprintf("%s@v%d", v.Doc, v.Version)
+		from := fmt.Sprintf("whose text is read from its %s (%s)", r.TextFrom.Type, r.TextFrom.Doc)
+		if r.TextFrom.Doc == v.Doc {
+			from = "whose text is read from it"
+		}
+		fmt.Fprintf(g.stderr, "nianbao: %s is the %s rendition of report %s, %s; showing the %s's own text (`nianbao archive show %s` shows the report's)\n",
+			v.Doc, renditionOf(r, v.Doc), r.ID, from, renditionOf(r, v.Doc), r.ID)
 	}
 	if o.Meta {
 		d, err := a.Doc(ctx, v.Doc)
@@ -186,7 +354,8 @@ func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions,
 		return enc.Encode(struct {
 			archive.Version
 			Sources []archive.Source `json:"sources"`
-		}{v, d.Sources})
+			Report  showReport       `json:"report"`
+		}{v, d.Sources, showReport{Doc: r.ID, Version: n, Versions: r.Version, TextFrom: r.TextFrom, Renditions: r.Renditions}})
 	}
 	text, err := a.ReadText(v)
 	if err != nil {
@@ -195,13 +364,23 @@ func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions,
 	if len(text) == 0 || !v.HasText() {
 		// No text, or only a title over images: say why on stderr,
 		// keeping stdout the text.
-		fmt.Fprintf(g.stderr, "nianbao: %s@v%d: %s\n", v.Doc, v.Version, noTextNote(a.Dir(), v))
+		fmt.Fprintf(g.stderr, "nianbao: %s: %s\n", shown, noTextNote(a.Dir(), v))
 	}
 	if len(text) == 0 {
 		return nil
 	}
 	_, err = g.stdout.Write(text)
 	return err
+}
+
+// renditionOf is the type of the rendition doc of r: "page", "pdf" …
+func renditionOf(r archive.Report, doc string) string {
+	for _, rd := range r.Renditions {
+		if rd.Doc == doc {
+			return rd.Type
+		}
+	}
+	return "document"
 }
 
 // textStatusNotes explain the reasons a file has no text (File.TextStatus).

@@ -16,17 +16,21 @@ import (
 func newArchiveDiffCommand(g *globalOptions) *cobra.Command {
 	return &cobra.Command{
 		Use:   "diff DOC [vA [vB]]",
-		Short: "Show what changed between two versions of a document",
-		Long: `Show what changed between two versions of a document, line by line: by
-default its last two versions; with vA, vA against the latest; with vA and
-vB, those two. Within a changed line the changed characters are marked,
-[-deleted-] and {+inserted+} (and coloured on a terminal), so a change of
-one figure in a long paragraph is easy to find. Unchanged lines are not
-shown; each change is headed by its lines in the two versions as a unified
-diff without context (diff -U0) numbers them: "@@ -12,2 +12,3 @@" is lines
-12–13 of vA become lines 12–14 of vB; "@@ -7,0 +8 @@" inserts a line 8
-after vA's line 7; "@@ -7 +6,0 @@" deletes vA's line 7, which would have
-followed vB's line 6.`,
+		Short: "Show what changed between two versions of a report",
+		Long: `Show what changed between two versions of a report's text, line by line:
+by default its last two versions; with vA, vA against the latest; with vA
+and vB, those two. DOC is any unique prefix of the report's id or of one of
+its renditions' ids (either names the report); its versions are the
+report's, as ls counts them and show DOC@vN prints them, each read from the
+rendition it was chosen from (the header names it: "docx DOC@v2"). Within a
+changed line the changed characters are marked, [-deleted-] and
+{+inserted+} (and coloured on a terminal), so a change of one figure in a
+long paragraph is easy to find. Unchanged lines are not shown; each change
+is headed by its lines in the two versions as a unified diff without
+context (diff -U0) numbers them: "@@ -12,2 +12,3 @@" is lines 12–13 of vA
+become lines 12–14 of vB; "@@ -7,0 +8 @@" inserts a line 8 after vA's line
+7; "@@ -7 +6,0 @@" deletes vA's line 7, which would have followed vB's
+line 6.`,
 		Args: cobraArgs(cobra.RangeArgs(1, 3)),
 		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveDiff(cmd.Context(), g, args) },
 	}
@@ -38,7 +42,7 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 		return err
 	}
 	defer a.Close()
-	latest, err := a.Resolve(ctx, args[0])
+	r, latest, _, err := a.ResolveReport(ctx, args[0])
 	if err != nil {
 		return refError(err, a.Dir())
 	}
@@ -47,12 +51,12 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 		if err != nil || n < 1 {
 			return 0, usageError{fmt.Errorf("%q: a version is written vN, as in v2", s)}
 		}
-		if n > latest.Version {
-			return 0, usageError{&archive.RefError{Ref: s, Err: archive.ErrNotFound, Doc: latest.Doc, Versions: latest.Version, Want: n}}
+		if n > latest {
+			return 0, usageError{&archive.RefError{Ref: s, Err: archive.ErrNotFound, Doc: r.ID, Versions: latest, Want: n}}
 		}
 		return n, nil
 	}
-	va, vb := latest.Version-1, latest.Version
+	va, vb := latest-1, latest
 	switch len(args) {
 	case 2:
 		if va, err = versionArg(args[1]); err != nil {
@@ -67,11 +71,11 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 		}
 	}
 	if va < 1 {
-		fmt.Fprintf(g.stdout, "%s has one version: nothing to compare\n", latest.Doc)
+		fmt.Fprintf(g.stdout, "%s has one version: nothing to compare\n", r.ID)
 		return nil
 	}
 	load := func(n int) (archive.Version, string, error) {
-		v, err := a.Resolve(ctx, fmt.Sprintf("%s@v%d", latest.Doc, n))
+		_, _, v, err := a.ResolveReport(ctx, fmt.Sprintf("%s@v%d", r.ID, n))
 		if err != nil {
 			return v, "", err
 		}
@@ -87,9 +91,10 @@ func runArchiveDiff(ctx context.Context, g *globalOptions, args []string) error 
 		return err
 	}
 	color := isTerminal(g.stdout)
-	fmt.Fprintf(g.stdout, "--- %s@v%d  %s  %s\n", A.Doc, A.Version, A.FetchedAt.Local().Format("2006-01-02 15:04"), A.URL)
-	fmt.Fprintf(g.stdout, "+++ %s@v%d  %s  %s\n", B.Doc, B.Version, B.FetchedAt.Local().Format("2006-01-02 15:04"), B.URL)
-	if A.SHA256 == B.SHA256 {
+	rA, rB := r.Versions[va-1], r.Versions[vb-1]
+	fmt.Fprintf(g.stdout, "--- %s@v%d  %s  %s %s@v%d  %s\n", r.ID, va, rA.At.Local().Format("2006-01-02 15:04"), rA.Type, A.Doc, A.Version, A.URL)
+	fmt.Fprintf(g.stdout, "+++ %s@v%d  %s  %s %s@v%d  %s\n", r.ID, vb, rB.At.Local().Format("2006-01-02 15:04"), rB.Type, B.Doc, B.Version, B.URL)
+	if rA.SHA256 == rB.SHA256 {
 		fmt.Fprintln(g.stdout, "(the same text)")
 		return nil
 	}

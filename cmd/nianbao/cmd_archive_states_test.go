@@ -153,7 +153,7 @@ func snapshot(t *testing.T, root string) map[string]string {
 
 // Every archive command on an archive that does not exist yet, on an empty
 // directory, on an archive a crawl made without archiving anything, and on
-// a real archive that cannot be written: reads say "0 documents" (or show
+// a real archive that cannot be written: reads say "0 reports" (or show
 // what there is) and exit 0, never panic and never create the directory;
 // on the read-only archive the writes (reextract, verify --repair) fail
 // with one line naming the directory, exit 1, and change nothing.
@@ -201,19 +201,24 @@ func TestArchiveStates(t *testing.T) {
 		missing, empty, nothing, readOnly expect
 	}{
 		{"ls", []string{"archive", "ls"},
-			expect{stdout: "no archive at DIR yet: 0 documents\n"},
-			expect{stdout: "0 documents in DIR\n"},
-			expect{stdout: "0 documents in DIR\n"},
+			expect{stdout: "no archive at DIR yet: 0 reports\n"},
+			expect{stdout: "0 reports in DIR\n"},
+			expect{stdout: "0 reports in DIR\n"},
 			expect{stdout: "DOC"}},
 		{"ls --json", []string{"archive", "ls", "--json"},
-			expect{quiet: true, stderr: "no archive at DIR yet: 0 documents"},
-			expect{quiet: true, stderr: "0 documents in DIR"},
-			expect{quiet: true, stderr: "0 documents in DIR"},
+			expect{quiet: true, stderr: "no archive at DIR yet: 0 reports"},
+			expect{quiet: true, stderr: "0 reports in DIR"},
+			expect{quiet: true, stderr: "0 reports in DIR"},
 			expect{stdout: `"doc":"DOC"`}},
 		{"ls --site", []string{"archive", "ls", "--site", "jinnan"},
+			expect{stdout: "no archive at DIR yet: 0 reports\n"},
+			expect{stdout: "0 reports (site jinnan) in DIR\n"},
+			expect{stdout: "0 reports (site jinnan) in DIR\n"},
+			expect{stdout: "DOC"}},
+		{"ls --versions", []string{"archive", "ls", "--versions"},
 			expect{stdout: "no archive at DIR yet: 0 documents\n"},
-			expect{stdout: "0 documents (site jinnan) in DIR\n"},
-			expect{stdout: "0 documents (site jinnan) in DIR\n"},
+			expect{stdout: "0 documents in DIR\n"},
+			expect{stdout: "0 documents in DIR\n"},
 			expect{stdout: "DOC"}},
 		{"show", []string{"archive", "show", "DOC"},
 			expect{code: exitConfig, stderr: "nianbao: no document DOC: no archive at DIR yet: 0 documents\n"},
@@ -231,14 +236,14 @@ func TestArchiveStates(t *testing.T) {
 			expect{code: exitConfig, stderr: "no document DOC in DIR"},
 			expect{stdout: "DOC has one version: nothing to compare\n"}},
 		{"export", []string{"archive", "export"},
-			expect{quiet: true, stderr: "no archive at DIR yet: 0 documents"},
-			expect{quiet: true, stderr: "0 documents in DIR"},
-			expect{quiet: true, stderr: "0 documents in DIR"},
+			expect{quiet: true, stderr: "no archive at DIR yet: 0 reports"},
+			expect{quiet: true, stderr: "0 reports in DIR"},
+			expect{quiet: true, stderr: "0 reports in DIR"},
 			expect{stdout: `"doc":"DOC"`}},
 		{"export csv", []string{"archive", "export", "--format", "csv", "--site", "jinnan"},
-			expect{stdout: "site,doc,", stderr: "no archive at DIR yet: 0 documents"},
-			expect{stdout: "site,doc,", stderr: "0 documents (site jinnan) in DIR"},
-			expect{stdout: "site,doc,", stderr: "0 documents (site jinnan) in DIR"},
+			expect{stdout: "site,doc,", stderr: "no archive at DIR yet: 0 reports"},
+			expect{stdout: "site,doc,", stderr: "0 reports (site jinnan) in DIR"},
+			expect{stdout: "site,doc,", stderr: "0 reports (site jinnan) in DIR"},
 			expect{stdout: "DOC"}},
 		{"runs", []string{"runs"},
 			expect{stdout: "no archive at DIR yet: 0 runs\n"},
@@ -550,28 +555,54 @@ func TestArchiveHelp(t *testing.T) {
 	mentions := func(text, word string) bool {
 		return regexp.MustCompile(`(^|[^\w])` + regexp.QuoteMeta(word) + `($|[^\w])`).MatchString(text)
 	}
-	for _, f := range jsonFields(reflect.TypeOf(archive.Version{})) {
-		if !mentions(sub["ls"].Long, f) {
-			t.Errorf("archive ls --help does not name the JSON field %s", f)
+	for _, typ := range []reflect.Type{reflect.TypeOf(archive.Report{}), reflect.TypeOf(archive.Version{})} {
+		for _, f := range jsonFields(typ) {
+			if !mentions(sub["ls"].Long, f) {
+				t.Errorf("archive ls --help does not name the JSON field %s (of %s)", f, typ)
+			}
 		}
 	}
-	for _, c := range lsColumns {
+	for _, c := range append(lsColumns, lsVersionColumns...) {
 		if !mentions(sub["ls"].Long, c) {
 			t.Errorf("archive ls --help does not name the column %s", c)
 		}
 	}
-	fields := jsonFields(reflect.TypeOf(exportRecord{}))
-	if strings.Join(fields, ",") != strings.Join(exportColumns, ",") {
-		t.Errorf("export's JSON fields %v and CSV columns %v differ", fields, exportColumns)
+	// Each record's JSON fields are its CSV columns, in order (a nested
+	// field is one CSV cell), and the help names every field, nested ones
+	// too.
+	records := []struct {
+		typ     reflect.Type
+		columns []string
+		row     []string
+	}{
+		{reflect.TypeOf(exportRecord{}), exportColumns, exportRecord{}.row()},
+		{reflect.TypeOf(renditionRecord{}), renditionColumns, renditionRecord{}.row()},
 	}
-	if row := (exportRecord{}).row(); len(row) != len(exportColumns) {
-		t.Errorf("a CSV row has %d cells, the header %d", len(row), len(exportColumns))
-	}
-	for _, c := range exportColumns {
-		if !mentions(sub["export"].Long, c) {
-			t.Errorf("archive export --help does not name the field %s", c)
+	for _, r := range records {
+		if fields := topJSONFields(r.typ); strings.Join(fields, ",") != strings.Join(r.columns, ",") {
+			t.Errorf("%s: JSON fields %v and CSV columns %v differ", r.typ, fields, r.columns)
+		}
+		if len(r.row) != len(r.columns) {
+			t.Errorf("%s: a CSV row has %d cells, the header %d", r.typ, len(r.row), len(r.columns))
+		}
+		for _, f := range jsonFields(r.typ) {
+			if !mentions(sub["export"].Long, f) {
+				t.Errorf("archive export --help does not name the field %s (of %s)", f, r.typ)
+			}
 		}
 	}
+}
+
+// topJSONFields lists the JSON names of a struct type's own fields.
+func topJSONFields(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if t.Field(i).IsExported() && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // `--site NAME` that names no site is a usage error listing the sites
@@ -599,7 +630,7 @@ func TestArchiveUnknownSite(t *testing.T) {
 		{cfg, []string{"archive", "export", "--site", "nope"}, exitConfig, "nianbao: unknown site: nope (known: archived, filed)", ""},
 		{cfg, []string{"archive", "reextract", "--site", "nope"}, exitConfig, "nianbao: unknown site: nope (known: archived, filed)", ""},
 		{only, []string{"archive", "ls", "--site", "nope"}, exitConfig, "nianbao: unknown site: nope (known: archived)", ""},
-		{cfg, []string{"archive", "ls", "--site", "filed"}, exitOK, "", "0 documents (site filed) in " + dir},
+		{cfg, []string{"archive", "ls", "--site", "filed"}, exitOK, "", "0 reports (site filed) in " + dir},
 		{cfg, []string{"runs", "--site", "filed"}, exitOK, "", "0 runs (site filed) in " + dir},
 		{only, []string{"archive", "ls", "--site", "archived"}, exitOK, "", "archived"},
 	}

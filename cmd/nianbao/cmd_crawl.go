@@ -45,8 +45,11 @@ func newCrawlCommand(g *globalOptions) *cobra.Command {
 		Short: "Crawl sites now, in the foreground, and print a summary per site",
 		Long: `Crawl the named sites (or every site with --all) once, now, archive what is
 new, and print one summary line per site: list pages and pages fetched,
-reports found, new documents, new versions, new sources (reposts),
-unchanged reports, and failures by kind.
+reports found, new reports (one a report, whatever forms it came in), new
+versions, new sources (reposts), unchanged reports, and failures by kind;
+below the table, the new renditions of reports already archived (a DOCX
+beside their PDF), the stub pages kept as listings, and the files re-saved
+with the same text.
 
 Pages that fail do not fail the command (exit 0); the summary counts them.
 A site that failed — none of its start pages could be read (DNS, refused
@@ -300,7 +303,7 @@ func pickSites(all []*sites.Site, names []string, probs sites.Problems) ([]*site
 }
 
 func printSummaries(w io.Writer, sums []harvest.Summary) {
-	tb := newTable("SITE", "STATUS", "LIST PAGES", "PAGES", "FILES", "REPORTS", "NEW DOCS", "NEW VERSIONS", "NEW SOURCES", "UNCHANGED", "ERRORS", "TIME").
+	tb := newTable("SITE", "STATUS", "LIST PAGES", "PAGES", "FILES", "REPORTS", "NEW REPORTS", "NEW VERSIONS", "NEW SOURCES", "UNCHANGED", "ERRORS", "TIME").
 		alignRight(2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 	for _, s := range sums {
 		tb.add(s.Site, s.Status, itoa(s.ListPages), itoa(s.PagesFetched), itoa(s.Files), itoa(s.ReportsFound), itoa(s.NewDocuments),
@@ -349,10 +352,19 @@ func printRunNotes(w io.Writer, sums []harvest.Summary) {
 		}
 	}
 	for _, s := range sums {
-		if len(s.FilesWithoutText) == 0 && s.FilesSameAsPage == 0 && s.ImagesOnly == 0 {
+		if len(s.FilesWithoutText) == 0 && s.ImagesOnly == 0 && s.NewRenditions == 0 && s.NewListings == 0 && s.FilesChanged == 0 {
 			continue
 		}
 		var notes []string
+		if s.NewRenditions > 0 {
+			notes = append(notes, fmt.Sprintf("%d new rendition(s) of a report in another form", s.NewRenditions))
+		}
+		if s.NewListings > 0 {
+			notes = append(notes, fmt.Sprintf("%d stub page(s) that only announce their files, kept as listings", s.NewListings))
+		}
+		if s.FilesChanged > 0 {
+			notes = append(notes, fmt.Sprintf("%d file(s) re-saved with the same text (kept, no new report version)", s.FilesChanged))
+		}
 		if s.ImagesOnly > 0 {
 			notes = append(notes, fmt.Sprintf("%d report page(s) published as pictures (images_only: the title as text, the pictures kept as files)", s.ImagesOnly))
 		}
@@ -363,9 +375,6 @@ func printRunNotes(w io.Writer, sums []harvest.Summary) {
 			}
 			sort.Strings(why)
 			notes = append(notes, "archived without text (the file is kept): "+strings.Join(why, " "))
-		}
-		if s.FilesSameAsPage > 0 {
-			notes = append(notes, fmt.Sprintf("%d the same report as the page that links to it", s.FilesSameAsPage))
 		}
 		fmt.Fprintf(w, "\n%s: files: %s\n", s.Site, strings.Join(notes, "; "))
 	}

@@ -72,7 +72,7 @@ func summaries(t *testing.T, out string) []harvest.Summary {
 
 func lsJSON(t *testing.T, cfg string) []archive.Version {
 	t.Helper()
-	code, out, errOut := runCmd(t, "--config", cfg, "archive", "ls", "--json")
+	code, out, errOut := runCmd(t, "--config", cfg, "archive", "ls", "--versions", "--json")
 	if code != 0 {
 		t.Fatalf("archive ls: exit %d: %s", code, errOut)
 	}

@@ -24,7 +24,8 @@ func newRunsCommand(g *globalOptions) *cobra.Command {
 		Short: "List recent crawl runs recorded in the archive, newest first",
 		Long: `List the crawl runs recorded in the archive, newest first: when each started,
 its site, status, pages fetched, pages not modified (304), bytes, reports
-found, new documents, new versions, new sources, errors and duration. The
+found, new reports (a report's page or files archived for the first time
+count once), new versions, new sources, errors and duration. The
 archive is opened read-only, so this works beside a running daemon. --site
 names a site of the site files or of the archive; another name is an error
 listing them (exit 2).`,
@@ -89,7 +90,7 @@ func runRuns(ctx context.Context, g *globalOptions, o runsOptions) error {
 		}
 		return nil
 	}
-	tb := newTable("STARTED", "SITE", "STATUS", "PAGES", "304", "BYTES", "REPORTS", "NEW DOCS", "NEW VERSIONS", "NEW SOURCES", "ERRORS", "TIME").
+	tb := newTable("STARTED", "SITE", "STATUS", "PAGES", "304", "BYTES", "REPORTS", "NEW REPORTS", "NEW VERSIONS", "NEW SOURCES", "ERRORS", "TIME").
 		alignRight(3, 4, 5, 6, 7, 8, 9, 10, 11)
 	for i, r := range recs {
 		s := r.Summary

@@ -47,6 +47,10 @@ type Response struct {
 	Header    http.Header
 	Body      []byte
 	FetchedAt time.Time
+	// Metadata, when set, is recorded after the response as a metadata
+	// record concurrent to it (application/warc-fields): what the
+	// archive made of the response (its document, its report).
+	Metadata [][2]string
 }
 
 // WriteResponse appends a request and a response record for r.
@@ -82,14 +86,31 @@ func (w *Writer) WriteResponse(r Response) error {
 	}, resp.Bytes()); err != nil {
 		return err
 	}
-	return w.write(header{
+	if err := w.write(header{
 		{"WARC-Type", "request"},
 		{"WARC-Record-ID", newID()},
 		{"WARC-Date", date},
 		{"WARC-Target-URI", r.URL},
 		{"WARC-Concurrent-To", respID},
 		{"Content-Type", "application/http; msgtype=request"},
-	}, req.Bytes())
+	}, req.Bytes()); err != nil {
+		return err
+	}
+	if len(r.Metadata) == 0 {
+		return nil
+	}
+	var meta bytes.Buffer
+	for _, kv := range r.Metadata {
+		fmt.Fprintf(&meta, "%s: %s\r\n", kv[0], kv[1])
+	}
+	return w.write(header{
+		{"WARC-Type", "metadata"},
+		{"WARC-Record-ID", newID()},
+		{"WARC-Date", date},
+		{"WARC-Target-URI", r.URL},
+		{"WARC-Concurrent-To", respID},
+		{"Content-Type", "application/warc-fields"},
+	}, meta.Bytes())
 }
 
 type header [][2]string
