@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -694,10 +695,17 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 			return Result{}, err
 		}
 		var change = Change{Version: &v, Seen: []SeenURL{seen}, Fetched: e.Fetched}
-		if v.Title != d.Title && v.Title != "" {
+		role, err := a.newRole(ctx, d, e)
+		if err != nil {
+			return Result{}, err
+		}
+		if (v.Title != d.Title && v.Title != "") || role != d.Role {
 			// Replaced durably, not staged: a doc.json replaced must
 			// never be lost with its old bytes.
-			d.Title = v.Title
+			d.Title = cmp.Or(v.Title, d.Title)
+			if role != d.Role {
+				d.Role, d.Grouped = role, true
+			}
 			if err := a.writeDocFile(d); err != nil {
 				return Result{}, err
 			}
@@ -780,6 +788,7 @@ func (a *Archive) put(ctx context.Context, p putState, retry bool) (Result, erro
 		CreatedAt: e.FetchedAt,
 		Sources:   []Source{{URL: e.URL, Site: e.Site, FirstSeen: e.FetchedAt}},
 		Role:      e.Role,
+		Grouped:   true,
 	}
 	if report != id && e.Role == "" {
 		d.Report = report
@@ -833,6 +842,28 @@ func entryForm(e Entry) string {
 		return e.File.Type
 	}
 	return "page"
+}
+
+// newRole is the role a known document takes with a new version: a page
+// that became a stub (its report moved into its attachments) becomes a
+// listing, unless a document is a rendition of its report; a listing that
+// now carries its report becomes one. A page a rendition of another
+// report, and a re-extraction (which says nothing of the page's form),
+// keep theirs.
+func (a *Archive) newRole(ctx context.Context, d Doc, e Entry) (string, error) {
+	if e.Role == d.Role || e.Reextracted != nil || e.File != nil || d.Report != "" {
+		return d.Role, nil
+	}
+	if e.Role == RoleListing {
+		members, err := a.index.Docs(ctx, Filter{Doc: d.ID})
+		if err != nil {
+			return "", err
+		}
+		if len(members) > 1 {
+			return d.Role, nil
+		}
+	}
+	return e.Role, nil
 }
 
 // joinReport checks the report a new document is to join (Entry.Report):
@@ -1085,6 +1116,8 @@ func (a *Archive) writeVersion(d Doc, n int, e Entry, sha string, newDoc *Doc) (
 		Path:        base + ".txt",
 		FetchedAt:   e.FetchedAt.UTC(),
 		Extractor:   e.Extractor,
+		Report:      d.Report,
+		Role:        d.Role,
 	}
 	v.Reextracted = e.Reextracted
 	if e.File == nil {
@@ -1306,7 +1339,7 @@ func (e *RefError) Error() string {
 		}
 		return fmt.Sprintf("prefix %s matches %s documents: %s; give more of the id", e.Ref, n, list)
 	case e.Err == ErrListing:
-		return fmt.Sprintf("%s is a listing page (where a report's files were found), not a report", e.Doc)
+		return fmt.Sprintf("%s is a listing page (where a report's files were found), not a report (`nianbao archive show --rendition %s` prints its own text)", e.Doc, e.Doc)
 	case e.Doc != "" && e.Versions == 1:
 		return fmt.Sprintf("%s has only v1; no v%d", e.Doc, e.Want)
 	case e.Doc != "":

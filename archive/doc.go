@@ -26,10 +26,15 @@
 //     every machine. Its doc.json names the report it is a rendition of
 //     ("report", absent for the report's first rendition, whose id is the
 //     report's) or says it is a listing ("role"). A new document is given
-//     its report when it is created (Entry.Report); an archive written
-//     before reports were — every page and every file a document of its
-//     own — is grouped by Regroup (`nianbao archive migrate`, or verify
-//     --repair), which replaces doc.json files only.
+//     its report when it is created (Entry.Report), and doc.json's
+//     "grouped" says so; a page's role follows its form (a listing that
+//     later carries its report becomes one). An archive written before
+//     reports were — every page and every file a document of its own,
+//     none grouped — is grouped by Regroup (`nianbao archive migrate`, or
+//     verify --repair), which replaces doc.json files only and never
+//     changes what was grouped. Each version's metadata keeps the
+//     document's report and role as they were when it was written, so a
+//     lost doc.json is rebuilt with them.
 //   - A version is one text of a document. Versions are numbered 1, 2, …;
 //     a changed text adds the next version and never touches earlier ones.
 //   - A source is a URL a document was found at. The same text at another URL

@@ -40,8 +40,13 @@ type Index interface {
 	Commit(ctx context.Context, c Change) error
 	Versions(ctx context.Context, f Filter) ([]Version, error)
 	// Docs lists the documents of f.Site (every site when ""), with their
-	// sources; f.Doc is not used.
+	// sources; with f.Doc, only that document and those that name it as
+	// their report.
 	Docs(ctx context.Context, f Filter) ([]Doc, error)
+	// ReportCounts counts the reports of f.Site (every site when ""), by
+	// site and year: the documents with a version that are their own
+	// report.
+	ReportCounts(ctx context.Context, f Filter) (map[string]map[int]int, error)
 	// RecordRun stores a run record, durably like a Commit with files.
 	RecordRun(ctx context.Context, r Run) error
 	Runs(ctx context.Context, site string, limit int) ([]Run, error)
@@ -315,6 +320,9 @@ func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, er
 				ALTER TABLE documents ADD COLUMN role TEXT NOT NULL DEFAULT ''`); err != nil {
 				return nil, fmt.Errorf("archive: upgrade index %s: %w", path, err)
 			}
+		}
+		if _, err := db.Exec(`CREATE INDEX IF NOT EXISTS documents_report ON documents(report) WHERE report <> ''`); err != nil {
+			return nil, fmt.Errorf("archive: create index %s: %w", path, err)
 		}
 		return x, nil
 	}
@@ -650,6 +658,15 @@ func (x *sqliteIndex) Docs(ctx context.Context, f Filter) (_ []Doc, err error) {
 		sq += ` AND d.site = ?`
 		args = append(args, f.Site)
 	}
+	if f.Doc != "" && !x.noReports {
+		q += ` AND (id = ? OR report = ?)`
+		sq += ` AND (d.id = ? OR d.report = ?)`
+		args = append(args, f.Doc, f.Doc)
+	} else if f.Doc != "" {
+		q += ` AND id = ?`
+		sq += ` AND d.id = ?`
+		args = append(args, f.Doc)
+	}
 	q += ` ORDER BY site, year DESC, id`
 	sq += ` ORDER BY s.first_seen, s.url`
 	rows, err := x.db.QueryContext(ctx, q, args...)
@@ -687,6 +704,39 @@ func (x *sqliteIndex) Docs(ctx context.Context, f Filter) (_ []Doc, err error) {
 		}
 	}
 	return docs, rows.Err()
+}
+
+func (x *sqliteIndex) ReportCounts(ctx context.Context, f Filter) (_ map[string]map[int]int, err error) {
+	defer x.check(&err)
+	q := `SELECT site, year, COUNT(*) FROM documents d WHERE report = '' AND role <> ?
+		AND EXISTS (SELECT 1 FROM versions v WHERE v.doc = d.id)`
+	if x.noReports {
+		q = `SELECT site, year, COUNT(*) FROM documents d WHERE ? <> ''
+		AND EXISTS (SELECT 1 FROM versions v WHERE v.doc = d.id)`
+	}
+	args := []any{RoleListing}
+	if f.Site != "" {
+		q += ` AND site = ?`
+		args = append(args, f.Site)
+	}
+	rows, err := x.db.QueryContext(ctx, q+` GROUP BY site, year`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("archive: index: report counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[int]int{}
+	for rows.Next() {
+		var site string
+		var year, n int
+		if err := rows.Scan(&site, &year, &n); err != nil {
+			return nil, fmt.Errorf("archive: index: report counts: %w", err)
+		}
+		if out[site] == nil {
+			out[site] = map[int]int{}
+		}
+		out[site][year] = n
+	}
+	return out, rows.Err()
 }
 
 func (x *sqliteIndex) Versions(ctx context.Context, f Filter) (_ []Version, err error) {

@@ -272,10 +272,13 @@ func (a *Archive) readDoc(dir string) (*docFiles, error) {
 
 // synthesizeDoc rebuilds a document from its versions, for a doc.json that
 // is missing (a crash before it was first written) or unreadable: every URL
-// a version was fetched from is a source, first seen when it first was.
+// a version was fetched from is a source, first seen when it first was; its
+// report and role are the latest version's.
 func synthesizeDoc(vers []Version) Doc {
 	v := vers[0]
-	d := Doc{ID: v.Doc, Site: v.Site, Year: v.Year, Kind: v.Kind, Title: v.Title, CreatedAt: v.FetchedAt}
+	last := vers[len(vers)-1]
+	d := Doc{ID: v.Doc, Site: v.Site, Year: v.Year, Kind: v.Kind, Title: v.Title, CreatedAt: v.FetchedAt,
+		Report: last.Report, Role: last.Role, Grouped: last.Report != "" || last.Role != ""}
 	seen := map[string]int{}
 	for _, v := range vers {
 		if i, ok := seen[v.URL]; ok {

@@ -135,7 +135,7 @@ func (a *Archive) applyMembership(ctx context.Context, m Membership) error {
 	if err != nil {
 		return err
 	}
-	d.Report, d.Role = m.Report, m.Role
+	d.Report, d.Role, d.Grouped = m.Report, m.Role, true
 	if m.Files {
 		if err := a.writeDocFile(d); err != nil {
 			return fmt.Errorf("archive: regroup %s: %w", m.Doc, err)
@@ -168,12 +168,25 @@ func (a *Archive) readDocJSON(dir string) (Doc, error) {
 }
 
 // planGroups decides every readable document's membership (see Regroup).
+// A document whose membership was decided (Doc.Grouped: by the crawl that
+// archived it, or by an earlier regrouping) keeps it, and two reports that
+// hold such documents are never merged; a page that a document names as
+// its report is never made a listing. So every change is a document of an
+// earlier release becoming a listing that nothing names, or joining a
+// report that stays one: each valid alone, in any order, which is what
+// makes a killed regrouping leave an archive that verifies.
 func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string][]Version) (map[string]Membership, error) {
 	byID := map[string]Doc{}
 	for _, d := range docs {
 		if f, ok := onDisk[d.ID]; ok {
-			d.Report, d.Role = f.Report, f.Role
+			d.Report, d.Role, d.Grouped = f.Report, f.Role, f.Grouped || f.Report != "" || f.Role != ""
 			byID[d.ID] = d
+		}
+	}
+	named := map[string]bool{}
+	for _, d := range byID {
+		if d.Report != "" {
+			named[d.Report] = true
 		}
 	}
 	latest := func(id string) (Version, bool) {
@@ -182,21 +195,6 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 			return Version{}, false
 		}
 		return vs[len(vs)-1], true
-	}
-	texts := map[string]string{}
-	text := func(v Version) (string, error) {
-		if !v.HasText() {
-			return "", nil
-		}
-		if t, ok := texts[v.Doc]; ok {
-			return t, nil
-		}
-		b, err := a.ReadText(v)
-		if err != nil {
-			return "", err
-		}
-		texts[v.Doc] = string(b)
-		return string(b), nil
 	}
 	// The files each page lists, in the order they were archived.
 	listed := map[string][]string{}
@@ -213,28 +211,9 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 	for id, d := range byID {
 		role[id] = d.Role
 	}
-	// Stub pages become listings.
-	for page, files := range listed {
-		v, ok := latest(page)
-		if !ok || v.File != nil || v.TextStatus != "" || role[page] == RoleListing {
-			continue
-		}
-		var names []string
-		for _, f := range files {
-			if fv, ok := latest(f); ok && fv.File != nil {
-				names = append(names, fv.File.LinkText, fv.File.Name)
-			}
-		}
-		t, err := text(v)
-		if err != nil {
-			return nil, err
-		}
-		if IsStub(t, names) {
-			role[page] = RoleListing
-		}
-	}
-	// Union-find over the renditions, seeded with the groups there are.
+	// Union-find over the renditions, seeded with the reports there are.
 	parent := map[string]string{}
+	decided := map[string]bool{} // a root's group holds a decided document
 	var find func(string) string
 	find = func(x string) string {
 		p, ok := parent[x]
@@ -245,19 +224,30 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 		parent[x] = r
 		return r
 	}
-	union := func(x, y string) {
-		if role[x] == RoleListing || role[y] == RoleListing {
-			return
-		}
+	link := func(x, y string) {
 		if rx, ry := find(x), find(y); rx != ry {
 			parent[rx] = ry
+			decided[ry] = decided[ry] || decided[rx]
 		}
 	}
 	for id, d := range byID {
+		decided[id] = d.Grouped
+	}
+	for id, d := range byID {
 		if d.Report != "" && role[id] != RoleListing {
-			if r, ok := byID[d.Report]; ok && r.Site == d.Site {
-				union(id, d.Report)
+			if r, ok := byID[d.Report]; ok && r.Site == d.Site && r.Role != RoleListing {
+				link(id, d.Report)
 			}
+		}
+	}
+	union := func(x, y string) {
+		rx, ry := find(x), find(y)
+		switch {
+		case rx == ry, role[x] == RoleListing, role[y] == RoleListing:
+		case decided[rx] && decided[ry]:
+			// Two reports a crawl (or a regrouping) decided stay two.
+		default:
+			link(x, y)
 		}
 	}
 	for _, d := range sortedDocs(byID) {
@@ -269,68 +259,15 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 			}
 		}
 	}
-	// The files on each page, as a crawl groups them: texts first.
+	// Each page with files, as a crawl reads it: is it a stub, which of
+	// its files are one report. Texts are read a page at a time.
 	for _, page := range slices.Sorted(maps.Keys(listed)) {
-		type cand struct {
-			id, text, kind string
-			year           int
-		}
-		var cands []cand
-		if pv, ok := latest(page); ok && role[page] != RoleListing {
-			t, err := text(pv)
-			if err != nil {
-				return nil, err
-			}
-			if pv.TextStatus != "" {
-				t = ""
-			}
-			cands = append(cands, cand{page, t, pv.Kind, pv.Year})
-		}
-		files := listed[page]
-		var scans []string
-		for _, f := range files {
-			fv, ok := latest(f)
-			if !ok || role[f] == RoleListing {
-				continue
-			}
-			if !fv.HasText() {
-				scans = append(scans, f)
-				continue
-			}
-			t, err := text(fv)
-			if err != nil {
-				return nil, err
-			}
-			best, bestSim := "", 0.0
-			for _, c := range cands {
-				if c.text == "" || find(c.id) == find(f) {
-					continue
-				}
-				if sim := Similarity(c.text, t); sim >= SameReport && sim > bestSim {
-					best, bestSim = c.id, sim
-				}
-			}
-			if best != "" {
-				union(f, best)
-			}
-			cands = append(cands, cand{f, t, fv.Kind, fv.Year})
-		}
-		for _, f := range scans {
-			fv, _ := latest(f)
-			var match []string
-			for _, c := range cands {
-				r := find(c.id)
-				if (fv.Kind == "other" || c.kind == "other" || c.kind == fv.Kind) && (fv.Year == 0 || c.year == 0 || c.year == fv.Year) && !slices.Contains(match, r) {
-					match = append(match, r)
-				}
-			}
-			if len(match) == 1 {
-				union(f, match[0])
-			}
+		if err := a.planPage(page, listed[page], byID, latest, role, named, find, union); err != nil {
+			return nil, err
 		}
 	}
-	// Each group's report is the document its members already name, else
-	// its page, else its first archived.
+	// Each group's report is the one its decided documents belong to, else
+	// the document others name, else its page, else its first archived.
 	groups := map[string][]Doc{}
 	for _, d := range sortedDocs(byID) {
 		if role[d.ID] != RoleListing {
@@ -340,13 +277,19 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 	out := map[string]Membership{}
 	for _, g := range groups {
 		head := slices.MinFunc(g, func(x, y Doc) int {
-			return cmp.Or(cmp.Compare(headRank(x, g, latest), headRank(y, g, latest)),
+			return cmp.Or(cmp.Compare(headRank(x, named, latest), headRank(y, named, latest)),
 				x.CreatedAt.Compare(y.CreatedAt), cmp.Compare(x.ID, y.ID))
 		})
+		if i := slices.IndexFunc(g, func(d Doc) bool { return d.Grouped }); i >= 0 {
+			head = byID[g[i].ReportID()]
+		}
 		for _, d := range g {
 			m := Membership{Doc: d.ID, Dir: d.Dir}
 			if d.ID != head.ID {
 				m.Report = head.ID
+			}
+			if d.Grouped {
+				m.Report = d.Report // decided: kept
 			}
 			out[d.ID] = m
 		}
@@ -359,13 +302,118 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 	return out, nil
 }
 
-// headRank orders a group's documents for its report's id: the one the
-// others already name, then a page, then files.
-func headRank(d Doc, g []Doc, latest func(string) (Version, bool)) int {
-	for _, o := range g {
-		if o.Report == d.ID {
-			return 0
+// planPage decides, for one page and the files it lists, as a crawl does
+// (harvest): whether the page, if no decision was made about it, is a
+// stub — its text only announces its files (IsStub), none of its files
+// holds its text, and no document names it as its report — and which of
+// its files are one report: a file with text joins the page's report or
+// an earlier file's whose text is the same (Similarity at least
+// SameReport, the same kind and year), a file without text the page's one
+// report of its kind and year.
+func (a *Archive) planPage(page string, files []string, byID map[string]Doc, latest func(string) (Version, bool),
+	role map[string]string, named map[string]bool, find func(string) string, union func(x, y string)) error {
+	texts := map[string]string{}
+	text := func(v Version) (string, error) {
+		if !v.HasText() {
+			return "", nil
 		}
+		if t, ok := texts[v.Doc]; ok {
+			return t, nil
+		}
+		b, err := a.ReadText(v)
+		if err != nil {
+			return "", err
+		}
+		texts[v.Doc] = string(b)
+		return string(b), nil
+	}
+	pv, pageOK := latest(page)
+	pageText := ""
+	if pageOK && pv.File == nil && pv.TextStatus == "" {
+		t, err := text(pv)
+		if err != nil {
+			return err
+		}
+		pageText = t
+	}
+	if pageText != "" && !byID[page].Grouped && !named[page] && role[page] != RoleListing {
+		var names []string
+		carries := false
+		for _, f := range files {
+			fv, ok := latest(f)
+			if !ok || fv.File == nil {
+				continue
+			}
+			names = append(names, fv.File.LinkText, fv.File.Name)
+			if fv.File.SameTextAs != nil && fv.File.SameTextAs.Doc == page {
+				carries = true
+			} else if t, err := text(fv); err != nil {
+				return err
+			} else if t != "" && Similarity(pageText, t) >= SameReport {
+				carries = true
+			}
+		}
+		if !carries && IsStub(pageText, names) {
+			role[page] = RoleListing
+		}
+	}
+	type cand struct {
+		id, text, kind string
+		year           int
+	}
+	var cands []cand
+	if pageOK && role[page] != RoleListing {
+		t := pageText
+		cands = append(cands, cand{page, t, pv.Kind, pv.Year})
+	}
+	var scans []string
+	for _, f := range files {
+		fv, ok := latest(f)
+		if !ok || role[f] == RoleListing {
+			continue
+		}
+		if !fv.HasText() {
+			scans = append(scans, f)
+			continue
+		}
+		t, err := text(fv)
+		if err != nil {
+			return err
+		}
+		best, bestSim := "", 0.0
+		for _, c := range cands {
+			if c.text == "" || find(c.id) == find(f) || !SameKindAndYear(c.kind, c.year, fv.Kind, fv.Year) {
+				continue
+			}
+			if sim := Similarity(c.text, t); sim >= SameReport && sim > bestSim {
+				best, bestSim = c.id, sim
+			}
+		}
+		if best != "" {
+			union(f, best)
+		}
+		cands = append(cands, cand{f, t, fv.Kind, fv.Year})
+	}
+	for _, f := range scans {
+		fv, _ := latest(f)
+		var match []string
+		for _, c := range cands {
+			if r := find(c.id); SameKindAndYear(c.kind, c.year, fv.Kind, fv.Year) && !slices.Contains(match, r) {
+				match = append(match, r)
+			}
+		}
+		if len(match) == 1 {
+			union(f, match[0])
+		}
+	}
+	return nil
+}
+
+// headRank orders a group's documents for its report's id: one others
+// already name, then a page, then files.
+func headRank(d Doc, named map[string]bool, latest func(string) (Version, bool)) int {
+	if named[d.ID] {
+		return 0
 	}
 	if v, ok := latest(d.ID); ok && v.File == nil {
 		return 1

@@ -113,15 +113,36 @@ func textRank(v Version) int {
 }
 
 // chooseText picks the rendition version whose text is the report's among
-// the renditions' latest versions, and says why.
-func chooseText(latest []Version) (Version, string) {
+// the renditions' latest versions, and says why. changed is when each
+// rendition's text last changed (was fetched different from its earlier
+// one; absent for a rendition never changed): a rendition the
+// portal changed after the others were last changed (a corrected PDF
+// beside an old DOCX) no longer agrees with them, and its newer text is
+// the report's; renditions changed within publishWindow of each other are
+// ranked by textRank.
+func chooseText(latest []Version, changed map[string]time.Time) (Version, string) {
+	var newest time.Time
+	for _, v := range latest {
+		if v.HasText() && changed[v.Doc].After(newest) {
+			newest = changed[v.Doc]
+		}
+	}
+	current := func(v Version) int {
+		if v.HasText() && changed[v.Doc].Before(newest.Add(-publishWindow)) {
+			return 1 // stale: not changed when another rendition was
+		}
+		return 0
+	}
 	best := slices.MinFunc(latest, func(a, b Version) int {
-		return cmp.Or(cmp.Compare(textRank(a), textRank(b)), a.FetchedAt.Compare(b.FetchedAt), cmp.Compare(a.Doc, b.Doc))
+		return cmp.Or(current(a)-current(b), cmp.Compare(textRank(a), textRank(b)), a.FetchedAt.Compare(b.FetchedAt), cmp.Compare(a.Doc, b.Doc))
 	})
-	var others []string
+	var others, stale []string
 	for _, v := range latest {
 		if v.Doc != best.Doc {
 			others = append(others, renditionType(v))
+			if current(v) == 1 && textRank(v) < textRank(best) {
+				stale = append(stale, renditionType(v))
+			}
 		}
 	}
 	slices.Sort(others)
@@ -129,6 +150,10 @@ func chooseText(latest []Version) (Version, string) {
 	over := ""
 	if len(others) > 0 {
 		over = " (over " + strings.Join(others, ", ") + ")"
+	}
+	if len(stale) > 0 {
+		slices.Sort(stale)
+		return best, fmt.Sprintf("the %s changed after the %s: its text is the newer", typeName(best), strings.Join(slices.Compact(stale), ", "))
 	}
 	switch r := textRank(best); {
 	case r == 0:
@@ -142,6 +167,15 @@ func chooseText(latest []Version) (Version, string) {
 	default:
 		return best, fmt.Sprintf("the %s is the report as its authors wrote it%s", strings.ToUpper(best.File.Type), over)
 	}
+}
+
+// typeName names a rendition in a reason: "page", or its file type in
+// capitals ("PDF").
+func typeName(v Version) string {
+	if v.File == nil {
+		return "page"
+	}
+	return strings.ToUpper(v.File.Type)
 }
 
 // versionAt is when a version's text came to be: when it was fetched, or
@@ -181,6 +215,7 @@ func buildReport(docs []Doc, vers map[string][]Version) (Report, bool) {
 		return cmp.Or(versionAt(a).Compare(versionAt(b)), cmp.Compare(a.Doc, b.Doc), cmp.Compare(a.Version, b.Version))
 	})
 	latest := map[string]Version{}
+	changed := map[string]time.Time{} // when each rendition's text last changed
 	var order []string
 	var cur Version
 	for i := 0; i < len(all); {
@@ -193,8 +228,15 @@ func buildReport(docs []Doc, vers map[string][]Version) (Report, bool) {
 		for ; i < len(all) && versionAt(all[i]).Sub(start) < publishWindow && !in[all[i].Doc]; i++ {
 			v := all[i]
 			in[v.Doc] = true
-			if _, ok := latest[v.Doc]; !ok {
+			prev, ok := latest[v.Doc]
+			if !ok {
 				order = append(order, v.Doc)
+			}
+			if ok && prev.key() != v.key() {
+				// A correction (a new text where there was one; found
+				// first, a rendition is no change). A re-extraction keeps
+				// its bytes' fetch time: it is no newer publication.
+				changed[v.Doc] = v.FetchedAt
 			}
 			latest[v.Doc], at = v, versionAt(v)
 		}
@@ -202,7 +244,7 @@ func buildReport(docs []Doc, vers map[string][]Version) (Report, bool) {
 		for _, id := range order {
 			now = append(now, latest[id])
 		}
-		best, reason := chooseText(now)
+		best, reason := chooseText(now, changed)
 		cur = best
 		r.TextFrom = Choice{Doc: best.Doc, Version: best.Version, Type: renditionType(best), Reason: reason}
 		if n := len(r.Versions); n > 0 && best.key() == r.Versions[n-1].SHA256 {
@@ -304,55 +346,23 @@ func (a *Archive) Reports(ctx context.Context, f Filter) ([]Report, error) {
 	if a.index == nil {
 		return nil, nil // a reader of an archive that does not exist yet
 	}
-	site, want := f.Site, ""
 	if f.Doc != "" {
-		d, ok, err := a.index.Doc(ctx, f.Doc)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, &RefError{Ref: f.Doc, Err: ErrNotFound}
-		}
-		site, want = d.Site, d.ReportID()
-		if want == "" {
-			return nil, nil
-		}
+		return a.reportOf(ctx, f.Doc)
 	}
-	docs, err := a.index.Docs(ctx, Filter{Site: site})
+	docs, err := a.index.Docs(ctx, Filter{Site: f.Site})
 	if err != nil {
 		return nil, err
 	}
-	groups := groupReports(docs)
+	all, err := a.index.Versions(ctx, Filter{Site: f.Site})
+	if err != nil {
+		return nil, err
+	}
 	vers := map[string][]Version{}
-	if want != "" {
-		for _, g := range groups {
-			if g[0].ID != want && !slices.ContainsFunc(g, func(d Doc) bool { return d.ID == f.Doc }) {
-				continue
-			}
-			for _, d := range g {
-				vs, err := a.index.Versions(ctx, Filter{Doc: d.ID})
-				if err != nil {
-					return nil, err
-				}
-				vers[d.ID] = vs
-			}
-			r, ok := buildReport(g, vers)
-			if !ok {
-				return nil, nil
-			}
-			return []Report{r}, nil
-		}
-		return nil, nil
-	}
-	all, err := a.index.Versions(ctx, Filter{Site: site})
-	if err != nil {
-		return nil, err
-	}
 	for _, v := range all {
 		vers[v.Doc] = append(vers[v.Doc], v)
 	}
 	var out []Report
-	for _, g := range groups {
+	for _, g := range groupReports(docs) {
 		if r, ok := buildReport(g, vers); ok {
 			out = append(out, r)
 		}
@@ -361,6 +371,58 @@ func (a *Archive) Reports(ctx context.Context, f Filter) ([]Report, error) {
 		return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(b.Year, a.Year), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// reportOf is the report the document id is or belongs to (none for a
+// listing), read from that report's documents only.
+func (a *Archive) reportOf(ctx context.Context, id string) ([]Report, error) {
+	d, ok, err := a.index.Doc(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &RefError{Ref: id, Err: ErrNotFound}
+	}
+	head := d.ReportID()
+	if head == "" {
+		return nil, nil
+	}
+	docs, err := a.index.Docs(ctx, Filter{Doc: head})
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(docs, func(x Doc) bool { return x.ID == id }) {
+		docs = append(docs, d)
+	}
+	vers := map[string][]Version{}
+	for _, g := range groupReports(docs) {
+		if !slices.ContainsFunc(g, func(x Doc) bool { return x.ID == id }) {
+			continue
+		}
+		for _, m := range g {
+			vs, err := a.index.Versions(ctx, Filter{Doc: m.ID})
+			if err != nil {
+				return nil, err
+			}
+			vers[m.ID] = vs
+		}
+		if r, ok := buildReport(g, vers); ok {
+			return []Report{r}, nil
+		}
+	}
+	return nil, nil
+}
+
+// ReportCounts counts the reports of f.Site (every site when "") by site
+// and year, from the index alone.
+func (a *Archive) ReportCounts(ctx context.Context, f Filter) (map[string]map[int]int, error) {
+	if err := a.noIndex(); err != nil {
+		return nil, err
+	}
+	if a.index == nil {
+		return map[string]map[int]int{}, nil
+	}
+	return a.index.ReportCounts(ctx, f)
 }
 
 // ErrListing means a reference names a listing: a stub page, where a

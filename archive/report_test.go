@@ -102,7 +102,80 @@ func TestReports(t *testing.T) {
 		t.Errorf("after a re-saved PDF and a changed DOCX: %d reports, version %d, %d renditions, versions %+v; want 1, 2, 4, v2 the DOCX's v2",
 			len(rs), r.Version, len(r.Renditions), r.Versions)
 	}
+	// The PDF corrected two weeks later, the DOCX left as it was: the two
+	// no longer agree, and the newer text is the report's.
+	fix := typed(base+"a.pdf", "pdf", reportText+"二、存在的不足和原因（更正）。\n", "%PDF-1 corrected")
+	fix.FetchedAt = t0.Add(14 * 24 * time.Hour)
+	put(t, a, fix, archive.NewVersion)
+	rs, err = a.Reports(ctx, archive.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rs[0]; r.Version != 3 || r.TextFrom.Doc != pdf.Doc || !strings.Contains(r.TextFrom.Reason, "changed after") {
+		t.Errorf("after a corrected PDF: version %d, text from %+v; want 3, the PDF's, saying it changed after the others", r.Version, r.TextFrom)
+	}
+	// Everything here was grouped as it was archived: nothing to regroup.
+	if g, err := a.Regroup(ctx, false); err != nil || len(g.Changes) != 0 {
+		t.Errorf("Regroup of an archive written today: %+v, %v; want no change", g.Changes, err)
+	}
 	archivetest.Check(t, dir)
+}
+
+// TestRoleFollowsThePage: a page archived as a stub that later carries its
+// report becomes a report, and one that later only announces its files
+// becomes a listing — unless a file is a rendition of its report.
+func TestRoleFollowsThePage(t *testing.T) {
+	dir := t.TempDir()
+	a := open(t, dir)
+	const u = "https://sf.example.gov.cn/t1.html"
+	stub := entry(u, "2023年度报告\n现将报告予以公开。\n", t0)
+	stub.Role = archive.RoleListing
+	if r := put(t, a, stub, archive.NewDocument); r.Report != "" {
+		t.Fatalf("a stub's report is %q", r.Report)
+	}
+	full := entry(u, "2023年度报告\n"+reportText, t0.Add(time.Hour))
+	if r := put(t, a, full, archive.NewVersion); r.Report != r.Doc {
+		t.Errorf("a listing now carrying its report: report %q, want %s", r.Report, r.Doc)
+	}
+	back := entry(u, "2023年度报告\n现将报告予以公开，详见附件。\n", t0.Add(2*time.Hour))
+	back.Role = archive.RoleListing
+	r := put(t, a, back, archive.NewVersion)
+	if r.Report != "" {
+		t.Errorf("a report page turned stub: report %q, want none (a listing)", r.Report)
+	}
+	// With a rendition of its report, a page stays the report.
+	const v = "https://sf.example.gov.cn/t2.html"
+	p := put(t, a, entry(v, "2024年度报告\n"+reportText, t0), archive.NewDocument)
+	f := typed("https://sf.example.gov.cn/t2.pdf", "pdf", reportText, "%PDF t2")
+	f.Report = p.Doc
+	put(t, a, f, archive.NewDocument)
+	st := entry(v, "2024年度报告\n现将报告予以公开。\n", t0.Add(time.Hour))
+	st.Role = archive.RoleListing
+	if r := put(t, a, st, archive.NewVersion); r.Report != p.Doc {
+		t.Errorf("a page with a rendition turned stub: report %q, want it kept (%s)", r.Report, p.Doc)
+	}
+	a.Close()
+	archivetest.Check(t, dir)
+}
+
+func TestSameKindAndYear(t *testing.T) {
+	for _, c := range []struct {
+		ka   string
+		ya   int
+		kb   string
+		yb   int
+		want bool
+	}{
+		{"xxgk", 2022, "xxgk", 2023, false},
+		{"xxgk", 2023, "fzzf", 2023, false},
+		{"xxgk", 2023, "xxgk", 2023, true},
+		{"other", 2023, "xxgk", 0, true},
+		{"fzzf", 0, "fzzf", 2021, true},
+	} {
+		if got := archive.SameKindAndYear(c.ka, c.ya, c.kb, c.yb); got != c.want {
+			t.Errorf("SameKindAndYear(%s %d, %s %d) = %v, want %v", c.ka, c.ya, c.kb, c.yb, got, c.want)
+		}
+	}
 }
 
 func TestIsStub(t *testing.T) {
@@ -118,6 +191,7 @@ func TestIsStub(t *testing.T) {
 		{"a short report, no announcement", "江北区司法局2022年度法治政府建设情况报告\n2022年，区司法局在区委、区政府的坚强领导下，统筹推进法治政府建设各项工作，为全区经济社会发展提供了有力法治保障。一是抓好规范性文件合法性审核，全年审核规范性文件18件。", names, false},
 		{"a report that mentions its attachment", "江北区2023年度法治政府建设情况报告\n" + reportText + "附件：统计表.pdf", names, false},
 		{"no attachments", "江北区2023年度法治政府建设情况报告\n现将报告予以公开。", nil, false},
+		{"a short report that follows its announcement", "某镇2023年度法治政府建设情况报告\n现将我镇2023年度法治政府建设情况报告公布如下：\n2023年，我镇坚持以习近平法治思想为指导，深入推进依法行政。一是健全依法决策机制，重大行政决策全部经过合法性审查；二是加强行政执法监督，全年开展执法检查12次；三是深化普法宣传，举办法治讲座8场。2024年，我镇将继续推进法治政府建设。\n附件1：统计表.pdf", names, false},
 	} {
 		if got := archive.IsStub(c.text, c.files); got != c.want {
 			t.Errorf("%s: IsStub = %v, want %v", c.name, got, c.want)

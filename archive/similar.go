@@ -50,6 +50,16 @@ func bigrams(s string) map[[2]rune]int {
 	return m
 }
 
+// SameKindAndYear reports whether two texts' kinds and years allow them to
+// be one report: each the same where both are known ("other", 0: not
+// known). One body's 信息公开年报 of two years share the national form's
+// tables and their wording (Similarity above SameReport), and are two
+// reports.
+func SameKindAndYear(kindA string, yearA int, kindB string, yearB int) bool {
+	return (kindA == "other" || kindB == "other" || kindA == "" || kindB == "" || kindA == kindB) &&
+		(yearA == 0 || yearB == 0 || yearA == yearB)
+}
+
 // stubMaxHan is how many Han characters a page that announces its
 // attachments (stubAnnounceRe) may keep, once its title, the attachments'
 // names and the announcing phrases are taken out, and still be a stub. A
@@ -66,7 +76,7 @@ const (
 // stubAnnounceRe are the phrases that say a page's report is in its
 // attachments.
 var stubAnnounceRe = regexp.MustCompile(`予以(?:公开|公布|发布)|现予(?:公开|公布)|(?:详见|请见|全文见|参见|请查阅|见)附件|` +
-	`现将|点击(?:下载|查看)|(?:附件|文件)下载|下载附件|公开如下|公布如下|特此公告`)
+	`现将|点击(?:下载|查看)|(?:附件|文件)下载|下载附件|特此公告`)
 
 // stubNoiseRe are the words a stub page announces its attachments with.
 var stubNoiseRe = regexp.MustCompile(`附件\s*[0-9０-９一二三四五六七八九十]*\s*[：:、.．]?|` +
@@ -84,8 +94,9 @@ func IsStub(text string, attachments []string) bool {
 	if len(attachments) == 0 {
 		return false
 	}
+	// "…公布如下：" says the report follows on the page, not in a file.
 	limit := stubBareMaxHan
-	if stubAnnounceRe.MatchString(text) {
+	if stubAnnounceRe.MatchString(text) && !strings.Contains(text, "如下") {
 		limit = stubMaxHan
 	}
 	_, rest, _ := strings.Cut(strings.TrimSpace(text), "\n")

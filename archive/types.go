@@ -45,6 +45,11 @@ type Version struct {
 	// (File.TextStatus says).
 	TextStatus string   `json:"text_status,omitempty"`
 	Images     []string `json:"images,omitempty"`
+	// Report and Role are the document's (Doc.Report, Doc.Role) when the
+	// version was written: doc.json's say what they are now (a regrouping
+	// may change them), these restore them when doc.json is lost.
+	Report string `json:"report,omitempty"`
+	Role   string `json:"role,omitempty"`
 }
 
 // TextImagesOnly is Version.TextStatus for a page whose article is only
@@ -175,6 +180,10 @@ type Doc struct {
 	// attachments, kept as where the report's renditions were found, not
 	// as a rendition; "" for a rendition.
 	Role string `json:"role,omitempty"`
+	// Grouped is set when Report and Role were decided — by the crawl that
+	// archived the document, or by a regrouping — and unset on a document
+	// an earlier release wrote, which Regroup may still group.
+	Grouped bool `json:"grouped,omitempty"`
 }
 
 // RoleListing is Doc.Role for a stub page.

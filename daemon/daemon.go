@@ -463,24 +463,11 @@ func newDocCounts(a *archive.Archive) *docCounts {
 	return &docCounts{archive: a, bySite: map[string]map[int]int{}}
 }
 
-// countDocs counts reports by site and year.
-func countDocs(rs []archive.Report) map[string]map[int]int {
-	out := map[string]map[int]int{}
-	for _, r := range rs {
-		if out[r.Site] == nil {
-			out[r.Site] = map[int]int{}
-		}
-		out[r.Site][r.Year]++
-	}
-	return out
-}
-
 func (c *docCounts) refreshAll(ctx context.Context) error {
-	rs, err := c.archive.Reports(ctx, archive.Filter{})
+	counts, err := c.archive.ReportCounts(ctx, archive.Filter{})
 	if err != nil {
 		return err
 	}
-	counts := countDocs(rs)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.bySite = counts
@@ -488,14 +475,13 @@ func (c *docCounts) refreshAll(ctx context.Context) error {
 }
 
 func (c *docCounts) refresh(ctx context.Context, site string) error {
-	rs, err := c.archive.Reports(ctx, archive.Filter{Site: site})
+	counts, err := c.archive.ReportCounts(ctx, archive.Filter{Site: site})
 	if err != nil {
 		return err
 	}
-	counts := countDocs(rs)[site]
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.bySite[site] = counts
+	c.bySite[site] = counts[site]
 	return nil
 }
 

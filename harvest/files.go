@@ -93,6 +93,20 @@ func sameAsPage(pfs []preparedFile, text string) bool {
 	return false
 }
 
+// knownSameAsPage reports whether one of a page's files archived before
+// (unchanged this run) holds the page's text.
+func (h *pageHandler) knownSameAsPage(ctx context.Context, l *listing, text string) (bool, error) {
+	if err := h.loadKnown(ctx, l); err != nil {
+		return false, err
+	}
+	for _, p := range l.reports {
+		if p.text != "" && archive.Similarity(text, p.text) >= archive.SameReport {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // putFiles puts a page's read attachments in the archive: those with text
 // first, so that a file without text (a scan) can join the report the
 // others make.
@@ -164,10 +178,17 @@ func (h *pageHandler) prepareFile(ctx context.Context, f *crawler.File, l *listi
 func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) error {
 	f, r, log := pf.f, pf.r, pf.log
 	if _, named := fileName(f); l != nil && l.stub && !named && l.title != "" {
-		// The stub page names the report its file is.
-		r.title = l.title
-		if k, y := extract.Classify(l.title, r.published); k != "other" {
-			r.kind, r.year = k, cmp.Or(y, r.year)
+		// A file whose link and first line say nothing of what it is
+		// ("附件1.pdf", a cover page) is the report its stub page names.
+		// One that says it (its first line: a year, a kind) keeps its
+		// own words: a page may list two years' reports.
+		if k, y := extract.Classify(r.title, ""); k == "other" && y == 0 {
+			r.title = l.title
+			r.kind, r.year = extract.Classify(l.title, r.published)
+			if r.kind == "other" {
+				r.kind = l.kind
+			}
+			r.year = cmp.Or(r.year, l.year)
 		}
 	}
 	t, title, kind, year, published := r.t, r.title, r.kind, r.year, r.published
@@ -237,7 +258,7 @@ func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind str
 	if text != "" {
 		best, bestSim := "", 0.0
 		for _, p := range l.reports {
-			if p.text == "" {
+			if p.text == "" || !archive.SameKindAndYear(p.kind, p.year, kind, year) {
 				continue
 			}
 			if sim := archive.Similarity(p.text, text); sim >= archive.SameReport && sim > bestSim {
@@ -248,7 +269,7 @@ func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind str
 	}
 	var match []string
 	for _, p := range l.reports {
-		if (kind == "other" || p.kind == "other" || p.kind == kind) && (year == 0 || p.year == 0 || p.year == year) && !slices.Contains(match, p.id) {
+		if archive.SameKindAndYear(p.kind, p.year, kind, year) && !slices.Contains(match, p.id) {
 			match = append(match, p.id)
 		}
 	}

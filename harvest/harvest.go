@@ -559,7 +559,16 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		return err
 	}
 	role := ""
-	if status == "" && archive.IsStub(text, attachmentNames(p.Attachments)) && !sameAsPage(pfs, text) {
+	stub := status == "" && archive.IsStub(text, attachmentNames(p.Attachments)) && !sameAsPage(pfs, text)
+	if stub {
+		// Files archived before, unchanged, may hold the page's text too.
+		same, err := h.knownSameAsPage(ctx, listing, text)
+		if err != nil {
+			return err
+		}
+		stub = !same
+	}
+	if stub {
 		role, listing.stub, listing.text = archive.RoleListing, true, ""
 		h.log.Info("page only announces its attachments: kept as their listing", "url", p.URL)
 	}

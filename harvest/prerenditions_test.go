@@ -1,26 +1,22 @@
 package harvest_test
 
 import (
-	"context"
-	"flag"
-	"os"
 	"testing"
 
 	"github.com/nianbao/nianbao/archive"
-	"github.com/nianbao/nianbao/harvest"
 	"github.com/nianbao/nianbao/internal/archivetest"
-	"github.com/nianbao/nianbao/internal/portaltest"
 )
-
-var updateFixture = flag.Bool("update-fixture", false, "rewrite testdata/pre-renditions from a crawl of the files portal")
 
 // preRenditions is an archive of the files portal (portaltest.NewFilesPortal)
 // in the layout written before a report became one document with its
 // renditions: every page and every file its own document, a file that
 // repeats its page's text linked to it by same_text_as, files listed on a
 // page by listed_on. It is what an upgrade of an existing archive starts
-// from, kept as this layout's nianbao wrote it (go test ./harvest -run
-// PreRenditions -update-fixture rewrites it, with the code of the day).
+// from (archive's TestRegroupPreRenditions, the command's
+// TestArchiveMigrate), kept as that release's nianbao wrote it: made at
+// commit f36ebf7 by `go test ./harvest -run PreRenditions -update-fixture`
+// (a flag that code had). Today's code writes the new layout, so the
+// fixture is never regenerated.
 const preRenditions = "testdata/pre-renditions"
 
 // TestPreRenditionsArchive checks the kept archive as it is: it verifies,
@@ -28,9 +24,6 @@ const preRenditions = "testdata/pre-renditions"
 // same report, a page listing several reports' files, a scan without text,
 // a file found at two URLs).
 func TestPreRenditionsArchive(t *testing.T) {
-	if *updateFixture {
-		writePreRenditions(t)
-	}
 	dir := t.TempDir()
 	archivetest.Copy(t, preRenditions, dir)
 	vers := archivetest.Check(t, dir)
@@ -56,26 +49,4 @@ func TestPreRenditionsArchive(t *testing.T) {
 	if files != 7 || same != 1 || listed < 4 || noText != 1 {
 		t.Errorf("%d files, %d same_text_as, %d listed_on a page, %d without text; want 7, 1, at least 4, 1", files, same, listed, noText)
 	}
-}
-
-// writePreRenditions crawls the files portal into a new archive and keeps
-// it as the fixture.
-func writePreRenditions(t *testing.T) {
-	t.Helper()
-	site := filesPortalSite(t, portaltest.NewFilesPortal(t))
-	dir := t.TempDir()
-	a, err := archive.Open(dir, archive.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := harvest.RunSite(context.Background(), site, filesDeps(t, a)); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(preRenditions); err != nil {
-		t.Fatal(err)
-	}
-	archivetest.Copy(t, dir, preRenditions)
 }

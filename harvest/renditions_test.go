@@ -200,3 +200,60 @@ func TestRunSiteOneRecordPerReport(t *testing.T) {
 	}
 	archivetest.Check(t, dir)
 }
+
+// nianbaoText is a 政府信息公开工作年度报告 of year in the national form: the
+// form's headings and tables, which every year's report repeats, and a few
+// figures of the year's own.
+func nianbaoText(year, received int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "江北区%d年政府信息公开工作年度报告\n", year)
+	b.WriteString("本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。\n")
+	for _, h := range []string{"一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"} {
+		b.WriteString(h + "\n")
+		b.WriteString("本年度，我区坚持以公开为常态、不公开为例外，持续推进决策、执行、管理、服务、结果公开，不断提升政府信息公开工作质量。\n")
+		b.WriteString("信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t3\t1\t25\n")
+	}
+	fmt.Fprintf(&b, "本年新收政府信息公开申请数量\t%d\n上年结转政府信息公开申请数量\t%d\n", received, received/10)
+	return b.String()
+}
+
+// TestRunSiteTwoYearsOnOnePage: one stub page lists two years' 信息公开年报,
+// as "附件1.docx" and "附件2.docx". The national form makes their texts
+// alike (above the similarity that joins two forms of one report), yet
+// they are two reports, each with its own title and year.
+func TestRunSiteTwoYearsOnOnePage(t *testing.T) {
+	ctx := context.Background()
+	y22, y23 := nianbaoText(2022, 37), nianbaoText(2023, 52)
+	if sim := archive.Similarity(y22, y23); sim < archive.SameReport {
+		t.Fatalf("the two years' texts are %.3f alike: not the case this test is for", sim)
+	}
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"c/index.html": {Data: []byte(`<html><body><ul><li><a href="/c/s.html">江北区2022年、2023年政府信息公开工作年度报告</a> 2024-01-30</li></ul></body></html>`)},
+		"c/s.html": {Data: formsPage("江北区2022年、2023年政府信息公开工作年度报告", "2024-01-30 09:00",
+			[]string{"现将我区2022年、2023年政府信息公开工作年度报告予以公开，详见附件。"},
+			[2]string{"/c/1.docx", "附件1.docx"}, [2]string{"/c/2.docx", "附件2.docx"})},
+		"c/1.docx": {Data: portaltest.DOCX(y22)},
+		"c/2.docx": {Data: portaltest.DOCX(y23)},
+	})
+	dir := t.TempDir()
+	a := openArchive(t, dir)
+	sum, err := harvest.RunSite(ctx, testSite(t, srv, ""), filesDeps(t, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NewDocuments != 2 || sum.NewRenditions != 0 || sum.NewListings != 1 {
+		t.Errorf("%d reports, %d renditions, %d listings; want 2, 0, 1", sum.NewDocuments, sum.NewRenditions, sum.NewListings)
+	}
+	rs, err := a.Reports(ctx, archive.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	years := map[int]string{}
+	for _, r := range rs {
+		years[r.Year] = r.Title
+	}
+	if len(rs) != 2 || years[2022] != "江北区2022年政府信息公开工作年度报告" || years[2023] != "江北区2023年政府信息公开工作年度报告" {
+		t.Errorf("reports by year: %v; want each year's own title", years)
+	}
+	archivetest.Check(t, dir)
+}

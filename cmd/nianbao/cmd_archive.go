@@ -26,7 +26,8 @@ type archiveLsOptions struct {
 
 // archiveShowOptions are the flags of `nianbao archive show`.
 type archiveShowOptions struct {
-	Meta bool
+	Meta      bool
+	Rendition bool
 }
 
 // lsColumns are the columns of `archive ls`'s table, one row per report.
@@ -112,8 +113,9 @@ encoding); reextracted (from, at) on a version made by reextract; file (a
 version read from a file: name, type, text_status, pages, truncated,
 truncated_by, listed_on, listed_on_doc, link_text, same_text_as: doc,
 version, similarity); text_status (images_only, on a page whose article is
-only pictures) and images (their URLs). Empty and false fields are left
-out.
+only pictures) and images (their URLs); report and role (the document's
+report, or "listing", when the version was written). Empty and false
+fields are left out.
 
 --site names a site of the site files or of the archive; another name is an
 error listing them (exit 2).`,
@@ -128,10 +130,10 @@ error listing them (exit 2).`,
 		Use:   "show DOC[@vN]",
 		Short: "Print a report's text (latest version, or vN)",
 		Long: `Print the text of a report's latest version, or of its version N with
-DOC@vN. DOC may be any unique prefix of the report's id (the id ls prints)
-or of the id of one of its renditions; the text is read from the rendition
-the archive chose (a page that carries the report over its files, a DOCX or
-OFD over a PDF's text layer …). With --meta, print as JSON instead the
+DOC@vN. DOC may be any unique prefix of the report's id (the id ls
+prints); the text is read from the rendition the archive chose (a page
+that carries the report over its files, a DOCX or OFD over a PDF's text
+layer …). With --meta, print as JSON instead the
 metadata of the rendition version the text is read from, the sources of
 that rendition, and the report: report (doc; version: the one shown,
 absent when a rendition's own text is; versions: how many; text_from: the
@@ -140,10 +142,12 @@ report was published in with its type, url, bytes, sha256, text_status
 and path).
 
 A DOC that names one of a report's other renditions (not the report's own
-id) shows that rendition's own text instead — its latest version, or its
-own version N with @vN — and says on stderr which report it belongs to, so
-a PDF's text layer can be read beside the DOCX the report's text is taken
-from.
+id, which is its first rendition's) shows that rendition's own text instead
+— its latest version, or its own version N with @vN — and says on stderr
+which report it belongs to, so a PDF's text layer can be read beside the
+DOCX the report's text is taken from. --rendition does so for any
+document, the report's first rendition and a listing too: DOC@vN is then
+the document's own version N.
 
 A version read from a file that had no text (a scan: no_text_layer) prints
 nothing on stdout and says so on stderr, naming the kept file; exit 0.
@@ -154,6 +158,7 @@ does not have are each one line on stderr, exit 2.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runArchiveShow(cmd.Context(), g, show, args[0]) },
 	}
 	showCmd.Flags().BoolVar(&show.Meta, "meta", false, "print metadata as JSON instead of the text")
+	showCmd.Flags().BoolVar(&show.Rendition, "rendition", false, "print the named document's own text (a rendition's, a listing's), not its report's")
 	cmd.AddCommand(lsCmd, showCmd, newArchiveDiffCommand(g), newArchiveExportCommand(g), newArchiveReextractCommand(g), newArchiveVerifyCommand(g), newArchiveMigrateCommand(g))
 	return cmd
 }
@@ -303,7 +308,18 @@ type showReport struct {
 // names the report itself, the rendition's own version (n 0) when REF
 // names another of its renditions. A listing is a *archive.RefError
 // wrapping archive.ErrListing.
-func resolveShow(ctx context.Context, a *archive.Archive, ref string) (r archive.Report, n int, v archive.Version, err error) {
+func resolveShow(ctx context.Context, a *archive.Archive, ref string, rendition bool) (r archive.Report, n int, v archive.Version, err error) {
+	if rendition {
+		// The document's own text, whatever it is (a listing's too).
+		if v, err = a.Resolve(ctx, ref); err != nil {
+			return r, 0, v, err
+		}
+		rs, err := a.Reports(ctx, archive.Filter{Doc: v.Doc})
+		if len(rs) > 0 {
+			r = rs[0]
+		}
+		return r, 0, v, err
+	}
 	id, _, _ := strings.Cut(ref, "@")
 	d, err := a.Resolve(ctx, id) // the document the reference names, whatever it is
 	if err != nil {
@@ -329,12 +345,15 @@ func runArchiveShow(ctx context.Context, g *globalOptions, o archiveShowOptions,
 		return err
 	}
 	defer a.Close()
-	r, n, v, err := resolveShow(ctx, a, ref)
+	r, n, v, err := resolveShow(ctx, a, ref, o.Rendition)
 	if err != nil {
 		return refError(err, a.Dir())
 	}
 	shown := fmt.Sprintf("%s@v%d", r.ID, n)
-	if n == 0 {
+	if n == 0 && r.ID == "" {
+		shown = fmt.Sprintf("%s@v%d", v.Doc, v.Version)
+		fmt.Fprintf(g.stderr, "nianbao: %s is a listing page (where a report's files were found), not a report; showing its own text\n", v.Doc)
+	} else if n == 0 {
 		shown = fmt.Sprintf("%s@v%d", v.Doc, v.Version)
 		from := fmt.Sprintf("whose text is read from its %s (%s)", r.TextFrom.Type, r.TextFrom.Doc)
 		if r.TextFrom.Doc == v.Doc {

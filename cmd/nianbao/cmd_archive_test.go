@@ -29,11 +29,12 @@ type reportsArchive struct {
 
 // Texts of the reports' renditions.
 const (
-	pageV1  = "2023年度法治政府建设情况报告\n一、主要举措\n全年办理案件120件。\n"
-	pageV2  = "2023年度法治政府建设情况报告\n一、主要举措\n全年办理案件125件。\n"
-	pdfText = "2023年度法治政府建设情况报告 第1页\n一、主要举措\n全年办理案件120件。\n"
-	docx    = "2023年度政府信息公开工作年度报告\n一、总体情况\n主动公开信息3000条。\n"
-	wordPDF = "2023年度政府信息公开工作年度报告 - 1 -\n一、总体情况\n主动公开信息3000条。\n"
+	pageV1   = "2023年度法治政府建设情况报告\n一、主要举措\n全年办理案件120件。\n"
+	pageV2   = "2023年度法治政府建设情况报告\n一、主要举措\n全年办理案件125件。\n"
+	pdfText  = "2023年度法治政府建设情况报告 第1页\n一、主要举措\n全年办理案件120件。\n"
+	docx     = "2023年度政府信息公开工作年度报告\n一、总体情况\n主动公开信息3000条。\n"
+	wordPDF  = "2023年度政府信息公开工作年度报告 - 1 -\n一、总体情况\n主动公开信息3000条。\n"
+	stubText = "2023年度政府信息公开工作年度报告\n附件：gk.pdf gk.docx\n"
 )
 
 // fileEntry is a file's text to Put into a test archive as a rendition of
@@ -56,7 +57,7 @@ func newReportsArchive(t *testing.T) reportsArchive {
 	ra.pdf = putAll(t, dir, fileEntry("http://a.gov.cn/fz.pdf", "pdf", pdfText, ra.page, t0.Add(time.Minute)))[0].Doc
 	putAll(t, dir, archiveEntry("demo", "http://a.gov.cn/fz.html", pageV2, t0.Add(3*time.Hour)))
 
-	stub := archiveEntry("demo", "http://a.gov.cn/gk.html", "2023年度政府信息公开工作年度报告\n附件：gk.pdf gk.docx\n", t0)
+	stub := archiveEntry("demo", "http://a.gov.cn/gk.html", stubText, t0)
 	stub.Role = archive.RoleListing
 	ra.stub = putAll(t, dir, stub)[0].Doc
 	ra.wordPDF = putAll(t, dir, fileEntry("http://a.gov.cn/gk.pdf", "pdf", wordPDF, "", t0.Add(time.Minute)))[0].Doc
@@ -157,11 +158,14 @@ func TestArchiveShowReports(t *testing.T) {
 			ra.pdf + " is the pdf rendition of report " + ra.page + ", whose text is read from its page (" + ra.page + ")"},
 		{"the chosen rendition", ra.docx + "@v1", exitOK, docx,
 			ra.docx + " is the docx rendition of report " + ra.wordPDF + ", whose text is read from it"},
-		{"a listing", ra.stub, exitConfig, "", ra.stub + " is a listing page (where a report's files were found), not a report\n"},
+		{"a listing", ra.stub, exitConfig, "", ra.stub + " is a listing page (where a report's files were found), not a report (`nianbao archive show --rendition " + ra.stub + "` prints its own text)\n"},
+		{"a listing's own text", "--rendition " + ra.stub, exitOK, stubText, ra.stub + " is a listing page"},
+		{"a report's first rendition's own text", "--rendition " + ra.wordPDF, exitOK, wordPDF,
+			ra.wordPDF + " is the pdf rendition of report " + ra.wordPDF + ", whose text is read from its docx"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCmd(t, "--config", ra.cfg, "archive", "show", tt.ref)
+			code, out, errOut := runCmd(t, append([]string{"--config", ra.cfg, "archive", "show"}, strings.Fields(tt.ref)...)...)
 			if code != tt.code || out != tt.stdout || (tt.stderr == "") != (errOut == "") || !strings.Contains(errOut, tt.stderr) {
 				t.Errorf("exit %d, want %d\nstdout %q, want %q\nstderr %q, want %q", code, tt.code, out, tt.stdout, errOut, tt.stderr)
 			}
