@@ -43,9 +43,10 @@ type Membership struct {
 // today groups what it finds (see the harvest package): a page that only
 // announces its files (IsStub) becomes their listing; a file whose text is
 // its page's (same_text_as) or another file's on the same page
-// (Similarity at least SameReport) joins that report; a file without text
-// joins its page's one report of its kind and year. What is grouped
-// already stays so. With apply false nothing is written (verify reports
+// (Similarity at least SameReport, the same kind and year) joins that
+// report; a file without text joins its page's one report of its kind and
+// year; a file no page lists joins the report of its site and year whose
+// text is the same. What is grouped already stays so (see planGroups). With apply false nothing is written (verify reports
 // the plan); with apply it rewrites each changed doc.json (a durable
 // replace, one at a time) and then the document's index row, so that a
 // kill at any moment leaves an archive that verifies, and running it again
@@ -266,6 +267,12 @@ func (a *Archive) planGroups(docs []Doc, onDisk map[string]Doc, vers map[string]
 			return nil, err
 		}
 	}
+	// Files no page lists (linked straight from a list): each joins the
+	// report of its site and year whose text is the same report's, as a
+	// crawl's does. Texts are read a site and year at a time.
+	if err := a.planListed(byID, listed, latest, role, find, union); err != nil {
+		return nil, err
+	}
 	// Each group's report is the one its decided documents belong to, else
 	// the document others name, else its page, else its first archived.
 	groups := map[string][]Doc{}
@@ -404,6 +411,71 @@ func (a *Archive) planPage(page string, files []string, byID map[string]Doc, lat
 		}
 		if len(match) == 1 {
 			union(f, match[0])
+		}
+	}
+	return nil
+}
+
+// planListed groups the files of an earlier release that no page lists
+// (linked straight from a list) with the documents of their site and
+// year: a file whose text is another's (Similarity at least SameReport,
+// the same kind) joins its report.
+func (a *Archive) planListed(byID map[string]Doc, listed map[string][]string, latest func(string) (Version, bool),
+	role map[string]string, find func(string) string, union func(x, y string)) error {
+	onPage := map[string]bool{}
+	for _, files := range listed {
+		for _, f := range files {
+			onPage[f] = true
+		}
+	}
+	type siteYear struct {
+		site string
+		year int
+	}
+	batches := map[siteYear][]Doc{}
+	for _, d := range sortedDocs(byID) {
+		if v, ok := latest(d.ID); ok && v.HasText() && v.Year != 0 && role[d.ID] != RoleListing {
+			k := siteYear{d.Site, v.Year}
+			batches[k] = append(batches[k], d)
+		}
+	}
+	keys := slices.Collect(maps.Keys(batches))
+	slices.SortFunc(keys, func(x, y siteYear) int { return cmp.Or(cmp.Compare(x.site, y.site), cmp.Compare(x.year, y.year)) })
+	for _, k := range keys {
+		docs := batches[k]
+		var loose []Doc
+		for _, d := range docs {
+			if v, _ := latest(d.ID); v.File != nil && !d.Grouped && !onPage[d.ID] {
+				loose = append(loose, d)
+			}
+		}
+		if len(loose) == 0 || len(docs) < 2 {
+			continue
+		}
+		texts := map[string]string{}
+		for _, d := range docs {
+			v, _ := latest(d.ID)
+			b, err := a.ReadText(v)
+			if err != nil {
+				return err
+			}
+			texts[d.ID] = string(b)
+		}
+		for _, f := range loose {
+			fv, _ := latest(f.ID)
+			best, bestSim := "", 0.0
+			for _, c := range docs {
+				cv, _ := latest(c.ID)
+				if c.ID == f.ID || find(c.ID) == find(f.ID) || !SameKindAndYear(cv.Kind, cv.Year, fv.Kind, fv.Year) {
+					continue
+				}
+				if sim := Similarity(texts[c.ID], texts[f.ID]); sim >= SameReport && sim > bestSim {
+					best, bestSim = c.ID, sim
+				}
+			}
+			if best != "" {
+				union(f.ID, best)
+			}
 		}
 	}
 	return nil

@@ -3,6 +3,8 @@ package archive_test
 import (
 	"context"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -153,4 +155,42 @@ func TestRegroupPreRenditions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRegroupListedFiles: files of an earlier release linked straight from
+// a list — a report's PDF and its DOCX, another year's PDF — are grouped by
+// site, year and text: the DOCX joins the PDF's report, the other year
+// stays apart.
+func TestRegroupListedFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := open(t, dir)
+	const base = "https://sf.example.gov.cn/"
+	pdf := put(t, a, typed(base+"a.pdf", "pdf", reportText+"第1页\n", "%PDF a"), archive.NewDocument)
+	docx := put(t, a, typed(base+"a.docx", "docx", reportText, "PK a"), archive.NewDocument)
+	other := typed(base+"b.pdf", "pdf", strings.ReplaceAll(reportText, "一", "壹"), "%PDF b")
+	other.Year = 2022
+	put(t, a, other, archive.NewDocument)
+	a.Close()
+	// As an earlier release wrote them: no grouping decided.
+	for _, d := range []string{pdf.Doc, docx.Doc} {
+		name := filepath.Join(dir, "demo", "2023", d, "doc.json")
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(strings.Replace(string(b), `"grouped": true`, `"grouped": false`, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a = open(t, dir)
+	g, err := a.Regroup(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Renditions != 1 || g.Reports != 2 || len(g.Changes) != 1 || g.Changes[0].Doc != docx.Doc || g.Changes[0].Report != pdf.Doc {
+		t.Errorf("regrouped %+v; want the DOCX joined to the PDF's report, 2 reports", g)
+	}
+	a.Close()
+	archivetest.Check(t, dir)
 }

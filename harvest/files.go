@@ -174,7 +174,8 @@ func (h *pageHandler) prepareFile(ctx context.Context, f *crawler.File, l *listi
 }
 
 // putFile puts a read file in the archive, as a rendition of the report on
-// its page it is the same as (see joinReport), or a report of its own.
+// its page it is the same as (see joinReport), else of the site's report
+// of its year it is the same as (joinSiteReport), or a report of its own.
 func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) error {
 	f, r, log := pf.f, pf.r, pf.log
 	if _, named := fileName(f); l != nil && l.stub && !named && l.title != "" {
@@ -210,6 +211,13 @@ func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) 
 		File:        file,
 		Fetched:     fetchStates(h.site, f.URL, f.LinkURL, f.Status, f.Header, f.Body, f.FetchedAt, true),
 	}
+	if l == nil && t.Text != "" {
+		report, err := h.joinSiteReport(ctx, t.Text, kind, year)
+		if err != nil {
+			return err
+		}
+		e.Report = report
+	}
 	if l != nil {
 		file.ListedOn, file.ListedOnDoc = l.url, l.doc
 		if l.doc != "" && l.text != "" && t.Text != "" {
@@ -226,6 +234,12 @@ func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) 
 		if err != nil {
 			return err
 		}
+		if report == "" && t.Text != "" {
+			report, err = h.joinSiteReport(ctx, t.Text, kind, year)
+			if err != nil {
+				return err
+			}
+		}
 		e.Report = report
 	}
 	res, err := h.a.Put(ctx, e)
@@ -233,6 +247,9 @@ func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) 
 		return err
 	}
 	h.count(res)
+	if res.Report != "" && t.Text != "" {
+		h.reports.add(pageReport{id: res.Report, text: t.Text, kind: kind, year: year})
+	}
 	if l != nil && res.Report != "" && !slices.ContainsFunc(l.reports, func(p pageReport) bool { return p.id == res.Report && p.text != "" }) {
 		l.reports = append(l.reports, pageReport{id: res.Report, text: t.Text, kind: kind, year: year})
 	}
@@ -277,6 +294,76 @@ func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind str
 		return match[0], nil
 	}
 	return "", nil
+}
+
+// siteReports are a site's reports of each year, with their texts, read
+// from the archive when a file first needs them and added to as the run
+// archives more: a file that is no report on its page (or is linked
+// straight from a list) may be a form of a report archived from another
+// page, or from the list.
+type siteReports struct {
+	loaded bool
+	byYear map[int][]pageReport
+	texts  map[string]archive.Version // a report's text, read when compared
+}
+
+func (s *siteReports) add(p pageReport) {
+	if s == nil {
+		return
+	}
+	if s.byYear == nil {
+		s.byYear = map[int][]pageReport{}
+	}
+	for i, q := range s.byYear[p.year] {
+		if q.id == p.id {
+			if q.text == "" {
+				s.byYear[p.year][i].text = p.text
+			}
+			return
+		}
+	}
+	s.byYear[p.year] = append(s.byYear[p.year], p)
+}
+
+// joinSiteReport finds, among the site's reports of the same year and
+// kind, one whose text is the same report's (Similarity at least
+// archive.SameReport; the most similar): "" when none is, or the year is
+// not known (a year is what keeps this to a few texts).
+func (h *pageHandler) joinSiteReport(ctx context.Context, text, kind string, year int) (string, error) {
+	if year == 0 || h.reports == nil {
+		return "", nil
+	}
+	r := h.reports
+	if !r.loaded {
+		rs, err := h.a.Reports(ctx, archive.Filter{Site: h.site.Name})
+		if err != nil {
+			return "", err
+		}
+		r.loaded, r.texts = true, map[string]archive.Version{}
+		for _, x := range rs {
+			if x.Text.HasText() {
+				r.texts[x.ID] = x.Text
+				r.add(pageReport{id: x.ID, kind: x.Kind, year: x.Year})
+			}
+		}
+	}
+	best, bestSim := "", 0.0
+	for i, p := range r.byYear[year] {
+		if !archive.SameKindAndYear(p.kind, p.year, kind, year) {
+			continue
+		}
+		if p.text == "" {
+			b, err := h.a.ReadText(r.texts[p.id])
+			if err != nil {
+				return "", err
+			}
+			r.byYear[year][i].text, p.text = string(b), string(b)
+		}
+		if sim := archive.Similarity(p.text, text); sim >= archive.SameReport && sim > bestSim {
+			best, bestSim = p.id, sim
+		}
+	}
+	return best, nil
 }
 
 // loadKnown adds the reports of a page's files that were archived before

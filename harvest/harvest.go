@@ -241,12 +241,13 @@ func RunSite(ctx context.Context, site *sites.Site, deps Deps) (Summary, error) 
 	opts.Lists = archiveLists{a: deps.Archive, site: site.Name, now: deps.Now}
 	opts.KnownColumns, opts.KnownFrom = knownColumns(ctx, deps.Archive, site, start, log)
 	texts := newFileTexts()
+	known := &siteReports{}
 	handle := func(ctx context.Context, p *crawler.Page) error {
 		defer progress(false)
 		if p.NotModified {
 			return pageNotModified(ctx, deps.Archive, p, &sum, log)
 		}
-		h := pageHandler{a: deps.Archive, site: site, xopts: xopts, files: files, texts: texts, sum: &sum, log: log, wr: wr}
+		h := pageHandler{a: deps.Archive, site: site, xopts: xopts, files: files, texts: texts, reports: known, sum: &sum, log: log, wr: wr}
 		if p.File != nil {
 			_, err := h.archiveFile(ctx, p.File, nil)
 			return err
@@ -511,9 +512,12 @@ type pageHandler struct {
 	xopts extract.Options
 	files *attachment.Reader
 	texts *fileTexts // the run's files read so far, by their bytes
-	sum   *Summary
-	log   *slog.Logger
-	wr    *runWARC
+	// reports are the site's reports, for files that match no report on
+	// their page (or have none: linked straight from a list).
+	reports *siteReports
+	sum     *Summary
+	log     *slog.Logger
+	wr      *runWARC
 }
 
 // archivePage extracts one report page and puts its text in the archive,

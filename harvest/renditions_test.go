@@ -257,3 +257,66 @@ func TestRunSiteTwoYearsOnOnePage(t *testing.T) {
 	}
 	archivetest.Check(t, dir)
 }
+
+// TestRunSiteListedFilesOneReport: files linked straight from a list are
+// renditions of one report too — a PDF and a DOCX of one report in one
+// run, and a DOC of it that the portal adds a run later — while another
+// year's report stays apart.
+func TestRunSiteListedFilesOneReport(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := openArchive(t, dir)
+	deps := filesDeps(t, a)
+	aPDF, err := fs.ReadFile(portaltest.Files(), "fzzf/202403/P020240301123456789.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := deps.Files.Text(ctx, attachment.KindPDF, aPDF)
+	if err != nil || tx.Text == "" {
+		t.Fatalf("reading the PDF: %v", err)
+	}
+	const title = "江北区人民政府2023年度法治政府建设情况报告"
+	list := func(extra string) []byte {
+		return []byte(`<html><body><ul>
+<li><a href="/c/a.pdf">` + title + `.pdf</a> 2024-03-01</li>
+<li><a href="/c/a.docx">` + title + `（文字版）.docx</a> 2024-03-01</li>
+<li><a href="/c/b.docx">江北区2022年度法治政府建设情况报告.docx</a> 2023-03-01</li>` + extra + `
+</ul></body></html>`)
+	}
+	srv := portaltest.NewServer(t, fstest.MapFS{
+		"c/index.html": {Data: list("")},
+		"c/a.pdf":      {Data: aPDF},
+		"c/a.docx":     {Data: portaltest.DOCX(tx.Text + "\n（全文完）")},
+		"c/b.docx":     {Data: portaltest.DOCX(strings.ReplaceAll(tx.Text, "2023", "2022"))},
+	})
+	site := testSite(t, srv, "")
+	sum, err := harvest.RunSite(ctx, site, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NewDocuments != 2 || sum.NewRenditions != 1 {
+		t.Errorf("first run: %d reports, %d renditions; want 2 (2023, 2022), 1 (the 2023 DOCX)", sum.NewDocuments, sum.NewRenditions)
+	}
+	srv.Set("/c/index.html", list(`<li><a href="/c/a.doc">`+title+`.doc</a> 2024-03-05</li>`))
+	srv.Set("/c/a.doc", portaltest.DOCX(tx.Text+"\n（此件公开发布）"))
+	sum, err = harvest.RunSite(ctx, site, deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.NewDocuments != 0 || sum.NewRenditions != 1 {
+		t.Errorf("second run: %d reports, %d renditions; want 0, 1 (the DOC added later)", sum.NewDocuments, sum.NewRenditions)
+	}
+	rs, err := a.Reports(ctx, archive.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("%d reports, want 2", len(rs))
+	}
+	for _, r := range rs {
+		if r.Year == 2023 && (len(r.Renditions) != 3 || r.TextFrom.Type != "docx") {
+			t.Errorf("the 2023 report: %d renditions, text from %+v; want 3, the DOCX", len(r.Renditions), r.TextFrom)
+		}
+	}
+	archivetest.Check(t, dir)
+}

@@ -175,19 +175,12 @@ func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) err
 	if o.Versions {
 		return runArchiveLsVersions(ctx, g, o)
 	}
-	a, err := openArchiveRO(g)
+	a, reports, err := siteReports(ctx, g, o.Site)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	reports, err := a.Reports(ctx, archive.Filter{Site: o.Site})
-	if err != nil {
-		return err
-	}
 	if len(reports) == 0 {
-		if err := checkSite(ctx, g, a, o.Site); err != nil {
-			return err
-		}
 		return sayEmpty(g, a.Dir(), "reports", o.JSON, siteFilter(o.Site)...)
 	}
 	if o.JSON {
@@ -210,6 +203,25 @@ func runArchiveLs(ctx context.Context, g *globalOptions, o archiveLsOptions) err
 			updated.Local().Format("2006-01-02 15:04"), r.Title)
 	}
 	return tb.write(g.stdout)
+}
+
+// siteReports opens the archive to read and lists the reports of site
+// (every site when ""), checking, when there is none, that the site is
+// one of the site files' or the archive's. The caller closes the archive.
+func siteReports(ctx context.Context, g *globalOptions, site string) (*archive.Archive, []archive.Report, error) {
+	a, err := openArchiveRO(g)
+	if err != nil {
+		return nil, nil, err
+	}
+	reports, err := a.Reports(ctx, archive.Filter{Site: site})
+	if err == nil && len(reports) == 0 {
+		err = checkSite(ctx, g, a, site)
+	}
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, reports, nil
 }
 
 // runArchiveLsVersions lists every stored version of every document, as

@@ -256,20 +256,11 @@ func runArchiveExport(ctx context.Context, g *globalOptions, o archiveExportOpti
 	if o.Kind != "" && o.Kind != "fzzf" && o.Kind != "xxgk" && o.Kind != "other" {
 		return usageError{fmt.Errorf("--kind %q: use fzzf, xxgk or other", o.Kind)}
 	}
-	a, err := openArchiveRO(g)
+	a, reports, err := siteReports(ctx, g, o.Site)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	reports, err := a.Reports(ctx, archive.Filter{Site: o.Site})
-	if err != nil {
-		return err
-	}
-	if len(reports) == 0 {
-		if err := checkSite(ctx, g, a, o.Site); err != nil {
-			return err
-		}
-	}
 	// Every stored version of the site's documents, to read the report
 	// versions' and the renditions' texts and metadata from.
 	all, err := a.Versions(ctx, archive.Filter{Site: o.Site})
