@@ -29,9 +29,9 @@ type listing struct {
 	kind      string
 	year      int
 	published string
-	// issuer, docNumber and indexNumber are the page's 信息公开 info
-	// table's, which a stub page's files are archived with.
-	issuer, docNumber, indexNumber string
+	// source (来源), issuer, docNumber and indexNumber are the page's (its
+	// 信息公开 info table's), which a stub page's files are archived with.
+	source, issuer, docNumber, indexNumber string
 	// stub is set for a page that only announces its attachments: it is
 	// their listing, and its title, date and issuer are theirs.
 	stub bool
@@ -228,7 +228,7 @@ func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) 
 			}
 		}
 		if l.stub {
-			e.Issuer, e.DocNumber, e.IndexNumber = l.issuer, l.docNumber, l.indexNumber
+			e.Source, e.Issuer, e.DocNumber, e.IndexNumber = l.source, l.issuer, l.docNumber, l.indexNumber
 		}
 		report, err := h.joinReport(ctx, l, t.Text, kind, year)
 		if err != nil {

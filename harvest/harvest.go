@@ -550,7 +550,7 @@ func (h *pageHandler) archivePage(ctx context.Context, p *crawler.Page) error {
 		return nil
 	}
 	listing := &listing{url: p.URL, title: title, text: text, kind: kind, year: year, published: doc.Published,
-		issuer: doc.Issuer, docNumber: doc.DocNumber, indexNumber: doc.IndexNumber}
+		source: doc.Source, issuer: doc.Issuer, docNumber: doc.DocNumber, indexNumber: doc.IndexNumber}
 	if status != "" {
 		listing.text = "" // a title is no text to compare files with
 	}

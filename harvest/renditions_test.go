@@ -165,8 +165,9 @@ func TestRunSiteOneRecordPerReport(t *testing.T) {
 			t.Errorf("%s: the report's text is %d bytes (%v)", c.url, len(text), err)
 		}
 	}
-	if r := got["/c/a.pdf"]; len(r.ListedOn) != 1 || !strings.HasSuffix(r.ListedOn[0], "/c/s1.html") || !strings.HasPrefix(r.Published, "2024-03-01") {
-		t.Errorf("the stub page's report: listed on %v, published %q; want s1.html, 2024-03-01", r.ListedOn, r.Published)
+	if r := got["/c/a.pdf"]; len(r.ListedOn) != 1 || !strings.HasSuffix(r.ListedOn[0], "/c/s1.html") || !strings.HasPrefix(r.Published, "2024-03-01") ||
+		r.Text.Source != "江北区司法局" {
+		t.Errorf("the stub page's report: listed on %v, published %q, source %q; want s1.html, 2024-03-01, the page's 江北区司法局", r.ListedOn, r.Published, r.Text.Source)
 	}
 	for _, stub := range []string{"/c/s1.html", "/c/s3.html", "/c/s4.html"} {
 		if r, ok := got[stub]; ok {
