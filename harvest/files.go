@@ -248,7 +248,7 @@ func (h *pageHandler) putFile(ctx context.Context, pf preparedFile, l *listing) 
 	}
 	h.count(res)
 	if res.Report != "" && t.Text != "" {
-		h.reports.add(pageReport{id: res.Report, text: t.Text, kind: kind, year: year})
+		h.reports.add(siteReport{id: res.Report, kind: kind, year: year, path: res.Path})
 	}
 	if l != nil && res.Report != "" && !slices.ContainsFunc(l.reports, func(p pageReport) bool { return p.id == res.Report && p.text != "" }) {
 		l.reports = append(l.reports, pageReport{id: res.Report, text: t.Text, kind: kind, year: year})
@@ -296,33 +296,35 @@ func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind str
 	return "", nil
 }
 
-// siteReports are a site's reports of each year, with their texts, read
-// from the archive when a file first needs them and added to as the run
-// archives more: a file that is no report on its page (or is linked
-// straight from a list) may be a form of a report archived from another
-// page, or from the list.
+// siteReports are a site's reports of each year — where their texts are,
+// not the texts, which are read when compared — listed from the archive
+// when a file first needs them and added to as the run archives more: a
+// file that is no report on its page (or is linked straight from a list)
+// may be a form of a report archived from another page, or from the list.
 type siteReports struct {
 	loaded bool
-	byYear map[int][]pageReport
-	texts  map[string]archive.Version // a report's text, read when compared
+	byYear map[int][]siteReport
 }
 
-func (s *siteReports) add(p pageReport) {
-	if s == nil {
+// siteReport is a report of the site and the text file of its text.
+type siteReport struct {
+	id, kind, path string
+	year           int
+}
+
+func (s *siteReports) add(r siteReport) {
+	if s == nil || r.path == "" {
 		return
 	}
 	if s.byYear == nil {
-		s.byYear = map[int][]pageReport{}
+		s.byYear = map[int][]siteReport{}
 	}
-	for i, q := range s.byYear[p.year] {
-		if q.id == p.id {
-			if q.text == "" {
-				s.byYear[p.year][i].text = p.text
-			}
+	for _, q := range s.byYear[r.year] {
+		if q.id == r.id {
 			return
 		}
 	}
-	s.byYear[p.year] = append(s.byYear[p.year], p)
+	s.byYear[r.year] = append(s.byYear[r.year], r)
 }
 
 // joinSiteReport finds, among the site's reports of the same year and
@@ -339,27 +341,23 @@ func (h *pageHandler) joinSiteReport(ctx context.Context, text, kind string, yea
 		if err != nil {
 			return "", err
 		}
-		r.loaded, r.texts = true, map[string]archive.Version{}
+		r.loaded = true
 		for _, x := range rs {
 			if x.Text.HasText() {
-				r.texts[x.ID] = x.Text
-				r.add(pageReport{id: x.ID, kind: x.Kind, year: x.Year})
+				r.add(siteReport{id: x.ID, kind: x.Kind, year: x.Year, path: x.Text.Path})
 			}
 		}
 	}
 	best, bestSim := "", 0.0
-	for i, p := range r.byYear[year] {
+	for _, p := range r.byYear[year] {
 		if !archive.SameKindAndYear(p.kind, p.year, kind, year) {
 			continue
 		}
-		if p.text == "" {
-			b, err := h.a.ReadText(r.texts[p.id])
-			if err != nil {
-				return "", err
-			}
-			r.byYear[year][i].text, p.text = string(b), string(b)
+		b, err := h.a.ReadText(archive.Version{Path: p.path})
+		if err != nil {
+			return "", err
 		}
-		if sim := archive.Similarity(p.text, text); sim >= archive.SameReport && sim > bestSim {
+		if sim := archive.Similarity(string(b), text); sim >= archive.SameReport && sim > bestSim {
 			best, bestSim = p.id, sim
 		}
 	}
