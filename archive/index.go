@@ -321,7 +321,8 @@ func openSQLiteDSN(path string, q url.Values, readOnly bool) (x *sqliteIndex, er
 				return nil, fmt.Errorf("archive: upgrade index %s: %w", path, err)
 			}
 		}
-		if _, err := db.Exec(`CREATE INDEX IF NOT EXISTS documents_by_report ON documents(report);
+		if _, err := db.Exec(`DROP INDEX IF EXISTS documents_report;
+			CREATE INDEX IF NOT EXISTS documents_by_report ON documents(report);
 			CREATE INDEX IF NOT EXISTS documents_site ON documents(site, year)`); err != nil {
 			return nil, fmt.Errorf("archive: create index %s: %w", path, err)
 		}
