@@ -534,8 +534,9 @@ type Entry struct {
 	// Report, for a new document, is the report it is a rendition of (a
 	// document of the same site; a rendition of a rendition joins that
 	// one's report); "" makes the document a report of its own. Role is
-	// RoleListing for a stub page. Both are a new document's only: a known
-	// URL keeps the document, and the report, it has.
+	// RoleListing for a stub page. Report is a new document's only: a
+	// known URL keeps the document, and the report, it has; a known page's
+	// role follows Role when its text changes (see newRole).
 	Report string
 	Role   string
 	// Fetched, when set, is recorded as SetFetchState would, in the same

@@ -52,23 +52,41 @@ type Membership struct {
 // kill at any moment leaves an archive that verifies, and running it again
 // finishes the rest: it is idempotent. Version files are never touched.
 func (a *Archive) Regroup(ctx context.Context, apply bool) (Regrouping, error) {
-	var g Regrouping
 	if err := a.noIndex(); err != nil {
-		return g, err
+		return Regrouping{}, err
 	}
 	if a.index == nil {
-		return g, nil // a reader of an archive that does not exist yet
+		return Regrouping{}, nil // a reader of an archive that does not exist yet
 	}
 	if apply && a.ro {
-		return g, ErrReadOnly
+		return Regrouping{}, ErrReadOnly
 	}
-	docs, err := a.index.Docs(ctx, Filter{})
-	if err != nil {
+	g, _, _, err := a.planRegroup(ctx)
+	if err != nil || !apply {
 		return g, err
+	}
+	for _, m := range g.Changes {
+		if err := ctx.Err(); err != nil {
+			return g, err
+		}
+		if err := a.applyMembership(ctx, m); err != nil {
+			return g, err
+		}
+	}
+	return g, nil
+}
+
+// planRegroup is Regroup's plan, with the documents the index lists and
+// their doc.json files as read (the documents whose doc.json could not be
+// read are not among them: they are g.Skipped).
+func (a *Archive) planRegroup(ctx context.Context) (g Regrouping, docs []Doc, onDisk map[string]Doc, err error) {
+	docs, err = a.index.Docs(ctx, Filter{})
+	if err != nil {
+		return g, nil, nil, err
 	}
 	all, err := a.index.Versions(ctx, Filter{})
 	if err != nil {
-		return g, err
+		return g, nil, nil, err
 	}
 	vers := map[string][]Version{}
 	for _, v := range all {
@@ -76,7 +94,7 @@ func (a *Archive) Regroup(ctx context.Context, apply bool) (Regrouping, error) {
 	}
 	// The files are the truth: a doc.json an interrupted regrouping
 	// rewrote is ahead of its index row.
-	onDisk := map[string]Doc{}
+	onDisk = map[string]Doc{}
 	for _, d := range docs {
 		f, err := a.readDocJSON(d.Dir)
 		if err != nil {
@@ -87,7 +105,7 @@ func (a *Archive) Regroup(ctx context.Context, apply bool) (Regrouping, error) {
 	}
 	want, err := a.planGroups(docs, onDisk, vers)
 	if err != nil {
-		return g, err
+		return g, nil, nil, err
 	}
 	heads := map[string]bool{}
 	for _, d := range docs {
@@ -114,18 +132,7 @@ func (a *Archive) Regroup(ctx context.Context, apply bool) (Regrouping, error) {
 		}
 	}
 	g.Reports = len(heads)
-	if !apply {
-		return g, nil
-	}
-	for _, m := range g.Changes {
-		if err := ctx.Err(); err != nil {
-			return g, err
-		}
-		if err := a.applyMembership(ctx, m); err != nil {
-			return g, err
-		}
-	}
-	return g, nil
+	return g, docs, onDisk, nil
 }
 
 // applyMembership rewrites a document's doc.json (when it differs) and
@@ -387,17 +394,14 @@ func (a *Archive) planPage(page string, files []string, byID map[string]Doc, lat
 		if err != nil {
 			return err
 		}
-		best, bestSim := "", 0.0
+		m := NewMatch(t, fv.Kind, fv.Year)
 		for _, c := range cands {
-			if c.text == "" || find(c.id) == find(f) || !SameKindAndYear(c.kind, c.year, fv.Kind, fv.Year) {
-				continue
-			}
-			if sim := Similarity(c.text, t); sim >= SameReport && sim > bestSim {
-				best, bestSim = c.id, sim
+			if find(c.id) != find(f) {
+				m.Try(c.id, c.text, c.kind, c.year)
 			}
 		}
-		if best != "" {
-			union(f, best)
+		if m.ID != "" {
+			union(f, m.ID)
 		}
 		cands = append(cands, cand{f, t, fv.Kind, fv.Year})
 	}
@@ -463,18 +467,14 @@ func (a *Archive) planListed(byID map[string]Doc, listed map[string][]string, la
 		}
 		for _, f := range loose {
 			fv, _ := latest(f.ID)
-			best, bestSim := "", 0.0
+			m := NewMatch(texts[f.ID], fv.Kind, fv.Year)
 			for _, c := range docs {
-				cv, _ := latest(c.ID)
-				if c.ID == f.ID || find(c.ID) == find(f.ID) || !SameKindAndYear(cv.Kind, cv.Year, fv.Kind, fv.Year) {
-					continue
-				}
-				if sim := Similarity(texts[c.ID], texts[f.ID]); sim >= SameReport && sim > bestSim {
-					best, bestSim = c.ID, sim
+				if cv, _ := latest(c.ID); c.ID != f.ID && find(c.ID) != find(f.ID) {
+					m.Try(c.ID, texts[c.ID], cv.Kind, cv.Year)
 				}
 			}
-			if best != "" {
-				union(f.ID, best)
+			if m.ID != "" {
+				union(f.ID, m.ID)
 			}
 		}
 	}

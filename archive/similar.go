@@ -20,7 +20,10 @@ const SameReport = 0.9
 // between a page and a PDF of the same report, do not count. 0 when either
 // has no letters.
 func Similarity(a, b string) float64 {
-	ga, gb := bigrams(a), bigrams(b)
+	return bigramF1(bigrams(a), bigrams(b))
+}
+
+func bigramF1(ga, gb map[[2]rune]int) float64 {
 	if len(ga) == 0 || len(gb) == 0 {
 		return 0
 	}
@@ -48,6 +51,35 @@ func bigrams(s string) map[[2]rune]int {
 		prev = r
 	}
 	return m
+}
+
+// Match finds, among candidates shown to it one by one (Try), the one
+// that is the same report as its text: Similarity at least SameReport,
+// the same kind and year where both are known (SameKindAndYear), the most
+// similar of those. The rule a crawl and a regrouping group by.
+type Match struct {
+	kind  string
+	year  int
+	grams map[[2]rune]int
+	// ID is the best candidate so far ("" while none is the same
+	// report), Score its similarity.
+	ID    string
+	Score float64
+}
+
+// NewMatch starts a Match for a text of this kind and year.
+func NewMatch(text, kind string, year int) *Match {
+	return &Match{kind: kind, year: year, grams: bigrams(text)}
+}
+
+// Try shows the match a candidate: its id, text, kind and year.
+func (m *Match) Try(id, text, kind string, year int) {
+	if text == "" || !SameKindAndYear(m.kind, m.year, kind, year) {
+		return
+	}
+	if s := bigramF1(m.grams, bigrams(text)); s >= SameReport && s > m.Score {
+		m.ID, m.Score = id, s
+	}
 }
 
 // SameKindAndYear reports whether two texts' kinds and years allow them to

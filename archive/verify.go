@@ -348,18 +348,19 @@ func (a *Archive) Verify(ctx context.Context, progress func(done, total int)) (*
 // the index agrees with doc.json — or a regrouping was interrupted, which
 // is a leftover. It counts what Regroup would change.
 func (a *Archive) verifyReports(ctx context.Context, rep *VerifyReport, add, leftover func(file, format string, args ...any)) error {
-	docs, err := a.index.Docs(ctx, Filter{})
+	g, docs, onDisk, err := a.planRegroup(ctx)
 	if err != nil {
 		return err
 	}
+	rep.Ungrouped = len(g.Changes)
 	byID := map[string]Doc{}
 	for _, d := range docs {
 		byID[d.ID] = d
 	}
 	for _, d := range docs {
 		name := path.Join(d.Dir, "doc.json")
-		f, err := a.readDocJSON(d.Dir)
-		if err != nil {
+		f, ok := onDisk[d.ID]
+		if !ok {
 			continue // reported with the document's files
 		}
 		if f.Report != d.Report || f.Role != d.Role {
@@ -383,11 +384,6 @@ func (a *Archive) verifyReports(ctx context.Context, rep *VerifyReport, add, lef
 			add(name, "names %s as its report, which is a listing or a rendition itself", d.Report)
 		}
 	}
-	g, err := a.Regroup(ctx, false)
-	if err != nil {
-		return err
-	}
-	rep.Ungrouped = len(g.Changes)
 	return nil
 }
 

@@ -273,16 +273,11 @@ func (h *pageHandler) joinReport(ctx context.Context, l *listing, text, kind str
 		return "", err
 	}
 	if text != "" {
-		best, bestSim := "", 0.0
+		m := archive.NewMatch(text, kind, year)
 		for _, p := range l.reports {
-			if p.text == "" || !archive.SameKindAndYear(p.kind, p.year, kind, year) {
-				continue
-			}
-			if sim := archive.Similarity(p.text, text); sim >= archive.SameReport && sim > bestSim {
-				best, bestSim = p.id, sim
-			}
+			m.Try(p.id, p.text, p.kind, p.year)
 		}
-		return best, nil
+		return m.ID, nil
 	}
 	var match []string
 	for _, p := range l.reports {
@@ -348,20 +343,18 @@ func (h *pageHandler) joinSiteReport(ctx context.Context, text, kind string, yea
 			}
 		}
 	}
-	best, bestSim := "", 0.0
+	m := archive.NewMatch(text, kind, year)
 	for _, p := range r.byYear[year] {
 		if !archive.SameKindAndYear(p.kind, p.year, kind, year) {
-			continue
+			continue // not read
 		}
 		b, err := h.a.ReadText(archive.Version{Path: p.path})
 		if err != nil {
 			return "", err
 		}
-		if sim := archive.Similarity(string(b), text); sim >= archive.SameReport && sim > bestSim {
-			best, bestSim = p.id, sim
-		}
+		m.Try(p.id, string(b), p.kind, p.year)
 	}
-	return best, nil
+	return m.ID, nil
 }
 
 // loadKnown adds the reports of a page's files that were archived before

@@ -462,7 +462,7 @@ func refError(err error, dir string) error {
 		if archiveMissing(dir) {
 			return usageError{fmt.Errorf("%w: no archive at %s yet: 0 documents", err, dir)}
 		}
-		return usageError{fmt.Errorf("%w in %s (`nianbao archive ls` lists the documents)", err, dir)}
+		return usageError{fmt.Errorf("%w in %s (`nianbao archive ls` lists the reports, `ls --versions` every document)", err, dir)}
 	}
 	return usageError{err}
 }

@@ -429,7 +429,7 @@ func TestArchiveShowRefusals(t *testing.T) {
 		{"diff: an ambiguous prefix", []string{"archive", "diff", prefix}, exitConfig, "",
 			"nianbao: prefix " + prefix + " matches 2 documents: " + amb[0] + ", " + amb[1] + "; give more of the id"},
 		{"no such document", []string{"archive", "show", "ffffffffff"}, exitConfig, "",
-			"nianbao: no document ffffffffff in " + dir + " (`nianbao archive ls` lists the documents)"},
+			"nianbao: no document ffffffffff in " + dir + " (`nianbao archive ls` lists the reports, `ls --versions` every document)"},
 		{"a file without text", []string{"archive", "show", scanDoc}, exitOK, "",
 			"nianbao: " + scanDoc + "@v1: no text: no_text_layer (a scan, with no text layer); the file is at " +
 				filepath.Join(dir, "demo", "2023", scanDoc, "v1.pdf")},
